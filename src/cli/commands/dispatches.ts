@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { listDispatches, type DispatchRecord } from '../../ledger/read-dispatches';
+import { UserError } from '../errors';
+import { withLedger } from '../ledger-access';
+import { fmtInt, fmtMs, fmtUsd, pc, printJson, shortTime, table } from '../output';
+import { parseSince } from '../time';
+
+export function registerDispatchCommands(program: Command): void {
+  program
+    .command('dispatches')
+    .description('list subagent dispatches: who was asked what, status, billed tokens and cost')
+    .option('--session <id>', 'only this session')
+    .option('--since <when>', 'only dispatches after this (7d, 12h, 2026-11-01)')
+    .option('--agent <type>', 'only this agent type')
+    .option('--project <dir>', 'only this project')
+    .option('--json', 'print a JSON array')
+    .action((opts) => {
+      const rows = withLedger((db) =>
+        listDispatches(db, { sessionId: opts.session, since: parseSince(opts.since), agentType: opts.agent, project: opts.project }),
+      );
+      if (opts.json) return printJson(rows);
+      if (!rows.length) return void process.stdout.write('No dispatches recorded yet.\n');
+      process.stdout.write(dispatchTable(rows) + '\n');
+    });
+
+  program
+    .command('show <id>')
+    .description('print one dispatch in full (by id, tool_use_id or agent_id)')
+    .option('--json', 'print JSON')
+    .action((id: string, opts) => {
+      const [row] = withLedger((db) => listDispatches(db, { id, limit: 1 }));
+      if (!row) throw new UserError(`no dispatch with id, tool_use_id or agent_id "${id}"`, 'list them with `agent-warden dispatches`');
+      if (opts.json) return printJson(row);
+      const lines = Object.entries(row).map(([k, v]) => `${pc.bold(k.padEnd(22))} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '')}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}
+
+export function dispatchTable(rows: DispatchRecord[]): string {
+  return table(rows, [
+    { header: 'id', value: (r) => r.id, align: 'right' },
+    { header: 'started', value: (r) => shortTime(Date.parse(r.started_at ?? '')) },
+    { header: 'agent', value: (r) => r.agent_type + (r.via_proxy ? ' (proxy)' : '') },
+    { header: 'status', value: (r) => colourStatus(r.status) },
+    { header: 'bg', value: (r) => (r.background ? 'yes' : '') },
+    { header: 'duration', value: (r) => fmtMs(r.duration_ms), align: 'right' },
+    { header: 'tokens', value: (r) => fmtInt(r.total_tokens), align: 'right' },
+    { header: 'cost', value: (r) => (r.status === 'denied' ? '' : fmtUsd(r.cost_usd)), align: 'right' },
+    { header: 'description', value: (r) => r.description },
+  ]);
+}
+
+const colourStatus = (s: string) => (s === 'completed' ? pc.green(s) : s === 'running' ? pc.cyan(s) : pc.red(s));

@@ -1,0 +1,118 @@
+import type { Command } from 'commander';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatProblem, loadConfig } from '../../config/load';
+import { openLedger, schemaVersion } from '../../ledger/db';
+import { latestVersion } from '../../ledger/migrations';
+import { findAddon } from '../../ledger/native';
+import { spooledFiles } from '../../ledger/spool';
+import { bootstrapRunning, installNative } from '../../runtime/bootstrap';
+import { ledgerPath, logPath, wardenHome } from '../../runtime/paths';
+import { pc, printJson } from '../output';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('check Node, the ledger, the native module, the spool, config and hook wiring')
+    .option('--install', 'install the native SQLite module now if it is missing')
+    .option('--json', 'print JSON')
+    .action((opts) => {
+      if (opts.install) {
+        const res = installNative();
+        process.stderr.write(`${res.message}\n`);
+      }
+      const checks = runChecks();
+      if (opts.json) printJson({ ok: checks.every((c) => c.ok), checks });
+      else {
+        for (const c of checks) {
+          process.stdout.write(`${c.ok ? pc.green('ok  ') : pc.red('FAIL')} ${c.name}: ${c.detail}\n`);
+          if (!c.ok && c.fix) process.stdout.write(`     fix: ${c.fix}\n`);
+        }
+      }
+      process.exitCode = checks.every((c) => c.ok) ? 0 : 1;
+    });
+}
+
+export function runChecks(): Check[] {
+  const checks: Check[] = [];
+  const major = Number(process.versions.node.split('.')[0]);
+  checks.push({ name: 'node', ok: major >= 20, detail: `v${process.versions.node}`, fix: 'install Node.js 20 or newer' });
+
+  const addon = findAddon();
+  checks.push({
+    name: 'native module',
+    ok: Boolean(addon),
+    detail: addon ?? (bootstrapRunning() ? 'being installed in the background' : 'missing'),
+    fix: 'run `agent-warden doctor --install` (needs npm and a C++ toolchain if no prebuilt binary fits)',
+  });
+
+  const file = ledgerPath();
+  if (addon) {
+    try {
+      const db = openLedger();
+      const version = schemaVersion(db);
+      const events = (db.prepare('SELECT count(*) AS n, max(received_at) AS last FROM events').get() as { n: number; last: number | null });
+      const hooks = db.prepare(`SELECT kind, count(*) AS n FROM events WHERE kind IN ('SessionStart','PreToolUse','PostToolUseFailure','SubagentStop') GROUP BY kind`).all() as { kind: string; n: number }[];
+      const quick = db.pragma('quick_check', { simple: true });
+      db.close();
+      checks.push({ name: 'ledger', ok: quick === 'ok', detail: `${file} (schema ${version}/${latestVersion}, ${events.n} events, integrity ${quick})`, fix: 'move the damaged ledger.db aside; agent-warden creates a new one' });
+      checks.push({
+        name: 'hooks wired',
+        ok: events.n > 0,
+        detail: events.n > 0 ? `last event ${new Date(events.last!).toISOString()}; ${hooks.map((h) => `${h.kind} ${h.n}`).join(', ')}` : 'no event recorded yet',
+        fix: 'load the plugin (`claude --plugin-dir <repo>` or `claude plugin install agent-warden@agent-warden`) and run a session',
+      });
+    } catch (err) {
+      checks.push({ name: 'ledger', ok: false, detail: `${file}: ${(err as Error).message}`, fix: 'check the directory permissions and free disk space' });
+    }
+  }
+  checks.push(modeCheck('ledger file mode', file, 0o600));
+  checks.push(modeCheck('home directory mode', wardenHome(), 0o700));
+  try {
+    accessSync(wardenHome(), constants.W_OK);
+  } catch {
+    checks.push({ name: 'home writable', ok: false, detail: `${wardenHome()} is not writable`, fix: 'fix its permissions or set AGENT_WARDEN_HOME' });
+  }
+
+  const spooled = spooledFiles();
+  checks.push({
+    name: 'spool',
+    ok: spooled.length === 0,
+    detail: spooled.length ? `${spooled.length} events waiting to be replayed` : 'empty',
+    fix: 'run `agent-warden ledger ingest` once the ledger opens',
+  });
+
+  const { problems, files } = loadConfig(process.cwd());
+  checks.push({ name: 'config', ok: problems.length === 0, detail: problems.length ? problems.map(formatProblem).join('; ') : files.length ? files.join(', ') : 'defaults (no config file)' });
+
+  const recent = recentLog(5);
+  checks.push({ name: 'recent trouble', ok: true, detail: recent.length ? recent.join(' | ') : 'none logged' });
+
+  const hooksFile = join(__dirname, '..', 'hooks', 'hooks.json');
+  if (existsSync(hooksFile)) checks.push({ name: 'plugin hooks file', ok: true, detail: hooksFile });
+  return checks;
+}
+
+function modeCheck(name: string, path: string, want: number): Check {
+  try {
+    const mode = statSync(path).mode & 0o777;
+    return { name, ok: (mode & ~want) === 0, detail: `${path} ${mode.toString(8)}`, fix: `chmod ${want.toString(8)} ${path}` };
+  } catch {
+    return { name, ok: true, detail: `${path} not created yet` };
+  }
+}
+
+function recentLog(n: number): string[] {
+  try {
+    return readFileSync(logPath(), 'utf8').trim().split('\n').slice(-n);
+  } catch {
+    return [];
+  }
+}

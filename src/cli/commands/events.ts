@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { withLedger } from '../ledger-access';
+import { iso, printJson, shortTime, table } from '../output';
+
+export function registerEventCommands(program: Command): void {
+  program
+    .command('events')
+    .description('print the event log in order (hook payloads and derived facts)')
+    .option('--session <id>', 'only this session')
+    .option('--kind <kind>', 'only this kind (PreToolUse, decision, transcript_usage, …)')
+    .option('--limit <n>', 'at most this many, newest last', (v) => parseInt(v, 10))
+    .option('--json', 'print JSON (with payloads)')
+    .action((opts) => {
+      const rows = withLedger((db) => {
+        const where: string[] = [];
+        const args: unknown[] = [];
+        if (opts.session) (where.push('session_id = ?'), args.push(opts.session));
+        if (opts.kind) (where.push('kind = ?'), args.push(opts.kind));
+        const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+        const sql = opts.limit
+          ? `SELECT * FROM (SELECT * FROM events ${cond} ORDER BY seq DESC LIMIT ${opts.limit}) ORDER BY seq`
+          : `SELECT * FROM events ${cond} ORDER BY seq`;
+        return db.prepare(sql).all(...args) as any[];
+      });
+      const records = rows.map((r) => ({
+        seq: r.seq,
+        uid: r.uid,
+        received_at: iso(r.received_at),
+        kind: r.kind,
+        session_id: r.session_id,
+        project: r.project,
+        agent_id: r.agent_id,
+        tool_name: r.tool_name,
+        tool_use_id: r.tool_use_id,
+        source: r.source,
+        payload: JSON.parse(r.payload),
+      }));
+      if (opts.json) return printJson(records);
+      if (!records.length) return void process.stdout.write('No events recorded yet.\n');
+      process.stdout.write(
+        table(records, [
+          { header: 'seq', value: (r) => r.seq, align: 'right' },
+          { header: 'time', value: (r) => shortTime(Date.parse(r.received_at ?? '')) },
+          { header: 'kind', value: (r) => r.kind },
+          { header: 'session', value: (r) => r.session_id?.slice(0, 8) },
+          { header: 'agent', value: (r) => r.agent_id },
+          { header: 'tool', value: (r) => r.tool_name },
+          { header: 'source', value: (r) => r.source },
+        ]) + '\n',
+      );
+    });
+}

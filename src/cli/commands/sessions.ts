@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { withLedger } from '../ledger-access';
+import { fmtInt, fmtUsd, iso, printJson, shortTime, table } from '../output';
+import { parseSince } from '../time';
+
+export interface SessionRecord {
+  session_id: string;
+  project: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  end_reason: string | null;
+  events: number;
+  main_tokens: number;
+  main_cost_usd: number | null;
+  subagent_tokens: number;
+  dispatches: number;
+}
+
+export function registerSessionCommands(program: Command): void {
+  program
+    .command('sessions')
+    .description('list sessions with their events and billed tokens (main thread and subagents)')
+    .option('--since <when>', 'only sessions started after this (7d, 12h, 2026-11-01)')
+    .option('--project <dir>', 'only this project')
+    .option('--json', 'print JSON')
+    .action((opts) => {
+      const rows = withLedger((db) => {
+        const where: string[] = [];
+        const args: unknown[] = [];
+        const since = parseSince(opts.since);
+        if (since !== undefined) (where.push('s.started_at >= ?'), args.push(since));
+        if (opts.project) (where.push('s.project = ?'), args.push(opts.project));
+        return db
+          .prepare(
+            `SELECT s.*,
+               (SELECT coalesce(sum(total_tokens), 0) FROM usage u WHERE u.session_id = s.session_id AND u.agent_id = '') AS main_tokens,
+               (SELECT CASE WHEN count(*) = count(cost_usd) THEN coalesce(sum(cost_usd), 0) END FROM usage u WHERE u.session_id = s.session_id AND u.agent_id = '') AS main_cost,
+               (SELECT coalesce(sum(total_tokens), 0) FROM usage u WHERE u.session_id = s.session_id AND u.agent_id != '') AS sub_tokens,
+               (SELECT count(*) FROM dispatches d WHERE d.session_id = s.session_id) AS dispatches
+             FROM sessions s ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY s.started_at`,
+          )
+          .all(...args) as any[];
+      });
+      const records: SessionRecord[] = rows.map((r) => ({
+        session_id: r.session_id,
+        project: r.project,
+        started_at: iso(r.started_at),
+        ended_at: iso(r.ended_at),
+        end_reason: r.end_reason,
+        events: r.events,
+        main_tokens: r.main_tokens,
+        main_cost_usd: r.main_cost,
+        subagent_tokens: r.sub_tokens,
+        dispatches: r.dispatches,
+      }));
+      if (opts.json) return printJson(records);
+      if (!records.length) return void process.stdout.write('No sessions recorded yet.\n');
+      process.stdout.write(
+        table(records, [
+          { header: 'session', value: (r) => r.session_id.slice(0, 8) },
+          { header: 'started', value: (r) => shortTime(Date.parse(r.started_at ?? '')) },
+          { header: 'project', value: (r) => r.project },
+          { header: 'events', value: (r) => r.events, align: 'right' },
+          { header: 'dispatches', value: (r) => r.dispatches, align: 'right' },
+          { header: 'main tokens', value: (r) => fmtInt(r.main_tokens), align: 'right' },
+          { header: 'subagent tokens', value: (r) => fmtInt(r.subagent_tokens), align: 'right' },
+          { header: 'main cost', value: (r) => fmtUsd(r.main_cost_usd), align: 'right' },
+        ]) + '\n',
+      );
+    });
+}

@@ -1,0 +1,34 @@
+// The agent-warden CLI: commands only orchestrate; the logic lives in its modules.
+import { Command } from 'commander';
+import { registerDispatchCommands } from './commands/dispatches';
+import { registerDoctorCommand } from './commands/doctor';
+import { registerEventCommands } from './commands/events';
+import { registerLedgerCommands } from './commands/ledger';
+import { registerSessionCommands } from './commands/sessions';
+import { reportError } from './errors';
+
+declare const __WARDEN_VERSION__: string;
+
+export function buildProgram(): Command {
+  const program = new Command('agent-warden')
+    .description('Ledger, budgets, circuit breakers and core-set curation for Claude Code subagents.')
+    .version(typeof __WARDEN_VERSION__ === 'string' ? __WARDEN_VERSION__ : 'dev')
+    .showHelpAfterError('(run with --help for usage)');
+  registerSessionCommands(program);
+  registerEventCommands(program);
+  registerDispatchCommands(program);
+  registerLedgerCommands(program);
+  registerDoctorCommand(program);
+  // Later modules register here: budget, breaker, core, report.
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,41 @@
+// stdout is data, stderr is for people. Tables align, colour only on a terminal (picocolors
+// honours NO_COLOR), and every command can print JSON instead.
+import Table from 'cli-table3';
+import pc from 'picocolors';
+
+export { pc };
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string | number | null | undefined;
+  align?: 'left' | 'right';
+}
+
+export function table<T>(rows: T[], columns: Column<T>[]): string {
+  const t = new Table({
+    head: columns.map((c) => pc.bold(c.header)),
+    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    colAligns: columns.map((c) => c.align ?? 'left'),
+    wordWrap: false,
+  });
+  for (const row of rows) t.push(columns.map((c) => fit(c.value(row))));
+  return t.toString();
+}
+
+function fit(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v).replace(/\s+/g, ' ');
+  const width = Math.max(20, Math.min(80, Math.floor((process.stdout.columns || 120) / 3)));
+  return s.length > width ? s.slice(0, width - 1) + '…' : s;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+export const shortTime = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '');
+export const fmtInt = (n: number | null | undefined) => (n === null || n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
+export const fmtUsd = (n: number | null | undefined) => (n === null || n === undefined ? 'unpriced' : `$${n.toFixed(n < 1 ? 4 : 2)}`);
+export const fmtMs = (n: number | null | undefined) => (n === null || n === undefined ? '' : n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);

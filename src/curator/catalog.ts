@@ -1,0 +1,312 @@
+// Every agent file the curator can see: the project's core (.claude/agents, listed by Claude Code),
+// its extended set (.claude/agents-extended, reached through discovery), and optionally the user's
+// ~/.claude/agents (listed too, never moved). Each entry carries its listing line and token cost.
+// Anything the curator cannot be sure about (bad YAML, duplicate names, symlinks) is reported and
+// marked immovable: it stays exactly where it is.
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, sep } from 'node:path';
+import { readAgentFields, unlistedReason } from './agent-fields';
+import { type FrontmatterStatus, parseFrontmatter } from './frontmatter';
+import { type ProjectTier, type Tier, projectLayout, projectPath } from './layout';
+import { lineTokens, listingLine, parseToolList } from './listing';
+import { scanAgentDir } from './scan';
+
+export interface AgentEntry {
+  /** The agent type Claude Code lists (frontmatter `name`; the file name when that is missing). */
+  name: string;
+  file: string;
+  /** Path below its tier folder, posix separators. */
+  relPath: string;
+  /** Path below the project (`.claude/agents/x.md`); undefined for user agents. */
+  projectPath?: string;
+  tier: Tier;
+  description: string;
+  /** undefined means all tools. */
+  tools: string[] | undefined;
+  disallowedTools: string[] | undefined;
+  model?: string;
+  category?: string;
+  body: string;
+  hash: string;
+  size: number;
+  mtimeMs: number;
+  frontmatter: FrontmatterStatus;
+  /** Claude Code would list it from a listed folder. */
+  listable: boolean;
+  /** Another file with the same name wins the listing slot. */
+  shadowed: boolean;
+  listingLine: string;
+  listingTokens: number;
+  movable: boolean;
+  /** Why it is not movable. */
+  stuck?: string;
+}
+
+export type ProblemKind =
+  | 'yaml-invalid'
+  | 'yaml-recovered'
+  | 'no-frontmatter'
+  | 'not-a-table'
+  | 'missing-name'
+  | 'invalid-name'
+  | 'missing-description'
+  | 'invalid-field'
+  | 'duplicate-name'
+  | 'symlink'
+  | 'symlink-outside'
+  | 'folder-redirected'
+  | 'too-large'
+  | 'unreadable';
+
+export interface CatalogProblem {
+  kind: ProblemKind;
+  severity: 'error' | 'warning' | 'info';
+  tier: Tier;
+  file: string;
+  name?: string;
+  message: string;
+  hint?: string;
+}
+
+export interface TierRoot {
+  dir: string;
+  exists: boolean;
+  /** The folder (or `.claude`) is a symlink: nothing in it is moved. */
+  redirected: boolean;
+}
+
+export interface Catalog {
+  project: string;
+  entries: AgentEntry[];
+  problems: CatalogProblem[];
+  roots: Partial<Record<Tier, TierRoot>>;
+}
+
+export interface CatalogOptions {
+  /** The user's agents folder (`~/.claude/agents`) to include, read-only. */
+  userDir?: string;
+}
+
+// The client skips agent files above 1 MiB.
+const MAX_AGENT_BYTES = 1_048_576;
+
+export function buildCatalog(project: string, opts: CatalogOptions = {}): Catalog {
+  const layout = projectLayout(project);
+  const catalog: Catalog = { project, entries: [], problems: [], roots: {} };
+  const projectReal = realOrSelf(project);
+  const projectRoots: string[] = [];
+  const sources: Array<{ tier: Tier; dir: string; expectedReal?: string }> = [
+    { tier: 'core', dir: layout.core, expectedReal: join(projectReal, '.claude', 'agents') },
+    { tier: 'extended', dir: layout.extended, expectedReal: join(projectReal, '.claude', 'agents-extended') },
+  ];
+  if (opts.userDir) sources.push({ tier: 'user', dir: opts.userDir });
+
+  const scans = sources.map((source) => {
+    const scan = scanAgentDir(source.dir, { skipTopLevel: source.tier === 'extended' ? ['.agent-warden'] : [] });
+    const redirected = scan.exists && source.expectedReal !== undefined && scan.realRoot !== source.expectedReal;
+    catalog.roots[source.tier] = { dir: source.dir, exists: scan.exists, redirected };
+    if (source.tier !== 'user' && scan.exists) projectRoots.push(scan.realRoot);
+    if (redirected) {
+      catalog.problems.push({
+        kind: 'folder-redirected',
+        severity: 'warning',
+        tier: source.tier,
+        file: source.dir,
+        message: `${source.dir} is (or sits under) a symlink to ${scan.realRoot}`,
+        hint: 'agent-warden never moves files through a symlink; make it a real folder to let the curator manage it',
+      });
+    }
+    for (const p of scan.problems) catalog.problems.push({ kind: 'unreadable', severity: 'warning', tier: source.tier, file: p.abs, message: p.message });
+    return { ...source, scan, redirected };
+  });
+
+  for (const { tier, scan, redirected } of scans) {
+    const inside = tier === 'user' ? [scan.realRoot] : projectRoots;
+    for (const file of scan.files) {
+      const entry = readEntry(tier, file.abs, file.rel, catalog.problems);
+      if (!entry) continue;
+      if (file.viaSymlink) {
+        const outside = !inside.some((root) => file.realPath.startsWith(root + sep));
+        catalog.problems.push({
+          kind: outside ? 'symlink-outside' : 'symlink',
+          severity: outside ? 'warning' : 'info',
+          tier,
+          file: file.abs,
+          name: entry.name,
+          message: outside ? `symlink to ${file.realPath}, outside the agent folders` : `symlink to ${file.realPath}`,
+          hint: 'symlinked agents are listed by Claude Code but never moved by agent-warden',
+        });
+        markStuck(entry, 'it is a symlink');
+      }
+      if (redirected) markStuck(entry, 'its folder is a symlink');
+      if (tier === 'user') markStuck(entry, 'user agents are never moved');
+      catalog.entries.push(entry);
+    }
+  }
+  markDuplicates(catalog);
+  return catalog;
+}
+
+function readEntry(tier: Tier, abs: string, rel: string, problems: CatalogProblem[]): AgentEntry | undefined {
+  let bytes: Buffer;
+  let mtimeMs: number;
+  try {
+    const stat = statSync(abs);
+    mtimeMs = stat.mtimeMs;
+    if (stat.size > MAX_AGENT_BYTES) {
+      problems.push({ kind: 'too-large', severity: 'warning', tier, file: abs, message: `${stat.size} bytes: Claude Code skips agent files over 1 MiB` });
+      return undefined;
+    }
+    bytes = readFileSync(abs);
+  } catch (err) {
+    problems.push({ kind: 'unreadable', severity: 'warning', tier, file: abs, message: `cannot read: ${(err as Error).message}` });
+    return undefined;
+  }
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const parsed = parseAgent(hash, bytes);
+  const name = parsed.fields.name ?? basename(rel, '.md');
+  const entry: AgentEntry = {
+    name,
+    file: abs,
+    relPath: rel,
+    projectPath: tier === 'user' ? undefined : projectPath(tier as ProjectTier, rel),
+    tier,
+    description: parsed.fields.description ?? '',
+    tools: parseToolList(parsed.fields.tools),
+    disallowedTools: parseToolList(parsed.fields.disallowedTools),
+    model: parsed.fields.model,
+    category: parsed.fields.category,
+    body: parsed.body,
+    hash,
+    size: bytes.length,
+    mtimeMs,
+    frontmatter: parsed.status,
+    listable: parsed.unlisted === undefined,
+    shadowed: false,
+    listingLine: parsed.line,
+    listingTokens: parsed.tokens,
+    movable: true,
+  };
+  for (const problem of parsed.problems) problems.push({ ...problem, tier, file: abs, name });
+  if (parsed.status !== 'ok') markStuck(entry, 'its frontmatter does not parse as strict YAML');
+  if (parsed.unlisted) markStuck(entry, 'Claude Code does not list it');
+  return entry;
+}
+
+interface ParsedAgent {
+  status: FrontmatterStatus;
+  fields: ReturnType<typeof readAgentFields>['fields'];
+  body: string;
+  unlisted?: ReturnType<typeof unlistedReason>;
+  line: string;
+  tokens: number;
+  problems: Array<Omit<CatalogProblem, 'tier' | 'file' | 'name'>>;
+}
+
+// Parsing depends on the bytes alone; the watcher re-catalogs unchanged files over and over.
+const parsedByHash = new Map<string, ParsedAgent>();
+const PARSE_CACHE_LIMIT = 10_000;
+
+function parseAgent(hash: string, bytes: Buffer): ParsedAgent {
+  const cached = parsedByHash.get(hash);
+  if (cached) return cached;
+  const fm = parseFrontmatter(bytes.toString('utf8'));
+  const { fields, issues } = readAgentFields(fm.data);
+  const problems: ParsedAgent['problems'] = [];
+  const statusProblem = frontmatterProblems[fm.status];
+  if (statusProblem) problems.push({ ...statusProblem, message: fm.error ? `${statusProblem.message}: ${fm.error}` : statusProblem.message });
+  for (const issue of issues) problems.push({ kind: 'invalid-field', severity: 'warning', message: issue.message });
+  const unlisted = fm.status === 'absent' || fm.status === 'invalid' ? undefined : unlistedReason(fields);
+  if (unlisted) problems.push({ kind: unlisted.kind, severity: 'warning', message: unlisted.message });
+  const listable = fm.status !== 'absent' && fm.status !== 'invalid' && fm.status !== 'not-a-table' && !unlisted;
+  const line = listable ? listingLine(fields.name!, fields.description!, parseToolList(fields.tools), parseToolList(fields.disallowedTools)) : '';
+  const parsed: ParsedAgent = {
+    status: fm.status,
+    fields,
+    body: fm.body,
+    unlisted: listable ? undefined : (unlisted ?? { kind: 'missing-name', message: 'no readable frontmatter' }),
+    line,
+    tokens: line ? lineTokens(line) : 0,
+    problems,
+  };
+  if (parsedByHash.size >= PARSE_CACHE_LIMIT) parsedByHash.clear();
+  parsedByHash.set(hash, parsed);
+  return parsed;
+}
+
+const frontmatterProblems: Partial<Record<FrontmatterStatus, Omit<CatalogProblem, 'tier' | 'file' | 'name'>>> = {
+  recovered: {
+    kind: 'yaml-recovered',
+    severity: 'warning',
+    message: 'frontmatter is not valid YAML; Claude Code still lists it after quoting values',
+    hint: 'quote the value (description: "...") so every tool reads it the same way; until then agent-warden leaves it in place',
+  },
+  invalid: {
+    kind: 'yaml-invalid',
+    severity: 'error',
+    message: 'frontmatter is not valid YAML, so Claude Code ignores this agent',
+    hint: 'fix the YAML between the --- lines',
+  },
+  absent: {
+    kind: 'no-frontmatter',
+    severity: 'warning',
+    message: 'no frontmatter (the file must start with a --- line), so Claude Code ignores this agent',
+    hint: 'remove any blank lines or indentation before the opening ---',
+  },
+  'not-a-table': {
+    kind: 'not-a-table',
+    severity: 'warning',
+    message: 'frontmatter is a list or a single value, not key: value pairs',
+  },
+};
+
+function markStuck(entry: AgentEntry, why: string): void {
+  if (!entry.movable) return;
+  entry.movable = false;
+  entry.stuck = why;
+}
+
+/**
+ * Two files with one name are one listing slot whose winner depends on the client's file order;
+ * moving either would change which definition answers, so both stay put. A project agent also
+ * hides a user agent of the same name: moving it would let the user's version answer instead.
+ */
+function markDuplicates(catalog: Catalog): void {
+  const byName = new Map<string, AgentEntry[]>();
+  for (const entry of catalog.entries) {
+    if (!entry.listable) continue;
+    const group = byName.get(entry.name) ?? [];
+    group.push(entry);
+    byName.set(entry.name, group);
+  }
+  const tierOrder: Record<Tier, number> = { core: 0, extended: 1, user: 2 };
+  for (const [name, group] of byName) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => tierOrder[a.tier] - tierOrder[b.tier] || (a.relPath < b.relPath ? -1 : 1));
+    // The listed copy: the first project-core one, else the user's. Everything else in a listed tier is shadowed.
+    const listed = group.find((e) => e.tier === 'core') ?? group.find((e) => e.tier === 'user');
+    for (const entry of group) if (entry !== listed && entry.tier !== 'extended') entry.shadowed = true;
+    const where = group.map((e) => e.projectPath ?? e.file).join(', ');
+    for (const entry of group) {
+      markStuck(entry, `another agent is also named "${name}"`);
+      catalog.problems.push({
+        kind: 'duplicate-name',
+        severity: 'warning',
+        tier: entry.tier,
+        file: entry.file,
+        name,
+        message: `${group.length} agents are named "${name}": ${where}`,
+        hint: 'rename or delete all but one; agent-warden leaves duplicates in place',
+      });
+    }
+  }
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}

@@ -1,0 +1,231 @@
+// The core of every hook: (event, ledger state, config) -> recorded facts + a decision.
+// Adapters (the command hook on stdin, the resident MCP server) parse input and print output;
+// everything in between happens here, inside one write transaction so that concurrent hooks
+// see each other's reservations and the log keeps the order things happened in.
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { callKey, callSummary } from '../breaker/call-key';
+import type { Config } from '../config/schema';
+import type { Ledger } from '../ledger/db';
+import { appendEvent, type NewEvent, type StoredEvent } from '../ledger/events';
+import { project as projectEvent } from '../ledger/project';
+import { redact, redactText } from '../privacy/redact';
+import { estimateTokens } from '../tokens/estimate';
+import { readTranscript } from '../tokens/transcript';
+import { filesNamedIn } from './context-files';
+import type { PreToolCall, PreToolPolicy, Verdict } from './policy';
+import { isAgentTool, type WireEvent } from './wire';
+
+export interface HookContext {
+  db: Ledger;
+  config: Config;
+  project: string;
+  now: number;
+  source: 'command' | 'mcp' | 'spool';
+  policies: PreToolPolicy[];
+  /** Extra context for SessionStart (e.g. the extended-agent index). */
+  sessionContext?: (ctx: HookContext, event: WireEvent) => string | undefined;
+}
+
+export interface HookOutput {
+  hookSpecificOutput?: Record<string, unknown>;
+  systemMessage?: string;
+}
+
+/** Natural ids make a replayed or doubly delivered event (resident + command path) land once. */
+export function eventUid(e: WireEvent): string | undefined {
+  const p = e as Record<string, any>;
+  switch (e.hook_event_name) {
+    case 'PreToolUse':
+    case 'PostToolUse':
+    case 'PostToolUseFailure':
+      return `${e.hook_event_name}:${e.session_id}:${p.tool_use_id}`;
+    case 'SubagentStart':
+      return `SubagentStart:${e.session_id}:${p.agent_id}`;
+    default:
+      return undefined;
+  }
+}
+
+export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?: string; receivedAt?: number } = {}): HookOutput | undefined {
+  const { db, config } = ctx;
+  const receivedAt = opts.receivedAt ?? ctx.now;
+  const uid = opts.uid ?? eventUid(event);
+  const warden = derive(ctx, event);
+  const payload = { ...redact(event as Record<string, unknown>, config.privacy), ...(warden ? { _warden: warden } : {}) };
+  const base = {
+    receivedAt,
+    sessionId: event.session_id,
+    project: ctx.project,
+    source: ctx.source,
+  };
+  // Reads of outside files happen before taking the write lock.
+  const mainUsage = readMainTranscript(db, event);
+  const agentFacts = readAgentFacts(event, config);
+
+  return db
+    .transaction((): HookOutput | undefined => {
+      const stored = appendEvent(db, {
+        ...base,
+        uid,
+        kind: event.hook_event_name,
+        agentId: (event as any).agent_id,
+        toolName: (event as any).tool_name,
+        toolUseId: (event as any).tool_use_id,
+        payload,
+      });
+      if (!stored) return uid ? earlierOutput(db, event) : undefined;
+      projectEvent(db, stored, { pricing: config.pricing });
+      const derived: NewEvent[] = [];
+      if (mainUsage) derived.push({ ...base, kind: 'transcript_usage', payload: mainUsage });
+      for (const fact of agentFacts) derived.push({ ...base, kind: fact.kind, agentId: fact.payload.agent_id, payload: fact.payload });
+      for (const d of derived) {
+        const ev = appendEvent(db, d);
+        if (ev) projectEvent(db, ev, { pricing: config.pricing });
+      }
+      if (event.hook_event_name === 'PreToolUse' && ctx.source !== 'spool') return decide(ctx, stored, event, warden);
+      if (event.hook_event_name === 'SessionStart') {
+        const context = ctx.sessionContext?.(ctx, event);
+        return context ? { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: context } } : undefined;
+      }
+      return undefined;
+    })
+    .immediate();
+}
+
+function decide(ctx: HookContext, stored: StoredEvent, event: WireEvent & { hook_event_name: 'PreToolUse' }, warden: Record<string, any> | undefined): HookOutput | undefined {
+  const input = event.tool_input as Record<string, unknown>;
+  const isDispatch = isAgentTool(event.tool_name);
+  const call: PreToolCall = {
+    sessionId: event.session_id,
+    project: ctx.project,
+    agentId: event.agent_id ?? '',
+    toolName: event.tool_name,
+    toolInput: input,
+    toolUseId: event.tool_use_id,
+    callKey: warden?.call_key ?? callKey(event.tool_name, input),
+    isDispatch,
+    agentType: isDispatch ? (typeof input.subagent_type === 'string' && input.subagent_type) || 'general-purpose' : undefined,
+    promptTokens: warden?.prompt_tokens,
+  };
+  const verdicts: Verdict[] = [];
+  for (const policy of ctx.policies) {
+    const v = policy({ db: ctx.db, config: ctx.config, now: ctx.now }, call);
+    if (!v) continue;
+    verdicts.push(v);
+    if (v.deny) break; // the first denial decides; later policies need not reserve anything
+  }
+  const denial = verdicts.find((v) => v.deny)?.deny;
+  const dispatch = isDispatch ? Object.assign({}, ...verdicts.map((v) => v.dispatch ?? {})) : undefined;
+  const updatedInput = denial ? undefined : verdicts.find((v) => v.updatedInput)?.updatedInput;
+  const context = verdicts.map((v) => v.context).filter(Boolean).join('\n') || undefined;
+  const decision = {
+    tool_use_id: call.toolUseId,
+    tool_name: call.toolName,
+    deny: Boolean(denial),
+    policy: denial?.policy,
+    reason: denial?.reason,
+    dispatch,
+    rewritten: Boolean(updatedInput),
+    context,
+    circuits: verdicts.flatMap((v) => v.circuits ?? []),
+    notices: verdicts.flatMap((v) => v.notices ?? []),
+  };
+  if (decision.deny || decision.dispatch || decision.rewritten || decision.context || decision.circuits.length || decision.notices.length) {
+    const ev = appendEvent(ctx.db, { receivedAt: stored.receivedAt, sessionId: call.sessionId, project: ctx.project, source: ctx.source, kind: 'decision', toolUseId: call.toolUseId, toolName: call.toolName, payload: { ...decision, updated_input: updatedInput } });
+    if (ev) projectEvent(ctx.db, ev, { pricing: ctx.config.pricing });
+  }
+  return preToolOutput(denial?.reason, context, updatedInput);
+}
+
+function preToolOutput(denyReason: string | undefined, context: string | undefined, updatedInput: Record<string, unknown> | undefined): HookOutput | undefined {
+  if (!denyReason && !context && !updatedInput) return undefined;
+  const out: Record<string, unknown> = { hookEventName: 'PreToolUse' };
+  if (denyReason) {
+    out.permissionDecision = 'deny';
+    out.permissionDecisionReason = denyReason;
+  }
+  if (updatedInput) out.updatedInput = updatedInput;
+  if (context) out.additionalContext = context;
+  return { hookSpecificOutput: out };
+}
+
+/** The same PreToolUse seen again (the other delivery path): answer as the first time. */
+function earlierOutput(db: Ledger, event: WireEvent): HookOutput | undefined {
+  if (event.hook_event_name !== 'PreToolUse') return undefined;
+  const row = db.prepare(`SELECT payload FROM events WHERE kind = 'decision' AND session_id = ? AND tool_use_id = ? ORDER BY seq DESC LIMIT 1`).get(event.session_id, event.tool_use_id) as { payload: string } | undefined;
+  if (!row) return undefined;
+  const d = JSON.parse(row.payload);
+  return preToolOutput(d.deny ? d.reason : undefined, d.context, d.updated_input);
+}
+
+/** Facts computed from the live input before redaction (hashes, sizes) that projections need. */
+function derive(ctx: HookContext, event: WireEvent): Record<string, any> | undefined {
+  if (event.hook_event_name !== 'PreToolUse' && event.hook_event_name !== 'PostToolUseFailure') return undefined;
+  const input = (event.tool_input ?? {}) as Record<string, unknown>;
+  const out: Record<string, any> = { call_key: callKey(event.tool_name, input) };
+  const summary = callSummary(event.tool_name, input);
+  out.summary = ctx.config.privacy === 'metadata' ? event.tool_name : ctx.config.privacy === 'redacted' ? redactText(summary) : summary;
+  if (event.hook_event_name === 'PreToolUse' && isAgentTool(event.tool_name) && typeof input.prompt === 'string') {
+    out.prompt_tokens = estimateTokens(input.prompt);
+    out.context_files = filesNamedIn(input.prompt, event.cwd ?? ctx.project);
+  }
+  return out;
+}
+
+function readMainTranscript(db: Ledger, event: WireEvent): Record<string, unknown> | undefined {
+  if (!event.transcript_path) return undefined;
+  const row = db.prepare('SELECT transcript_offset AS o FROM sessions WHERE session_id = ?').get(event.session_id) as { o: number } | undefined;
+  const offset = row?.o ?? 0;
+  const read = readTranscript(event.transcript_path, offset);
+  if (read.offsetEnd === offset && read.messages.length === 0) return undefined;
+  return { offset_start: offset, offset_end: read.offsetEnd, messages: read.messages };
+}
+
+interface Fact {
+  kind: 'agent_transcript' | 'agent_link';
+  payload: Record<string, any>;
+}
+
+/** Subagent facts from files: its whole transcript at stop, and the meta file linking it to its call. */
+function readAgentFacts(event: WireEvent, config: Config): Fact[] {
+  const p = event as Record<string, any>;
+  let agentId: string | undefined;
+  if (event.hook_event_name === 'SubagentStart' || event.hook_event_name === 'SubagentStop') agentId = p.agent_id;
+  else if (event.hook_event_name === 'PostToolUse' && isAgentTool(p.tool_name)) agentId = p.tool_response?.agentId;
+  if (typeof agentId !== 'string' || !agentId) return [];
+  const transcriptPath: string | undefined =
+    p.agent_transcript_path ?? (event.transcript_path ? join(event.transcript_path.replace(/\.jsonl$/, ''), 'subagents', `agent-${agentId}.jsonl`) : undefined);
+  const meta = transcriptPath ? readMeta(join(dirname(transcriptPath), `${basename(transcriptPath, '.jsonl')}.meta.json`)) : undefined;
+  const facts: Fact[] = [];
+  if (meta?.toolUseId) facts.push({ kind: 'agent_link', payload: { agent_id: agentId, tool_use_id: meta.toolUseId, parent_agent_id: meta.parentAgentId } });
+  const finished = event.hook_event_name === 'SubagentStop' || (event.hook_event_name === 'PostToolUse' && p.tool_response?.status === 'completed');
+  if (finished && transcriptPath) {
+    const read = readTranscript(transcriptPath, 0);
+    facts.push({
+      kind: 'agent_transcript',
+      payload: {
+        agent_id: agentId,
+        agent_type: p.agent_type ?? p.tool_response?.agentType ?? meta?.agentType,
+        tool_use_id: meta?.toolUseId ?? (event.hook_event_name === 'PostToolUse' ? p.tool_use_id : undefined),
+        parent_agent_id: meta?.parentAgentId,
+        transcript_path: transcriptPath,
+        messages: read.messages,
+        first_ts: read.firstTs,
+        last_ts: read.lastTs,
+        tool_uses: read.toolUses,
+        files_written: config.privacy === 'metadata' ? read.filesWritten.length : read.filesWritten,
+        model: read.lastModel,
+      },
+    });
+  }
+  return facts;
+}
+
+function readMeta(file: string): { toolUseId?: string; parentAgentId?: string; agentType?: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

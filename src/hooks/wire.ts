@@ -1,0 +1,98 @@
+// What Claude Code sends on stdin, as loose as the contract allows: unknown fields are kept
+// (payloads grow between releases) and only the fields we act on are checked.
+import * as z from 'zod/mini';
+
+const str = () => z.optional(z.string());
+
+const common = {
+  session_id: z.string().check(z.minLength(1)),
+  transcript_path: str(),
+  cwd: str(),
+  prompt_id: str(),
+  permission_mode: str(),
+  agent_id: str(),
+  agent_type: str(),
+};
+
+const toolCommon = {
+  ...common,
+  tool_name: z.string(),
+  tool_input: z._default(z.record(z.string(), z.unknown()), {}),
+  tool_use_id: z.string().check(z.minLength(1)),
+};
+
+export const wireSchemas = {
+  SessionStart: z.looseObject({ ...common, hook_event_name: z.literal('SessionStart'), source: str(), model: str() }),
+  UserPromptSubmit: z.looseObject({ ...common, hook_event_name: z.literal('UserPromptSubmit'), prompt: str() }),
+  PreToolUse: z.looseObject({ ...toolCommon, hook_event_name: z.literal('PreToolUse') }),
+  PostToolUse: z.looseObject({
+    ...toolCommon,
+    hook_event_name: z.literal('PostToolUse'),
+    tool_response: z.optional(z.unknown()),
+    duration_ms: z.optional(z.number()),
+  }),
+  PostToolUseFailure: z.looseObject({
+    ...toolCommon,
+    hook_event_name: z.literal('PostToolUseFailure'),
+    error: z._default(z.string(), ''),
+    is_interrupt: z.optional(z.boolean()),
+    duration_ms: z.optional(z.number()),
+  }),
+  SubagentStart: z.looseObject({
+    ...common,
+    hook_event_name: z.literal('SubagentStart'),
+    agent_id: z.string().check(z.minLength(1)),
+  }),
+  SubagentStop: z.looseObject({
+    ...common,
+    hook_event_name: z.literal('SubagentStop'),
+    agent_id: z.string().check(z.minLength(1)),
+    agent_transcript_path: str(),
+    last_assistant_message: str(),
+    stop_hook_active: z.optional(z.boolean()),
+  }),
+  Stop: z.looseObject({ ...common, hook_event_name: z.literal('Stop'), last_assistant_message: str() }),
+  SessionEnd: z.looseObject({ ...common, hook_event_name: z.literal('SessionEnd'), reason: str() }),
+} as const;
+
+export type HookKind = keyof typeof wireSchemas;
+export const hookKinds = Object.keys(wireSchemas) as HookKind[];
+export type WireEvent = { [K in HookKind]: z.output<(typeof wireSchemas)[K]> }[HookKind];
+export type WireOf<K extends HookKind> = z.output<(typeof wireSchemas)[K]>;
+
+export function isHookKind(name: unknown): name is HookKind {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(wireSchemas, name);
+}
+
+/** The subagent tool was `Task` before Claude Code 2.1.63 and is `Agent` since; accept both. */
+export const isAgentTool = (toolName: string | undefined) => toolName === 'Agent' || toolName === 'Task';
+
+export type ParseResult =
+  | { ok: true; event: WireEvent }
+  | { ok: false; reason: string; sessionId?: string; kind?: string };
+
+/** Raw stdin text to a typed event, or the one-line reason it is malformed. */
+export function parseHookInput(text: string, maxBytes = 8 * 1024 * 1024): ParseResult {
+  if (text.trim() === '') return { ok: false, reason: 'empty input on stdin' };
+  if (text.length > maxBytes) return { ok: false, reason: `payload of ${text.length} bytes is over the ${maxBytes}-byte limit` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `input is not JSON (${(err as Error).message})` };
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: 'input is not a JSON object' };
+  const obj = raw as Record<string, unknown>;
+  const sessionId = typeof obj.session_id === 'string' ? obj.session_id : undefined;
+  const name = obj.hook_event_name;
+  if (!isHookKind(name)) {
+    return { ok: false, reason: `unknown hook event ${JSON.stringify(name ?? null).slice(0, 60)}`, sessionId, kind: typeof name === 'string' ? name : undefined };
+  }
+  const parsed = wireSchemas[name].safeParse(obj);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    return { ok: false, reason: `${name} payload: ${where}: ${issue?.message ?? 'invalid'}`, sessionId, kind: name };
+  }
+  return { ok: true, event: parsed.data as WireEvent };
+}

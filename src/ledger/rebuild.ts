@@ -1,0 +1,29 @@
+// Projections are disposable: drop them and replay the event log in order.
+import type { Ledger } from './db';
+import { rowToEvent } from './events';
+import { project, projectionTables, type ProjectionContext } from './project';
+
+export function rebuildProjections(db: Ledger, ctx: ProjectionContext, onProgress?: (done: number, total: number) => void): number {
+  const total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  let done = 0;
+  db.transaction(() => {
+    for (const table of projectionTables) db.prepare(`DELETE FROM ${table}`).run();
+    db.prepare(`DELETE FROM sqlite_sequence WHERE name = 'dispatches'`).run();
+    for (const row of db.prepare('SELECT * FROM events ORDER BY seq').iterate()) {
+      project(db, rowToEvent(row), ctx);
+      if (++done % 10_000 === 0) onProgress?.(done, total);
+    }
+  }).immediate();
+  onProgress?.(done, total);
+  return done;
+}
+
+/** A stable dump of every projection, for comparing a live ledger with its rebuild. */
+export function snapshotProjections(db: Ledger): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of projectionTables) {
+    const cols = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'id');
+    out[table] = db.prepare(`SELECT ${cols.join(', ')} FROM ${table} ORDER BY ${cols.join(', ')}`).all();
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+// Prompts, tool inputs and results hold secrets. Before anything is stored (ledger or spool) the
+// `privacy` setting decides: `full` keeps text, `redacted` (default) masks known secret shapes,
+// `metadata` keeps no free text at all (ids, names, numbers and sizes only).
+export type PrivacyMode = 'full' | 'redacted' | 'metadata';
+
+// Each pattern is a known credential shape; the first group, when present, is kept as context.
+const SECRET_PATTERNS: RegExp[] = [
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+  /\bsk-ant-[A-Za-z0-9_-]{16,}/g, // Anthropic
+  /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, // OpenAI-style
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, // AWS access key id
+  /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, // GitHub tokens
+  /\bgithub_pat_[A-Za-z0-9_]{40,}\b/g,
+  /\bglpat-[A-Za-z0-9_-]{20,}\b/g, // GitLab
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, // Slack
+  /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
+  /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g, // Stripe
+  /\bnpm_[A-Za-z0-9]{36}\b/g, // npm
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWT
+];
+// Secrets that sit next to a telling name: keep the name, mask the value.
+const CONTEXT_PATTERNS: RegExp[] = [
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, // password in a URL
+  /(\bAuthorization:\s*(?:Bearer|Basic|Token)\s+)([A-Za-z0-9._~+/=-]{8,})/gi,
+  /(\bBearer\s+)([A-Za-z0-9._~+/=-]{16,})/g,
+  /(\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b["']?\s*[:=]\s*["']?)([^\s"',;]{4,})/gi,
+];
+
+export const MASK = '[REDACTED]';
+
+export function redactText(text: string): string {
+  let out = text;
+  for (const re of SECRET_PATTERNS) out = out.replace(re, MASK);
+  for (const re of CONTEXT_PATTERNS) out = out.replace(re, (_m, pre: string, _secret: string, post?: string) => `${pre}${MASK}${typeof post === 'string' ? post : ''}`);
+  return out;
+}
+
+// Under `metadata`, these keys keep their values: they identify, they do not tell.
+const METADATA_KEEP = new Set([
+  'session_id', 'transcript_path', 'cwd', 'prompt_id', 'permission_mode', 'hook_event_name', 'agent_id', 'agent_type', 'tool_name',
+  'tool_use_id', 'source', 'reason', 'subagent_type', 'run_in_background', 'model', 'status', 'agentId', 'agentType', 'resolvedModel',
+  'totalTokens', 'totalDurationMs', 'totalToolUseCount', 'duration_ms', 'is_interrupt', 'isAsync', 'agent_transcript_path', 'stop_hook_active',
+  'usage', 'input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'level', 'effort',
+]);
+
+/** A copy of `value` fit to store under `mode`. */
+export function redact<T>(value: T, mode: PrivacyMode): T {
+  if (mode === 'full') return value;
+  return walk(value, mode, true) as T;
+}
+
+function walk(value: unknown, mode: PrivacyMode, keep: boolean): unknown {
+  if (typeof value === 'string') {
+    if (mode === 'metadata' && !keep) return `[${value.length} chars]`;
+    return redactText(value);
+  }
+  if (Array.isArray(value)) return value.map((v) => walk(v, mode, keep && mode !== 'metadata'));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = walk(v, mode, mode === 'metadata' ? METADATA_KEEP.has(k) || (keep && k === 'level') : true);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,138 @@
+// Billed tokens come from transcripts, not from tool responses: Claude Code's `totalTokens` covers
+// only a subagent's last API call. One API response can span several transcript lines (one per
+// content block) with the same message id, so each id counts once; we keep the largest figures
+// seen for it because later lines of a streamed message carry the final output count.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+export interface MessageUsage {
+  id: string;
+  model?: string;
+  ts?: number;
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+}
+
+export interface TranscriptRead {
+  messages: MessageUsage[];
+  /** Byte offset just past the last complete line read: where the next read starts. */
+  offsetEnd: number;
+  firstTs?: number;
+  lastTs?: number;
+  toolUses: number;
+  filesWritten: string[];
+  lastModel?: string;
+}
+
+const WRITE_TOOLS: Record<string, string> = { Write: 'file_path', Edit: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
+
+export const totalOf = (m: MessageUsage) => m.input + m.output + m.cacheWrite5m + m.cacheWrite1h + m.cacheRead;
+
+/** Reads complete JSONL lines from `offset` on; a half-written last line waits for the next read. */
+export function readTranscript(path: string, offset = 0, maxBytes = 64 * 1024 * 1024): TranscriptRead {
+  const out: TranscriptRead = { messages: [], offsetEnd: offset, toolUses: 0, filesWritten: [] };
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return out;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= offset) {
+      out.offsetEnd = size < offset ? 0 : offset; // a shorter file was replaced: start over
+      return out;
+    }
+    const length = Math.min(size - offset, maxBytes);
+    const buf = Buffer.allocUnsafe(length);
+    const got = readSync(fd, buf, 0, length, offset);
+    const lastNewline = buf.lastIndexOf(0x0a, got - 1);
+    if (lastNewline < 0) return out;
+    out.offsetEnd = offset + lastNewline + 1;
+    parseLines(buf.toString('utf8', 0, lastNewline), out);
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseLines(text: string, out: TranscriptRead): void {
+  const byId = new Map<string, MessageUsage>();
+  const files = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (!line.includes('"assistant"')) {
+      const ts = line ? tsOf(line) : undefined;
+      if (ts !== undefined) track(out, ts);
+      continue;
+    }
+    let rec: any;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const ts = rec.timestamp ? Date.parse(rec.timestamp) : undefined;
+    if (ts !== undefined && !Number.isNaN(ts)) track(out, ts);
+    const msg = rec.message;
+    if (rec.type !== 'assistant' || !msg || typeof msg !== 'object') continue;
+    if (Array.isArray(msg.content)) {
+      for (const block of msg.content) {
+        if (block?.type !== 'tool_use') continue;
+        out.toolUses++;
+        const key = WRITE_TOOLS[block.name];
+        const file = key ? block.input?.[key] : undefined;
+        if (typeof file === 'string') files.add(file);
+      }
+    }
+    const u = msg.usage;
+    if (!u || typeof msg.id !== 'string') continue;
+    if (typeof msg.model === 'string' && msg.model !== '<synthetic>') out.lastModel = msg.model;
+    const total5m = num(u.cache_creation?.ephemeral_5m_input_tokens);
+    const total1h = num(u.cache_creation?.ephemeral_1h_input_tokens);
+    const creation = num(u.cache_creation_input_tokens);
+    const next: MessageUsage = {
+      id: msg.id,
+      model: typeof msg.model === 'string' ? msg.model : undefined,
+      ts: ts !== undefined && !Number.isNaN(ts) ? ts : undefined,
+      input: num(u.input_tokens),
+      output: num(u.output_tokens),
+      // The split by cache lifetime is missing in older transcripts: count it all as 5-minute writes.
+      cacheWrite5m: total5m + total1h === creation ? total5m : creation - total1h,
+      cacheWrite1h: total1h,
+      cacheRead: num(u.cache_read_input_tokens),
+    };
+    const prev = byId.get(msg.id);
+    byId.set(msg.id, prev ? mergeMax(prev, next) : next);
+  }
+  out.messages = [...byId.values()];
+  out.filesWritten = [...files];
+}
+
+function track(out: TranscriptRead, ts: number): void {
+  if (out.firstTs === undefined || ts < out.firstTs) out.firstTs = ts;
+  if (out.lastTs === undefined || ts > out.lastTs) out.lastTs = ts;
+}
+
+function tsOf(line: string): number | undefined {
+  const m = /"timestamp":\s*"([^"]+)"/.exec(line);
+  if (!m) return undefined;
+  const t = Date.parse(m[1]!);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+export function mergeMax(a: MessageUsage, b: MessageUsage): MessageUsage {
+  return {
+    id: a.id,
+    model: b.model ?? a.model,
+    ts: a.ts ?? b.ts,
+    input: Math.max(a.input, b.input),
+    output: Math.max(a.output, b.output),
+    cacheWrite5m: Math.max(a.cacheWrite5m, b.cacheWrite5m),
+    cacheWrite1h: Math.max(a.cacheWrite1h, b.cacheWrite1h),
+    cacheRead: Math.max(a.cacheRead, b.cacheRead),
+  };
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);

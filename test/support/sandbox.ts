@@ -1,0 +1,118 @@
+/**
+ * Throwaway directories for end-to-end runs: an isolated HOME, a project (cwd) with optional
+ * custom agents, a plugin directory; plus lookup of the session transcripts the CLI writes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface TempDir {
+  path: string;
+  cleanup(): void;
+}
+
+export interface AgentSpec {
+  name: string;
+  description: string;
+  /** Comma list as in agent frontmatter, e.g. "Read, Grep, Bash". Omitted: all tools. */
+  tools?: string;
+  body: string;
+}
+
+export interface ProjectSpec {
+  /** Written to `.claude/agents/<name>.md`. */
+  agents?: AgentSpec[];
+  /** Extra files, keyed by path relative to the project root. */
+  files?: Record<string, string>;
+}
+
+export interface PluginSpec {
+  name: string;
+  /** Merged over `{name, version, description, author}` into `.claude-plugin/plugin.json`. */
+  manifest?: Record<string, unknown>;
+  /** Written as `hooks/hooks.json` (the `{"hooks": {...}}` wrapper form). */
+  hooks?: Record<string, unknown>;
+  files?: Record<string, string>;
+}
+
+export interface Transcripts {
+  /** `<HOME>/.claude/projects/<project-slug>/<session-id>.jsonl` */
+  sessions: string[];
+  /** `<HOME>/.claude/projects/<project-slug>/<session-id>/subagents/agent-<id>.jsonl` */
+  subagents: string[];
+}
+
+export function makeTempDir(label: string): TempDir {
+  // realpath: the CLI derives the transcript folder from the resolved cwd.
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `aw-e2e-${label}-`)));
+  return { path: dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function makeHome(): TempDir {
+  return makeTempDir('home');
+}
+
+export function makeProject(spec: ProjectSpec = {}): TempDir {
+  const dir = makeTempDir('project');
+  for (const agent of spec.agents ?? []) {
+    writeFile(dir.path, `.claude/agents/${agent.name}.md`, agentMarkdown(agent));
+  }
+  writeFiles(dir.path, spec.files ?? {});
+  return dir;
+}
+
+export function makePlugin(spec: PluginSpec): TempDir {
+  const dir = makeTempDir(`plugin-${spec.name}`);
+  const manifest = {
+    name: spec.name,
+    version: '0.0.1',
+    description: `e2e test plugin ${spec.name}`,
+    author: { name: 'agent-warden tests' },
+    ...spec.manifest,
+  };
+  writeFile(dir.path, '.claude-plugin/plugin.json', JSON.stringify(manifest, null, 2));
+  if (spec.hooks) writeFile(dir.path, 'hooks/hooks.json', JSON.stringify({ hooks: spec.hooks }, null, 2));
+  writeFiles(dir.path, spec.files ?? {});
+  return dir;
+}
+
+export function agentMarkdown(agent: AgentSpec): string {
+  const tools = agent.tools ? `tools: ${agent.tools}\n` : '';
+  return `---\nname: ${agent.name}\ndescription: ${agent.description}\n${tools}---\n${agent.body}\n`;
+}
+
+/** Transcript files under `<home>/.claude/projects`, optionally only those of one session. */
+export function findTranscripts(home: string, sessionId?: string): Transcripts {
+  const files = walk(path.join(home, '.claude', 'projects')).filter((f) => f.endsWith('.jsonl'));
+  const ofSession = sessionId ? files.filter((f) => f.includes(sessionId)) : files;
+  return {
+    sessions: ofSession.filter((f) => path.basename(path.dirname(f)) !== 'subagents'),
+    subagents: ofSession.filter((f) => path.basename(path.dirname(f)) === 'subagents'),
+  };
+}
+
+export function readJsonl(file: string): unknown[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+function walk(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? walk(full) : [full];
+  });
+}
+
+function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [relative, content] of Object.entries(files)) writeFile(root, relative, content);
+}
+
+function writeFile(root: string, relative: string, content: string): void {
+  const file = path.join(root, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}
