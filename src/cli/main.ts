@@ -1,5 +1,7 @@
 // The agent-warden CLI: commands only orchestrate; the logic lives in its modules.
 import { Command } from 'commander';
+import { registerBreakerCommands } from './commands/breaker';
+import { registerBudgetCommands } from './commands/budget';
 import { registerDispatchCommands } from './commands/dispatches';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEventCommands } from './commands/events';
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerDispatchCommands(program);
   registerLedgerCommands(program);
   registerDoctorCommand(program);
+  registerBudgetCommands(program);
+  registerBreakerCommands(program);
   // Later modules register here: budget, breaker, core, report.
   return program;
 }

@@ -55,13 +55,20 @@ function readLayer(file: string, problems: ConfigProblem[]): Record<string, unkn
     problems.push({ file, key: '(file)', message: `not valid JSON: ${(err as Error).message}`, fix: 'fix the JSON syntax; the file is ignored until then' });
     return undefined;
   }
-  const parsed = configSchema.safeParse(raw);
-  if (parsed.success) return raw as Record<string, unknown>;
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') ?? '(root)' : '(root)');
-    problems.push({ file, key, message: describe(issue), fix: fixes[issue.code] ?? 'see the JSON Schema' });
-  }
+  const found = problemsIn(file, raw);
+  if (!found.length) return raw as Record<string, unknown>;
+  problems.push(...found);
   return undefined; // an invalid layer is ignored whole rather than half-applied
+}
+
+/** What is wrong with one layer's contents (empty when it is valid); also used before writing a file. */
+export function problemsIn(file: string, raw: unknown): ConfigProblem[] {
+  const parsed = configSchema.safeParse(raw);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') ?? '(root)' : '(root)');
+    return { file, key, message: describe(issue), fix: fixes[issue.code] ?? 'see the JSON Schema' };
+  });
 }
 
 function describe(issue: { code: string; message: string; values?: unknown[]; keys?: string[]; minimum?: unknown }): string {

@@ -10,20 +10,32 @@ export const budgetScopes = ['session', 'day', 'week', 'month'] as const;
 
 export const budgetSchema = z
   .strictObject({
-    id: z.optional(z.string().check(z.minLength(1))),
-    scope: z.enum(budgetScopes),
-    limit_tokens: z.optional(positive()),
-    limit_usd: z.optional(positive()),
-    agent_type: z.optional(z.string().check(z.minLength(1))),
-    project: z.optional(z.boolean()),
-    warn_at: z._default(fraction(), 0.8),
-    on_exhausted: z._default(z.enum(['dispatches', 'all_tools']), 'dispatches'),
+    id: z.optional(z.string().check(z.minLength(1), z.describe('A name for the budget (used by `budget override --budget`); default: scope[:agent_type][:project].'))),
+    scope: z.enum(budgetScopes).check(z.describe('The window spend is counted over: one session, or the calendar day, week (from Monday) or month in `timezone`.')),
+    limit_tokens: z.optional(positive().check(z.describe('Billed tokens (input, output, cache writes and reads) allowed per window.'))),
+    limit_usd: z.optional(positive().check(z.describe('USD allowed per window; models without a price count as zero, so spend is then a lower bound.'))),
+    agent_type: z.optional(z.string().check(z.minLength(1), z.describe("Only this agent type's dispatches count and are stopped."))),
+    project: z.optional(z.boolean().check(z.describe('true: count this project only; default: every project of the user.'))),
+    warn_at: z._default(fraction().check(z.describe('Fraction of the limit at which the model is told, once per session.')), 0.8),
+    on_exhausted: z._default(
+      z.enum(['dispatches', 'all_tools']).check(z.describe('What a spent budget stops: new dispatches only, or every tool call.')),
+      'dispatches',
+    ),
   })
   .check(
     z.refine((b) => b.limit_tokens !== undefined || b.limit_usd !== undefined, {
       message: 'a budget needs limit_tokens, limit_usd or both',
     }),
   );
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const modelPriceSchema = z.strictObject({
   input: nonNegative(),
@@ -36,16 +48,22 @@ const modelPriceSchema = z.strictObject({
 export const configSchema = z.strictObject({
   $schema: z.optional(z.string()),
   privacy: z._default(z.enum(['full', 'redacted', 'metadata']), 'redacted'),
-  timezone: z.optional(z.string().check(z.minLength(1))),
+  timezone: z.optional(
+    z.string().check(
+      z.minLength(1),
+      z.refine(isTimeZone, { message: 'unknown time zone: use an IANA name such as "Europe/Paris" or "America/New_York"' }),
+      z.describe("IANA time zone that day, week and month budgets follow (default: the system's)."),
+    ),
+  ),
   // Deny tool calls when agent-warden itself cannot check budgets and breakers (default: let them through).
-  fail_closed: z._default(z.boolean(), false),
-  budgets: z._default(z.array(budgetSchema), []),
+  fail_closed: z._default(z.boolean().check(z.describe('Deny tool calls when agent-warden cannot reach its ledger or check budgets (default false: let them through).')), false),
+  budgets: z._default(z.array(budgetSchema).check(z.describe('Token and cost budgets, checked before every dispatch.')), []),
   budget: z._default(
     z.strictObject({
       // Predicted cost of a dispatch whose agent type has no history yet (tokens).
-      default_dispatch_tokens: z._default(nonNegative(), 0),
+      default_dispatch_tokens: z._default(nonNegative().check(z.describe('Predicted billed tokens of a dispatch whose agent type has no completed dispatch yet.')), 0),
       // How many recent dispatches of a type feed the median prediction.
-      prediction_window: z._default(positive(), 20),
+      prediction_window: z._default(positive().check(z.describe("How many of an agent type's most recent completed dispatches give the median prediction.")), 20),
     }),
     { default_dispatch_tokens: 0, prediction_window: 20 },
   ),

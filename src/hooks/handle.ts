@@ -2,8 +2,6 @@
 // Adapters (the command hook on stdin, the resident MCP server) parse input and print output;
 // everything in between happens here, inside one write transaction so that concurrent hooks
 // see each other's reservations and the log keeps the order things happened in.
-import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { callKey, callSummary } from '../breaker/call-key';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
@@ -11,7 +9,7 @@ import { appendEvent, type NewEvent, type StoredEvent } from '../ledger/events';
 import { project as projectEvent } from '../ledger/project';
 import { redact, redactText } from '../privacy/redact';
 import { estimateTokens } from '../tokens/estimate';
-import { readTranscript } from '../tokens/transcript';
+import { agentFactsFor, mainTranscriptFact, staleRunFacts } from './agent-facts';
 import { filesNamedIn } from './context-files';
 import type { PreToolCall, PreToolPolicy, Verdict } from './policy';
 import { isAgentTool, type WireEvent } from './wire';
@@ -60,8 +58,8 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
     source: ctx.source,
   };
   // Reads of outside files happen before taking the write lock.
-  const mainUsage = readMainTranscript(db, event);
-  const agentFacts = readAgentFacts(event, config);
+  const mainUsage = event.transcript_path ? mainTranscriptFact(db, event.session_id, event.transcript_path) : undefined;
+  const agentFacts = [...agentFactsFor(event, config), ...staleRunFacts(db, config, { sessionId: event.session_id })];
 
   return db
     .transaction((): HookOutput | undefined => {
@@ -78,7 +76,7 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
       projectEvent(db, stored, { pricing: config.pricing });
       const derived: NewEvent[] = [];
       if (mainUsage) derived.push({ ...base, kind: 'transcript_usage', payload: mainUsage });
-      for (const fact of agentFacts) derived.push({ ...base, kind: fact.kind, agentId: fact.payload.agent_id, payload: fact.payload });
+      for (const fact of agentFacts) derived.push({ ...base, sessionId: fact.sessionId, project: fact.project ?? ctx.project, kind: fact.kind, agentId: fact.payload.agent_id, payload: fact.payload });
       for (const d of derived) {
         const ev = appendEvent(db, d);
         if (ev) projectEvent(db, ev, { pricing: config.pricing });
@@ -173,59 +171,3 @@ function derive(ctx: HookContext, event: WireEvent): Record<string, any> | undef
   return out;
 }
 
-function readMainTranscript(db: Ledger, event: WireEvent): Record<string, unknown> | undefined {
-  if (!event.transcript_path) return undefined;
-  const row = db.prepare('SELECT transcript_offset AS o FROM sessions WHERE session_id = ?').get(event.session_id) as { o: number } | undefined;
-  const offset = row?.o ?? 0;
-  const read = readTranscript(event.transcript_path, offset);
-  if (read.offsetEnd === offset && read.messages.length === 0) return undefined;
-  return { offset_start: offset, offset_end: read.offsetEnd, messages: read.messages };
-}
-
-interface Fact {
-  kind: 'agent_transcript' | 'agent_link';
-  payload: Record<string, any>;
-}
-
-/** Subagent facts from files: its whole transcript at stop, and the meta file linking it to its call. */
-function readAgentFacts(event: WireEvent, config: Config): Fact[] {
-  const p = event as Record<string, any>;
-  let agentId: string | undefined;
-  if (event.hook_event_name === 'SubagentStart' || event.hook_event_name === 'SubagentStop') agentId = p.agent_id;
-  else if (event.hook_event_name === 'PostToolUse' && isAgentTool(p.tool_name)) agentId = p.tool_response?.agentId;
-  if (typeof agentId !== 'string' || !agentId) return [];
-  const transcriptPath: string | undefined =
-    p.agent_transcript_path ?? (event.transcript_path ? join(event.transcript_path.replace(/\.jsonl$/, ''), 'subagents', `agent-${agentId}.jsonl`) : undefined);
-  const meta = transcriptPath ? readMeta(join(dirname(transcriptPath), `${basename(transcriptPath, '.jsonl')}.meta.json`)) : undefined;
-  const facts: Fact[] = [];
-  if (meta?.toolUseId) facts.push({ kind: 'agent_link', payload: { agent_id: agentId, tool_use_id: meta.toolUseId, parent_agent_id: meta.parentAgentId } });
-  const finished = event.hook_event_name === 'SubagentStop' || (event.hook_event_name === 'PostToolUse' && p.tool_response?.status === 'completed');
-  if (finished && transcriptPath) {
-    const read = readTranscript(transcriptPath, 0);
-    facts.push({
-      kind: 'agent_transcript',
-      payload: {
-        agent_id: agentId,
-        agent_type: p.agent_type ?? p.tool_response?.agentType ?? meta?.agentType,
-        tool_use_id: meta?.toolUseId ?? (event.hook_event_name === 'PostToolUse' ? p.tool_use_id : undefined),
-        parent_agent_id: meta?.parentAgentId,
-        transcript_path: transcriptPath,
-        messages: read.messages,
-        first_ts: read.firstTs,
-        last_ts: read.lastTs,
-        tool_uses: read.toolUses,
-        files_written: config.privacy === 'metadata' ? read.filesWritten.length : read.filesWritten,
-        model: read.lastModel,
-      },
-    });
-  }
-  return facts;
-}
-
-function readMeta(file: string): { toolUseId?: string; parentAgentId?: string; agentType?: string } | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}

@@ -37,7 +37,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
 
   let db = opts.db;
   try {
-    db ??= openLedger();
+    db ??= openLedger({ busyTimeoutMs: busyTimeoutFor(parsed) });
   } catch (err) {
     const why = err instanceof NativeMissingError ? 'native module missing' : errorText(err);
     spoolInput(parsed, text, { uid, now, project, config, why });
@@ -70,6 +70,11 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
   }
 }
 
+/** Claude Code kills a hook at its timeout (10 s; SessionEnd 2 s): wait for a held lock well short of it, then spool. */
+function busyTimeoutFor(parsed: ReturnType<typeof parseHookInput>): number {
+  return parsed.ok && parsed.event.hook_event_name === 'SessionEnd' ? 800 : 4000;
+}
+
 function spoolInput(parsed: ReturnType<typeof parseHookInput>, text: string, o: { uid?: string; now: number; project: string; config: Config; why: string }): void {
   try {
     if (parsed.ok) spoolEvent({ uid: o.uid, receivedAt: o.now, project: o.project, event: redact(parsed.event, o.config.privacy), why: o.why });
@@ -91,7 +96,9 @@ function failClosed(config: Config, parsed: ReturnType<typeof parseHookInput>, w
   };
 }
 
-const malformedText = (text: string, config: Config) => (config.privacy === 'metadata' ? `[${text.length} chars]` : redactText(text.slice(0, 64 * 1024)));
+// Redact a little past the cut, then cut: a secret straddling the cut is masked, not half-kept.
+const malformedText = (text: string, config: Config) =>
+  config.privacy === 'metadata' ? `[${text.length} chars]` : redactText(text.slice(0, 66 * 1024)).slice(0, 64 * 1024);
 
 function storeMalformed(db: Ledger, config: Config, m: { reason: string; text: string; now: number; project: string; sessionId?: string; uid?: string }): void {
   const ev = appendEvent(db, {

@@ -1,5 +1,8 @@
 // The PreToolUse policies, in the order they decide: a breaker or budget denial comes before any
 // rewrite, and the first denial wins.
+import { breakerPolicy } from '../breaker/policy';
+import { budgetPolicy } from '../budget/policy';
+import { proxyDispatchPolicy } from '../discovery/proxy-policy';
 import type { PreToolPolicy } from './policy';
 
-export const defaultPolicies: PreToolPolicy[] = [];
+export const defaultPolicies: PreToolPolicy[] = [breakerPolicy, budgetPolicy, proxyDispatchPolicy];

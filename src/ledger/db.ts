@@ -3,7 +3,9 @@
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { trace } from '../runtime/log';
 import { ledgerPath } from '../runtime/paths';
+import { inodeOf, isCorruption, moveAside } from './corrupt';
 import { latestVersion, migrations } from './migrations';
 import { findAddon } from './native';
 
@@ -22,7 +24,11 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-export function openLedger(opts: OpenOptions = {}): Ledger {
+// Each busy wait costs up to the busy timeout; retries stop at this total so a hook under a held
+// lock gives up (and spools) well within its own timeout.
+const OPEN_RETRY_BUDGET_MS = 2000;
+
+export function openLedger(opts: OpenOptions = {}, afterMovingAside = false): Ledger {
   const file = opts.path ?? ledgerPath();
   const addon = findAddon();
   if (!addon) throw new NativeMissingError();
@@ -36,18 +42,27 @@ export function openLedger(opts: OpenOptions = {}): Ledger {
       migrate(db);
       return db;
     }
+    const inode = inodeOf(file);
     const db = new Database(file, {
       nativeBinding: addon,
       timeout: opts.busyTimeoutMs ?? 5000,
       readonly: opts.readonly ?? false,
     });
-    if (!opts.readonly) {
+    if (opts.readonly) return db;
+    try {
       secureFile(file);
-      enableWal(db);
+      const deadline = Date.now() + OPEN_RETRY_BUDGET_MS;
+      enableWal(db, deadline);
       db.pragma('synchronous = NORMAL');
-      migrate(db);
+      migrate(db, deadline);
+      return db;
+    } catch (err) {
+      db.close();
+      if (!isCorruption(err) || afterMovingAside) throw err;
+      const moved = moveAside(file, inode);
+      if (moved) trace(`the ledger was unreadable (${(err as Error).message}); moved it to ${moved} and started a new one`);
+      return openLedger({ ...opts, path: file }, true);
     }
-    return db;
   } finally {
     process.umask(previousMask);
   }
@@ -64,7 +79,7 @@ function secureFile(file: string): void {
 
 // Switching a fresh file to WAL can return SQLITE_BUSY at once, ignoring the busy handler, when
 // many hooks create the ledger together; retrying a few times is enough (measured: 0 of 2,240).
-function enableWal(db: Ledger): void {
+function enableWal(db: Ledger, deadline: number): void {
   for (let attempt = 0; ; attempt++) {
     try {
       const mode = db.pragma('journal_mode', { simple: true });
@@ -72,13 +87,13 @@ function enableWal(db: Ledger): void {
       db.pragma('journal_mode = WAL');
       return;
     } catch (err) {
-      if (!isBusy(err) || attempt >= 50) throw err;
+      if (!isBusy(err) || attempt >= 50 || Date.now() > deadline) throw err;
       sleep(5 + attempt * 2);
     }
   }
 }
 
-export function migrate(db: Ledger): void {
+export function migrate(db: Ledger, deadline = Infinity): void {
   if (db.pragma('user_version', { simple: true }) === latestVersion) return;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -89,7 +104,7 @@ export function migrate(db: Ledger): void {
       }).immediate();
       return;
     } catch (err) {
-      if (!isBusy(err) || attempt >= 50) throw err;
+      if (!isBusy(err) || attempt >= 50 || Date.now() > deadline) throw err;
       sleep(5 + attempt * 2);
     }
   }

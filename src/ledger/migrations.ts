@@ -123,6 +123,7 @@ export const migrations: Migration[] = [
         tool_use_id TEXT,
         parent_agent_id TEXT,
         transcript_path TEXT,
+        transcript_bytes INTEGER NOT NULL DEFAULT 0,
         started_at INTEGER,
         ended_at INTEGER,
         stopped INTEGER NOT NULL DEFAULT 0,

@@ -112,22 +112,24 @@ const handlers: Record<string, Handler> = {
     const agentType = dispatchType ?? p.agent_type ?? null;
     for (const m of p.messages as MessageUsage[]) upsertUsage(db, ev, p.agent_id, agentType, m, ctx);
     db.prepare(
-      `UPDATE agent_runs SET files_written = ?, tool_use_count = ?, model = coalesce(?, model),
-         started_at = min(coalesce(started_at, ?), ?), ended_at = max(coalesce(ended_at, 0), ?),
-         transcript_path = coalesce(transcript_path, ?), agent_type = coalesce(agent_type, ?)
-       WHERE session_id = ? AND agent_id = ?`,
-    ).run(
-      JSON.stringify(p.files_written ?? []),
-      p.tool_uses ?? null,
-      p.model ?? null,
-      p.first_ts ?? ev.receivedAt,
-      p.first_ts ?? ev.receivedAt,
-      p.last_ts ?? 0,
-      p.transcript_path ?? null,
-      p.agent_type ?? null,
-      ev.sessionId,
-      p.agent_id,
-    );
+      `UPDATE agent_runs SET files_written = CASE WHEN @bytes >= transcript_bytes THEN @files ELSE files_written END,
+         tool_use_count = CASE WHEN @bytes >= transcript_bytes THEN @tools ELSE tool_use_count END, model = coalesce(@model, model),
+         started_at = min(coalesce(started_at, @first), @first), ended_at = max(coalesce(ended_at, 0), @last),
+         transcript_path = coalesce(transcript_path, @path), agent_type = coalesce(agent_type, @type),
+         transcript_bytes = max(transcript_bytes, @bytes)
+       WHERE session_id = @session AND agent_id = @agent`,
+    ).run({
+      files: JSON.stringify(p.files_written ?? []),
+      tools: p.tool_uses ?? null,
+      model: p.model ?? null,
+      first: p.first_ts ?? ev.receivedAt,
+      last: p.last_ts ?? 0,
+      path: p.transcript_path ?? null,
+      type: p.agent_type ?? null,
+      bytes: p.bytes ?? 0,
+      session: ev.sessionId,
+      agent: p.agent_id,
+    });
     recomputeRunTotals(db, ev.sessionId!, p.agent_id);
     if (p.tool_use_id) link(db, ev.sessionId!, p.tool_use_id, p.agent_id, p.parent_agent_id);
     refreshRunDispatch(db, ev.sessionId!, p.agent_id);
@@ -211,8 +213,20 @@ const handlers: Record<string, Handler> = {
   },
   breaker_reset: (db, ev) => {
     const p = ev.payload;
-    if (p.all) db.prepare('DELETE FROM circuits' + (p.session_id ? ' WHERE session_id = ?' : '')).run(...(p.session_id ? [p.session_id] : []));
-    else db.prepare('DELETE FROM circuits WHERE key = ?' + (p.session_id ? ' AND session_id = ?' : '')).run(p.key, ...(p.session_id ? [p.session_id] : []));
+    // Circuits close rather than vanish: a closed row's updated_at is where an agent type's streak
+    // of failed dispatches counts from again (dispatch history itself is never rewritten).
+    const scope = { at: ev.receivedAt, session: p.session_id ?? null, all: p.all ? 1 : 0, key: p.key ?? null };
+    db.prepare(
+      `UPDATE circuits SET state = 'closed', failures = 0, trial_tool_use_id = NULL, updated_at = @at
+       WHERE (@session IS NULL OR session_id = @session) AND (@all = 1 OR key = @key)`,
+    ).run(scope);
+    db.prepare(
+      `INSERT INTO circuits (session_id, key, kind, label, state, failures, updated_at)
+       SELECT DISTINCT session_id, 'agent:' || agent_type, 'agent', agent_type, 'closed', 0, @at FROM dispatches
+       WHERE status IN ('failed', 'killed') AND agent_type IS NOT NULL AND (@session IS NULL OR session_id = @session)
+         AND (@all = 1 OR 'agent:' || agent_type = @key)
+       ON CONFLICT (session_id, key) DO NOTHING`,
+    ).run(scope);
     // A reset also forgets the failure streaks the breaker counts from.
     const where = p.session_id ? 'session_id = ? AND ' : '';
     const args = p.session_id ? [p.session_id] : [];

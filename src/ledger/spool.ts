@@ -2,10 +2,13 @@
 // corrupt, disk full), the event goes to a spool file instead and is replayed into the ledger by
 // the next hook that can write. One file per event, written then renamed, so a crash never
 // leaves half an event behind and replays keep their original order and id.
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { spoolDir } from '../runtime/paths';
+// When the home itself cannot take a file (read-only, disk full), a private fallback directory
+// under the system temp dir does; replays read both.
+import { createHash, randomUUID } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { spoolDir, wardenHome } from '../runtime/paths';
 
 export interface SpooledEvent {
   uid: string;
@@ -17,21 +20,68 @@ export interface SpooledEvent {
   why: string;
 }
 
-export function spoolEvent(entry: Omit<SpooledEvent, 'uid'> & { uid?: string }, dir = spoolDir()): string {
+/** One per home and user, so tests and people with several homes never mix their spools. */
+export function fallbackSpoolDir(home = wardenHome()): string {
+  const tag = createHash('sha256').update(home).digest('hex').slice(0, 12);
+  return join(tmpdir(), `agent-warden-${process.getuid?.() ?? 'user'}-${tag}`, 'spool');
+}
+
+/** Writes the event to the home's spool, else to the fallback; throws when neither can take it. */
+export function spoolEvent(entry: Omit<SpooledEvent, 'uid'> & { uid?: string }, dir?: string): string {
   const uid = entry.uid ?? randomUUID();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = `${String(entry.receivedAt).padStart(15, '0')}-${process.pid}-${uid.replace(/[^\w:-]/g, '_').slice(0, 120)}.json`;
-  const tmp = join(dir, `.${name}.tmp`);
-  writeFileSync(tmp, JSON.stringify({ ...entry, uid }), { mode: 0o600 });
-  renameSync(tmp, join(dir, name));
+  const text = JSON.stringify({ ...entry, uid });
+  if (dir) {
+    writeSpoolFile(dir, name, text);
+    return uid;
+  }
+  try {
+    writeSpoolFile(spoolDir(), name, text);
+  } catch {
+    const fallback = fallbackSpoolDir();
+    ensurePrivateDir(fallback);
+    writeSpoolFile(fallback, name, text);
+  }
   return uid;
 }
 
-export function spooledFiles(dir = spoolDir()): string[] {
+function writeSpoolFile(dir: string, name: string, text: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `.${name}.tmp`);
+  try {
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, join(dir, name));
+  } catch (err) {
+    removeSpooled(tmp); // a full disk leaves a partial file behind
+    throw err;
+  }
+}
+
+/** The temp dir is shared with other users: use a directory only if we own it and nobody else can enter. */
+function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const d of [dirname(dir), dir]) {
+    const st = lstatSync(d);
+    const mine = process.getuid ? st.uid === process.getuid() : true;
+    if (!st.isDirectory() || !mine || (st.mode & 0o077) !== 0) throw new Error(`${d} is not a private directory of this user; not spooling there`);
+  }
+}
+
+/** Spooled events of both spools, oldest first (names start with the receive time). */
+export function spooledFiles(dir?: string): string[] {
+  const dirs = dir ? [dir] : [spoolDir(), fallbackSpoolDir()];
+  return dirs.flatMap((d) => listJson(d, '.json')).sort((a, b) => (basename(a) < basename(b) ? -1 : basename(a) > basename(b) ? 1 : 0));
+}
+
+/** Spooled files that could not be parsed and were set aside. */
+export function quarantinedFiles(): string[] {
+  return [spoolDir(), fallbackSpoolDir()].flatMap((d) => listJson(d, '.bad'));
+}
+
+function listJson(dir: string, ext: string): string[] {
   try {
     return readdirSync(dir)
-      .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
-      .sort()
+      .filter((f) => f.endsWith(ext) && !f.startsWith('.'))
       .map((f) => join(dir, f));
   } catch {
     return [];

@@ -5,7 +5,7 @@ export type PrivacyMode = 'full' | 'redacted' | 'metadata';
 
 // Each pattern is a known credential shape; the first group, when present, is kept as context.
 const SECRET_PATTERNS: RegExp[] = [
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
   /\bsk-ant-[A-Za-z0-9_-]{16,}/g, // Anthropic
   /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, // OpenAI-style
   /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, // AWS access key id
@@ -17,13 +17,20 @@ const SECRET_PATTERNS: RegExp[] = [
   /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g, // Stripe
   /\bnpm_[A-Za-z0-9]{36}\b/g, // npm
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWT
+  /\bhf_[A-Za-z0-9]{30,}\b/g, // Hugging Face
+  /\bya29\.[A-Za-z0-9_-]{20,}/g, // Google OAuth access token
+  /\bdop_v1_[a-f0-9]{64}\b/g, // DigitalOcean
+  /\bhttps:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g, // Slack webhook
 ];
 // Secrets that sit next to a telling name: keep the name, mask the value.
 const CONTEXT_PATTERNS: RegExp[] = [
   /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, // password in a URL
   /(\bAuthorization:\s*(?:Bearer|Basic|Token)\s+)([A-Za-z0-9._~+/=-]{8,})/gi,
   /(\bBearer\s+)([A-Za-z0-9._~+/=-]{16,})/g,
-  /(\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b["']?\s*[:=]\s*["']?)([^\s"',;]{4,})/gi,
+  // A telling word anywhere in the name (AWS_SECRET_ACCESS_KEY=, "db_password": , X-Api-Key:), but
+  // not a plural like `tokens: 12`.
+  /(\b[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)(?:[_.-][\w.-]*)?["']?\s*[:=]\s*["']?)([^\s"',;]{4,})/gi,
+  /(--(?:password|passwd|token|secret|api-key)[\s=]+["']?)([^\s"']{4,})/gi, // CLI flags
 ];
 
 export const MASK = '[REDACTED]';
@@ -57,8 +64,17 @@ function walk(value: unknown, mode: PrivacyMode, keep: boolean): unknown {
   if (Array.isArray(value)) return value.map((v) => walk(v, mode, keep && mode !== 'metadata'));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = walk(v, mode, mode === 'metadata' ? METADATA_KEEP.has(k) || (keep && k === 'level') : true);
+    // Keys can hold secrets too (a map keyed by token); a masked key keeps its value apart.
+    for (const [k, v] of Object.entries(value)) out[maskKey(k, out)] = walk(v, mode, mode === 'metadata' ? METADATA_KEEP.has(k) || (keep && k === 'level') : true);
     return out;
   }
   return value;
+}
+
+function maskKey(key: string, taken: Record<string, unknown>): string {
+  const masked = redactText(key);
+  if (masked === key) return key;
+  let unique = masked;
+  for (let i = 2; Object.prototype.hasOwnProperty.call(taken, unique); i++) unique = `${masked}#${i}`;
+  return unique;
 }

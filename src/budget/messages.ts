@@ -1,0 +1,44 @@
+// What the model (and the user reading along) is told: which budget, how much is used of what
+// limit, when it resets, and how to raise or override it. Denials start `agent-warden:`.
+import { amount, isSpent, used, type BudgetState, type Meter } from './meter';
+import type { Prediction } from './predict';
+import { duration, localTime } from './window';
+
+const pct = (m: Meter) => `${Math.floor((used(m) / m.limit) * 100)}%`;
+
+function usage(m: Meter): string {
+  const held = m.reserved > 0 ? ` (${amount(m.unit, m.reserved)} of it reserved by running dispatches)` : '';
+  const raised = m.raised > 0 ? ` including an override of ${amount(m.unit, m.raised)}` : '';
+  const lower = m.unit === 'usd' && m.unpricedTokens > 0 ? ` at least (${m.unpricedTokens.toLocaleString('en-US')} tokens of unpriced models)` : '';
+  return `${amount(m.unit, used(m))}${lower} of ${amount(m.unit, m.limit)}${raised} used (${pct(m)})${held}`;
+}
+
+export function resetText(s: BudgetState, now: number): string {
+  if (s.window.end === undefined) return 'it ends with this session';
+  return `it resets ${localTime(s.window.end, s.timeZone)} (in ${duration(s.window.end - now)})`;
+}
+
+function howToGoOn(s: BudgetState, m: Meter, sessionId: string): string {
+  const flag = m.unit === 'tokens' ? '--add 50000' : '--add-usd 5';
+  const budget = s.budget.id ? ` --budget ${s.budget.id}` : '';
+  const set = `agent-warden budget set --scope ${s.budget.scope}${s.budget.agent_type ? ` --agent ${s.budget.agent_type}` : ''} ${m.unit === 'tokens' ? '--tokens' : '--usd'} <new limit>`;
+  return `To go on, the user can raise the limit (\`${set}\`, or edit "budgets" in ~/.claude/agent-warden/config.json or .claude/agent-warden.json) or allow this session more once (\`agent-warden budget override --session ${sessionId}${budget} ${flag}\`).`;
+}
+
+export function spentReason(s: BudgetState, m: Meter, o: { sessionId: string; now: number; what: string }): string {
+  return `agent-warden: the ${s.label} is spent: ${usage(m)}; ${resetText(s, o.now)}. ${o.what} denied; do not retry it: finish without it or tell the user. ${howToGoOn(s, m, o.sessionId)}`;
+}
+
+export function predictedReason(s: BudgetState, m: Meter, p: Prediction, o: { sessionId: string; now: number; agentType: string }): string {
+  const basis = p.basis ? `the median of its last ${p.basis} completed dispatch${p.basis === 1 ? '' : 'es'}` : 'budget.default_dispatch_tokens';
+  return (
+    `agent-warden: this ${o.agentType} dispatch is predicted to bill about ${amount('tokens', p.tokens)} (${basis}), which would overrun the ${s.label}: ` +
+    `${usage(m)}; ${resetText(s, o.now)}. Dispatch denied; do the work without a subagent or tell the user. ${howToGoOn(s, m, o.sessionId)}`
+  );
+}
+
+export function warningText(s: BudgetState, m: Meter, now: number): string {
+  const next = s.budget.on_exhausted === 'all_tools' ? 'every tool call' : 'new subagent dispatches';
+  const state = isSpent(m) ? `is spent; ${next} will be denied` : `is at ${pct(m)}; once it is spent, ${next} will be denied`;
+  return `agent-warden: the ${s.label} ${state} (${usage(m)}; ${resetText(s, now)}). Prefer doing small tasks directly over dispatching subagents.`;
+}

@@ -1,0 +1,82 @@
+// What a budget has used in its window, straight from the ledger: billed usage (one row per
+// assistant message, main thread and every subagent), plus what running dispatches have reserved
+// and not billed yet, plus the one-off raises granted with `budget override`.
+import type { Ledger } from '../ledger/db';
+
+/** Which spend a budget counts: one session, or everything since a window start; optionally one agent type or project. */
+export interface SpendFilter {
+  sessionId?: string;
+  since?: number;
+  agentType?: string;
+  project?: string;
+}
+
+export interface Billed {
+  tokens: number;
+  /** Sum over priced messages only. */
+  usd: number;
+  /** Tokens of messages whose model has no price: USD spend is a lower bound when > 0. */
+  unpricedTokens: number;
+}
+
+function where(f: SpendFilter, alias: string, timeColumn: string): { sql: string; args: unknown[] } {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  if (f.sessionId !== undefined) (parts.push(`${alias}.session_id = ?`), args.push(f.sessionId));
+  if (f.since !== undefined) (parts.push(`${alias}.${timeColumn} >= ?`), args.push(f.since));
+  if (f.agentType !== undefined) (parts.push(`${alias}.agent_type = ?`), args.push(f.agentType));
+  if (f.project !== undefined) (parts.push(`${alias}.project = ?`), args.push(f.project));
+  return { sql: parts.length ? parts.join(' AND ') : '1', args };
+}
+
+export function billed(db: Ledger, f: SpendFilter): Billed {
+  const w = where(f, 'u', 'ts');
+  const row = db
+    .prepare(
+      `SELECT coalesce(sum(u.total_tokens), 0) AS tokens, coalesce(sum(u.cost_usd), 0) AS usd,
+              coalesce(sum(CASE WHEN u.cost_usd IS NULL THEN u.total_tokens ELSE 0 END), 0) AS unpriced
+       FROM usage u WHERE ${w.sql}`,
+    )
+    .get(...w.args) as { tokens: number; usd: number; unpriced: number };
+  return { tokens: row.tokens, usd: row.usd, unpricedTokens: row.unpriced };
+}
+
+/**
+ * Tokens held by dispatches still running: their reservation minus what their subagent has billed
+ * so far. A dispatch of a session that has ended holds nothing (it will never report back).
+ */
+export function reserved(db: Ledger, f: SpendFilter): number {
+  const w = where(f, 'd', 'started_at');
+  const row = db
+    .prepare(
+      `SELECT coalesce(sum(max(d.reserved_tokens - coalesce(r.total_tokens, 0), 0)), 0) AS tokens
+       FROM dispatches d
+       LEFT JOIN agent_runs r ON r.session_id = d.session_id AND r.agent_id = d.agent_id
+       LEFT JOIN sessions s ON s.session_id = d.session_id
+       WHERE d.status = 'running' AND d.reserved_tokens > 0 AND s.ended_at IS NULL AND ${w.sql}`,
+    )
+    .get(...w.args) as { tokens: number };
+  return row.tokens;
+}
+
+export interface Raise {
+  tokens: number;
+  usd: number;
+}
+
+/** Raises logged with `budget override`: for this session (or every session), this budget (or all), in this window. */
+export function overrides(db: Ledger, o: { sessionId?: string; budgetKey: string; since: number }): Raise {
+  const row = db
+    .prepare(
+      `SELECT coalesce(sum(add_tokens), 0) AS tokens, coalesce(sum(add_usd), 0) AS usd FROM budget_overrides
+       WHERE (session_id IS NULL OR session_id = ?) AND (budget_id IS NULL OR budget_id = ?) AND coalesce(created_at, 0) >= ?`,
+    )
+    .get(o.sessionId ?? null, o.budgetKey, o.since) as Raise;
+  return row;
+}
+
+/** When the session's first event arrived (a session budget's burn rate counts from there). */
+export function sessionStart(db: Ledger, sessionId: string): number | undefined {
+  const row = db.prepare('SELECT started_at FROM sessions WHERE session_id = ?').get(sessionId) as { started_at: number | null } | undefined;
+  return row?.started_at ?? undefined;
+}

@@ -1,0 +1,97 @@
+// `agent-warden report`: usage per agent, model, day, session or project. The numbers come from
+// src/report (SQL aggregates, then a pure builder); this file only reads flags and prints.
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import type { ReportScope } from '../../report/scope';
+import { GROUP_BYS, type GroupBy, queryMainThread, queryUsageRows } from '../../report/usage-query';
+import { buildUsageReport, type UsageReport } from '../../report/usage-report';
+import { USAGE_COLUMNS, footnotes, mainThreadLine, scopeLine, usageCsv, usageMarkdown } from '../../report/usage-render';
+import { PRICING_DATE } from '../../tokens/pricing';
+import { UserError } from '../errors';
+import { withLedger } from '../ledger-access';
+import { pc, printJson, table } from '../output';
+import { parseSince } from '../time';
+
+export interface ScopeFlags {
+  since?: string;
+  until?: string;
+  project?: string;
+  allProjects?: boolean;
+  agent?: string;
+  session?: string;
+}
+
+/** The filter flags every report shares, declared once. */
+export function addScopeOptions(cmd: Command, { defaultSince }: { defaultSince?: string } = {}): Command {
+  return cmd
+    .option('--since <when>', 'from this time (30m, 12h, 7d, 2w, 2026-11-01)', defaultSince)
+    .option('--until <when>', 'up to this time (same forms as --since)')
+    .option('--project <dir>', "this project (default: the current one, $CLAUDE_PROJECT_DIR or the working directory)")
+    .option('--all-projects', 'every project in the ledger')
+    .option('--agent <type>', 'only this agent type')
+    .option('--session <id>', 'only this session (any project)');
+}
+
+export function scopeFrom(flags: ScopeFlags, env: NodeJS.ProcessEnv = process.env, now = Date.now()): ReportScope {
+  if (flags.project && flags.allProjects) throw new UserError('--project and --all-projects exclude each other', 'pass only one of them');
+  // A session id is specific enough: it must not vanish because the command ran from elsewhere.
+  const project = flags.allProjects || (flags.session && !flags.project) ? undefined : resolve(flags.project ?? env.CLAUDE_PROJECT_DIR ?? process.cwd());
+  return {
+    since: parseSince(flags.since, now),
+    until: parseSince(flags.until, now),
+    project,
+    agentType: flags.agent,
+    sessionId: flags.session,
+  };
+}
+
+/** One line on stderr while a long query runs, on a terminal only; cleared when done. */
+export function withProgress<T>(label: string, fn: () => T): T {
+  const show = process.stderr.isTTY === true;
+  if (show) process.stderr.write(pc.dim(`${label}…`));
+  try {
+    return fn();
+  } finally {
+    if (show) process.stderr.write('\r\x1b[K');
+  }
+}
+
+export function usageReport(scope: ReportScope, by: GroupBy, now = Date.now()): UsageReport {
+  return withProgress('reading the ledger', () =>
+    withLedger((db) => {
+      const { groups, total } = queryUsageRows(db, scope, by);
+      const mainThread = scope.agentType ? undefined : queryMainThread(db, scope);
+      return buildUsageReport({ scope, by, groups, total, mainThread, pricingDate: PRICING_DATE, generatedAt: now });
+    }),
+  );
+}
+
+export function registerReportCommand(program: Command): void {
+  const cmd = program.command('report').description('usage per group and in total: dispatches, success rate, p50/p95 duration, tokens, cost');
+  addScopeOptions(cmd)
+    .addOption(new Option('--by <group>', 'group rows by').choices(GROUP_BYS).default('agent'))
+    .option('--json', 'print JSON (schema: docs/report-json.md)')
+    .option('--csv', 'print RFC 4180 CSV')
+    .option('--md', 'print Markdown (for slash commands)')
+    .action((opts) => {
+      const report = usageReport(scopeFrom(opts), opts.by);
+      if (opts.json) return printJson(report);
+      if (opts.csv) return void process.stdout.write(usageCsv(report));
+      if (!report.total.dispatches && !report.main_thread?.messages) {
+        return void process.stdout.write(`No usage recorded yet for ${scopeLine(report)}.\nagent-warden records dispatches as sessions run; try --all-projects or a wider --since.\n`);
+      }
+      if (opts.md) return void process.stdout.write(usageMarkdown(report));
+      process.stdout.write(terminalReport(report));
+    });
+}
+
+function terminalReport(report: UsageReport): string {
+  // Every column needs about 150 characters; narrower terminals get the compact table.
+  const wide = (process.stdout.columns ?? 200) >= 150;
+  const rows = [...report.groups, { ...report.total, key: pc.bold('total') }];
+  const grid = table(rows, [
+    { header: report.group_by, value: (g) => g.key },
+    ...USAGE_COLUMNS.filter((c) => wide || !c.wide).map((c) => ({ header: c.header, value: c.value, align: c.right ? ('right' as const) : ('left' as const) })),
+  ]);
+  return [pc.dim(scopeLine(report)), grid, '', mainThreadLine(report), pc.dim(footnotes(report)), ''].join('\n');
+}

@@ -1,0 +1,53 @@
+// Carries out a plan: manifest first (so restore always knows the original layout), then the journal,
+// then the moves, then the journal is cleared. Run it only while holding the apply lock, after
+// recoverInterrupted(); ./curate.ts does both.
+import type { Catalog } from './catalog';
+import { clearJournal, writeJournal } from './journal';
+import type { ProjectLayout } from './layout';
+import { initialManifest, readManifest, withMovedFiles, writeManifest } from './manifest';
+import { moveAgentFile } from './move';
+import type { Move, Plan } from './plan';
+import { type SeenState, recordPlacements, writeSeen } from './seen';
+import { ensureStateDir } from './state-file';
+import { readdirSync } from 'node:fs';
+
+export interface ApplyResult {
+  moved: Move[];
+  refused: Array<Move & { why: string }>;
+  manifestCreated: boolean;
+}
+
+export function applyPlan(layout: ProjectLayout, plan: Plan, catalog: Catalog, seen: SeenState, now: number): ApplyResult {
+  const result: ApplyResult = { moved: [], refused: [], manifestCreated: false };
+  const extendedHadAgents = hasOwnContent(layout.extended);
+  ensureStateDir(layout);
+
+  if (plan.moves.length > 0) {
+    const manifest = readManifest(layout);
+    if (manifest.state === 'corrupt') throw new Error(`the curator's manifest is unreadable (${manifest.error}); nothing was moved`);
+    if (manifest.state === 'missing') {
+      writeManifest(layout, withMovedFiles(initialManifest(catalog, now, extendedHadAgents), catalog, plan.moves));
+      result.manifestCreated = true;
+    } else {
+      writeManifest(layout, withMovedFiles(manifest.value, catalog, plan.moves));
+    }
+    writeJournal(layout, { version: 1, kind: 'apply', pid: process.pid, startedAt: now, moves: plan.moves.map(({ from, to }) => ({ from, to })) });
+    for (const move of plan.moves) {
+      const outcome = moveAgentFile(layout.project, move.from, move.to);
+      if (outcome.ok) result.moved.push(move);
+      else result.refused.push({ ...move, why: outcome.why });
+    }
+    clearJournal(layout);
+  }
+  writeSeen(layout, recordPlacements(seen, result.moved));
+  return result;
+}
+
+/** Whether the extended folder holds anything besides the curator's own state. */
+function hasOwnContent(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((name) => name !== '.agent-warden');
+  } catch {
+    return false;
+  }
+}

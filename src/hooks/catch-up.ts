@@ -1,0 +1,29 @@
+// Before reporting, bring recent sessions up to date with their transcripts: Claude Code may have
+// written the last messages after the last hook fired (SessionEnd gets 1.5 s in all).
+import type { Config } from '../config/schema';
+import type { Ledger } from '../ledger/db';
+import { appendEvent, type NewEvent } from '../ledger/events';
+import { project } from '../ledger/project';
+import { mainTranscriptFact, staleRunFacts } from './agent-facts';
+
+export function catchUpTranscripts(db: Ledger, config: Config, opts: { now?: number; windowMs?: number } = {}): number {
+  const now = opts.now ?? Date.now();
+  const since = now - (opts.windowMs ?? 24 * 3600 * 1000);
+  const sessions = db.prepare('SELECT session_id, project, transcript_path FROM sessions WHERE last_event_at >= ? AND transcript_path IS NOT NULL').all(since) as any[];
+  const events: NewEvent[] = [];
+  for (const s of sessions) {
+    const usage = mainTranscriptFact(db, s.session_id, s.transcript_path);
+    if (usage) events.push({ kind: 'transcript_usage', receivedAt: now, sessionId: s.session_id, project: s.project, source: 'catch-up', payload: usage });
+  }
+  for (const fact of staleRunFacts(db, config, { since })) {
+    events.push({ kind: fact.kind, receivedAt: now, sessionId: fact.sessionId, project: fact.project, agentId: fact.payload.agent_id, source: 'catch-up', payload: fact.payload });
+  }
+  if (!events.length) return 0;
+  db.transaction(() => {
+    for (const e of events) {
+      const stored = appendEvent(db, e);
+      if (stored) project(db, stored, { pricing: config.pricing });
+    }
+  }).immediate();
+  return events.length;
+}

@@ -1,0 +1,38 @@
+/**
+ * Running agent-warden's own built artefacts the way users do: the CLI (`dist/cli.cjs`) and the
+ * command hook (`dist/hook.cjs`), as real processes against a ledger in a temp home.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '../..');
+export const CLI = path.join(REPO, 'dist', 'cli.cjs');
+export const HOOK = path.join(REPO, 'dist', 'hook.cjs');
+
+export interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function wardenEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, AGENT_WARDEN_HOME: home, NO_COLOR: '1', ...extra };
+  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
+  return env;
+}
+
+export function runCli(args: string[], home: string, opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Ran {
+  const res = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? REPO, env: wardenEnv(home, opts.env), encoding: 'utf8', timeout: 60_000 });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+export function cliJson<T = any>(args: string[], home: string, opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): T {
+  const ran = runCli([...args, '--json'], home, opts);
+  if (ran.status !== 0) throw new Error(`agent-warden ${args.join(' ')} exited ${ran.status}: ${ran.stderr}`);
+  return JSON.parse(ran.stdout) as T;
+}
+
+export function runHook(input: string | Buffer, home: string, opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Ran {
+  const res = spawnSync(process.execPath, [HOOK], { input, cwd: opts.cwd ?? REPO, env: wardenEnv(home, opts.env), encoding: 'utf8', timeout: 30_000 });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
