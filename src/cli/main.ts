@@ -5,7 +5,11 @@ import { registerBudgetCommands } from './commands/budget';
 import { registerDispatchCommands } from './commands/dispatches';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEventCommands } from './commands/events';
+import { registerFailureCommands } from './commands/failures';
 import { registerLedgerCommands } from './commands/ledger';
+import { registerOptimizeCommand } from './commands/optimize';
+import { registerReportCommand } from './commands/report';
+import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
 import { reportError } from './errors';
 
@@ -23,6 +27,10 @@ export function buildProgram(): Command {
   registerDoctorCommand(program);
   registerBudgetCommands(program);
   registerBreakerCommands(program);
+  registerReportCommand(program);
+  registerFailureCommands(program);
+  registerSessionReportCommand(program);
+  registerOptimizeCommand(program);
   // Later modules register here: budget, breaker, core, report.
   return program;
 }

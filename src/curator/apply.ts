@@ -1,15 +1,16 @@
 // Carries out a plan: manifest first (so restore always knows the original layout), then the journal,
 // then the moves, then the journal is cleared. Run it only while holding the apply lock, after
 // recoverInterrupted(); ./curate.ts does both.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Catalog } from './catalog';
 import { clearJournal, writeJournal } from './journal';
-import type { ProjectLayout } from './layout';
+import { type ProjectLayout, stateFile } from './layout';
 import { initialManifest, readManifest, withMovedFiles, writeManifest } from './manifest';
 import { moveAgentFile } from './move';
 import type { Move, Plan } from './plan';
 import { type SeenState, recordPlacements, writeSeen } from './seen';
-import { ensureStateDir } from './state-file';
-import { readdirSync } from 'node:fs';
+import { CorruptStateError, ensureStateDir } from './state-file';
 
 export interface ApplyResult {
   moved: Move[];
@@ -24,7 +25,7 @@ export function applyPlan(layout: ProjectLayout, plan: Plan, catalog: Catalog, s
 
   if (plan.moves.length > 0) {
     const manifest = readManifest(layout);
-    if (manifest.state === 'corrupt') throw new Error(`the curator's manifest is unreadable (${manifest.error}); nothing was moved`);
+    if (manifest.state === 'corrupt') throw new CorruptStateError(join(layout.state, stateFile.manifest), manifest.error);
     if (manifest.state === 'missing') {
       writeManifest(layout, withMovedFiles(initialManifest(catalog, now, extendedHadAgents), catalog, plan.moves));
       result.manifestCreated = true;

@@ -51,7 +51,7 @@ export function planOver(n: number): PlanBench {
     const t0 = performance.now();
     if (!tokenizerLoaded()) countTokens('warm up');
     const t1 = performance.now();
-    const input = { config: defaultConfig(), ledger, now };
+    const input = { config: defaultConfig(), ledger, now, tokenCacheFile: false as const };
     const first = planProject(project, input);
     const t2 = performance.now();
     planProject(project, input);

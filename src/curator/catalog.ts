@@ -9,8 +9,9 @@ import { basename, join, sep } from 'node:path';
 import { readAgentFields, unlistedReason } from './agent-fields';
 import { type FrontmatterStatus, parseFrontmatter } from './frontmatter';
 import { type ProjectTier, type Tier, projectLayout, projectPath } from './layout';
-import { lineTokens, listingLine, parseToolList } from './listing';
+import { listingLine, parseToolList } from './listing';
 import { scanAgentDir } from './scan';
+import { type TokenCache, defaultTokenCacheFile, tokenCacheFor } from './token-cache';
 
 export interface AgentEntry {
   /** The agent type Claude Code lists (frontmatter `name`; the file name when that is missing). */
@@ -86,6 +87,8 @@ export interface Catalog {
 export interface CatalogOptions {
   /** The user's agents folder (`~/.claude/agents`) to include, read-only. */
   userDir?: string;
+  /** Where listing-line token counts persist between runs; false keeps them in memory only. */
+  tokenCacheFile?: string | false;
 }
 
 // The client skips agent files above 1 MiB.
@@ -102,6 +105,7 @@ export function buildCatalog(project: string, opts: CatalogOptions = {}): Catalo
   ];
   if (opts.userDir) sources.push({ tier: 'user', dir: opts.userDir });
 
+  const tokens = tokenCacheFor(opts.tokenCacheFile === false ? undefined : (opts.tokenCacheFile ?? defaultTokenCacheFile()));
   const scans = sources.map((source) => {
     const scan = scanAgentDir(source.dir, { skipTopLevel: source.tier === 'extended' ? ['.agent-warden'] : [] });
     const redirected = scan.exists && source.expectedReal !== undefined && scan.realRoot !== source.expectedReal;
@@ -124,7 +128,7 @@ export function buildCatalog(project: string, opts: CatalogOptions = {}): Catalo
   for (const { tier, scan, redirected } of scans) {
     const inside = tier === 'user' ? [scan.realRoot] : projectRoots;
     for (const file of scan.files) {
-      const entry = readEntry(tier, file.abs, file.rel, catalog.problems);
+      const entry = readEntry(tier, file.abs, file.rel, catalog.problems, tokens);
       if (!entry) continue;
       if (file.viaSymlink) {
         const outside = !inside.some((root) => file.realPath.startsWith(root + sep));
@@ -145,10 +149,11 @@ export function buildCatalog(project: string, opts: CatalogOptions = {}): Catalo
     }
   }
   markDuplicates(catalog);
+  tokens.flush();
   return catalog;
 }
 
-function readEntry(tier: Tier, abs: string, rel: string, problems: CatalogProblem[]): AgentEntry | undefined {
+function readEntry(tier: Tier, abs: string, rel: string, problems: CatalogProblem[], tokens: TokenCache): AgentEntry | undefined {
   let bytes: Buffer;
   let mtimeMs: number;
   try {
@@ -164,7 +169,7 @@ function readEntry(tier: Tier, abs: string, rel: string, problems: CatalogProble
     return undefined;
   }
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const parsed = parseAgent(hash, bytes);
+  const parsed = parseAgent(hash, bytes, tokens);
   const name = parsed.fields.name ?? basename(rel, '.md');
   const entry: AgentEntry = {
     name,
@@ -208,7 +213,7 @@ interface ParsedAgent {
 const parsedByHash = new Map<string, ParsedAgent>();
 const PARSE_CACHE_LIMIT = 10_000;
 
-function parseAgent(hash: string, bytes: Buffer): ParsedAgent {
+function parseAgent(hash: string, bytes: Buffer, tokens: TokenCache): ParsedAgent {
   const cached = parsedByHash.get(hash);
   if (cached) return cached;
   const fm = parseFrontmatter(bytes.toString('utf8'));
@@ -227,7 +232,7 @@ function parseAgent(hash: string, bytes: Buffer): ParsedAgent {
     body: fm.body,
     unlisted: listable ? undefined : (unlisted ?? { kind: 'missing-name', message: 'no readable frontmatter' }),
     line,
-    tokens: line ? lineTokens(line) : 0,
+    tokens: line ? tokens.count(line) : 0,
     problems,
   };
   if (parsedByHash.size >= PARSE_CACHE_LIMIT) parsedByHash.clear();

@@ -22,6 +22,8 @@ export interface CurateInput {
   now?: number;
   /** Also read the user's agents folder (listed by Claude Code, never moved). */
   userDir?: string;
+  /** See CatalogOptions.tokenCacheFile. */
+  tokenCacheFile?: string | false;
 }
 
 export interface UsageReadout {
@@ -46,7 +48,7 @@ export function planProject(project: string, input: CurateInput): ProjectPlan {
   const now = input.now ?? Date.now();
   const { config } = input;
   const layout = projectLayout(project);
-  const catalog = buildCatalog(project, { userDir: input.userDir });
+  const catalog = buildCatalog(project, { userDir: input.userDir, tokenCacheFile: input.tokenCacheFile });
   const usage = loadUsage(input.ledger, project, now, config);
   const { arrivals, next } = observeArrivals(readSeen(layout), catalog.entries, now);
   const ranked = rankAgents(catalog.entries, { config, now, usage: usage.byAgent, arrivals });

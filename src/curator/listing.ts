@@ -2,8 +2,6 @@
 // (contract §7.1), rebuilt exactly as 2.1.328 renders it so that its token count is the real cost.
 // Checked against the client: 0xfurai's 136 listed agents give 5,055 tokens here, and the client's
 // measured listing is 5,365 = 5,055 + the built-in block below; VoltAgent@6a82f08: 74,821 + 310 = 75,131.
-import { countTokens } from '../tokens/count';
-
 /** Tokens of the reminder's header, footer and built-in agents (cl100k, 2.1.328, default settings). */
 export const BUILTIN_LISTING_TOKENS = 310;
 
@@ -51,17 +49,4 @@ export function listingLine(agentType: string, description: string, tools: strin
   // The client turns a literal backslash-n in a description into a newline before listing it.
   const whenToUse = description.replaceAll('\\n', '\n');
   return `- ${agentType}: ${whenToUse} (Tools: ${renderTools(tools, disallowed)})`;
-}
-
-// Lines repeat across re-plans (the watcher re-reads everything); encoding a 5 KB line costs ~3 ms.
-const MEMO_LIMIT = 20_000;
-const memo = new Map<string, number>();
-
-export function lineTokens(line: string): number {
-  const known = memo.get(line);
-  if (known !== undefined) return known;
-  const tokens = countTokens(line);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(line, tokens);
-  return tokens;
 }

@@ -11,6 +11,7 @@ import { LOCK_STALE_MS } from './project-locks';
 import { isLockLive } from './lock';
 import { readManifest } from './manifest';
 import { moveAgentFile } from './move';
+import { CorruptStateError } from './state-file';
 
 export interface RestoreResult {
   neverApplied: boolean;
@@ -31,7 +32,7 @@ export function restoreLayout(layout: ProjectLayout, now: number): RestoreResult
     rmSync(join(layout.state, stateFile.seen), { force: true });
     return { ...result, neverApplied: true, extendedExisted: false };
   }
-  if (read.state === 'corrupt') throw new Error(`the curator's manifest is unreadable (${read.error}); nothing was moved`);
+  if (read.state === 'corrupt') throw new CorruptStateError(join(layout.state, stateFile.manifest), read.error);
   const manifest = read.value;
   result.extendedExisted = manifest.extendedExisted;
 

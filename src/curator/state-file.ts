@@ -33,6 +33,14 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   syncDir(dirname(file));
 }
 
+/** A state file exists but cannot be read; the curator stops rather than guess. */
+export class CorruptStateError extends Error {
+  constructor(file: string, detail: string) {
+    super(`${file} is unreadable (${detail}); nothing was moved`);
+    this.name = 'CorruptStateError';
+  }
+}
+
 export type ReadResult<T> = { state: 'missing' } | { state: 'ok'; value: T } | { state: 'corrupt'; error: string };
 
 export function readJson<T>(file: string, schema: z.ZodMiniType<T>): ReadResult<T> {

@@ -20,6 +20,7 @@ export interface WatchOptions {
   loadConfig: () => Config;
   openLedger?: () => Database | undefined;
   userDir?: string;
+  tokenCacheFile?: string | false;
   /** Quiet time after the last change before re-planning. */
   quietMs?: number;
   /** How often the ledger is checked for new dispatches (and the lock's heartbeat refreshed). */
@@ -82,7 +83,13 @@ export async function startWatcher(opts: WatchOptions): Promise<StartResult> {
     }
     running = (async () => {
       try {
-        const outcome = await applyProject(opts.project, { config: opts.loadConfig(), ledger, userDir: opts.userDir, waitMs: 5_000 });
+        const outcome = await applyProject(opts.project, {
+          config: opts.loadConfig(),
+          ledger,
+          userDir: opts.userDir,
+          tokenCacheFile: opts.tokenCacheFile,
+          waitMs: 5_000,
+        });
         const until = Date.now() + SELF_EVENT_WINDOW_MS;
         for (const move of outcome.applied?.moved ?? []) {
           selfEvents.set(join(opts.project, move.from), until);

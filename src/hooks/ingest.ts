@@ -3,7 +3,7 @@
 // on any failure the event is spooled, one line goes to stderr, and the user's call goes on.
 import { loadConfig, formatProblem } from '../config/load';
 import type { Config } from '../config/schema';
-import { NativeMissingError, openLedger, type Ledger } from '../ledger/db';
+import { isBusy, NativeMissingError, openLedger, type Ledger } from '../ledger/db';
 import { appendEvent } from '../ledger/events';
 import { project as projectEvent } from '../ledger/project';
 import { quarantine, readSpooled, removeSpooled, spooledFiles, spoolEvent } from '../ledger/spool';
@@ -113,6 +113,12 @@ function storeMalformed(db: Ledger, config: Config, m: { reason: string; text: s
   if (ev) projectEvent(db, ev, { pricing: config.pricing });
 }
 
+/** Errors that come from the entry itself, not from the ledger's state (disk, lock, corruption). */
+function isRefusedEntry(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? '';
+  return !code.startsWith('SQLITE_') || code.startsWith('SQLITE_CONSTRAINT') || code.startsWith('SQLITE_TOOBIG') || code.startsWith('SQLITE_MISMATCH');
+}
+
 /** Replays spooled events, oldest first; decisions are not re-made for calls already past. */
 export function replaySpool(db: Ledger, config: Config, max: number): number {
   let done = 0;
@@ -123,15 +129,24 @@ export function replaySpool(db: Ledger, config: Config, max: number): number {
       quarantine(file);
       continue;
     }
-    if (entry.malformed) {
-      storeMalformed(db, config, { reason: entry.malformed.reason, text: entry.malformed.text, now: entry.receivedAt, project: entry.project, uid: entry.uid });
-    } else if (entry.event) {
-      const { config: projectConfig } = loadConfig(entry.project);
-      handleHookEvent(
-        { db, config: projectConfig, project: entry.project, now: entry.receivedAt, source: 'spool', policies: [] },
-        entry.event as WireEvent,
-        { uid: entry.uid, receivedAt: entry.receivedAt },
-      );
+    try {
+      if (entry.malformed) {
+        storeMalformed(db, config, { reason: entry.malformed.reason, text: entry.malformed.text, now: entry.receivedAt, project: entry.project, uid: entry.uid });
+      } else if (entry.event) {
+        const { config: projectConfig } = loadConfig(entry.project);
+        handleHookEvent(
+          { db, config: projectConfig, project: entry.project, now: entry.receivedAt, source: 'spool', policies: [] },
+          entry.event as WireEvent,
+          { uid: entry.uid, receivedAt: entry.receivedAt },
+        );
+      }
+    } catch (err) {
+      // A locked or failing ledger stops the replay (the caller spools); an entry the ledger
+      // refuses on its own is set aside, so one poison event cannot send every later one to the spool.
+      if (isBusy(err) || !isRefusedEntry(err)) throw err;
+      trace(`spooled event ${entry.uid} cannot be recorded (${errorText(err)}); set aside as .bad`, { stderr: false });
+      quarantine(file);
+      continue;
     }
     removeSpooled(file);
     done++;

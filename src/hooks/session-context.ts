@@ -1,7 +1,8 @@
-// What SessionStart tells the model (filled in by discovery: the extended-agent index).
+// What SessionStart tells the model: the index of extended agents and how to reach them.
+import { extendedIndex } from '../discovery/session-index';
 import type { HookContext } from './handle';
 import type { WireEvent } from './wire';
 
-export function sessionIndex(_ctx: HookContext, _event: WireEvent): string | undefined {
-  return undefined;
+export function sessionIndex(ctx: HookContext, _event: WireEvent): string | undefined {
+  return extendedIndex(ctx.project);
 }

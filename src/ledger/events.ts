@@ -53,11 +53,11 @@ export function appendEvent(db: Ledger, ev: NewEvent): StoredEvent | undefined {
     uid,
     receivedAt: ev.receivedAt,
     kind: ev.kind,
-    sessionId: ev.sessionId ?? null,
-    project: ev.project ?? null,
-    agentId: ev.agentId ?? null,
-    toolName: ev.toolName ?? null,
-    toolUseId: ev.toolUseId ?? null,
+    sessionId: textOrNull(ev.sessionId),
+    project: textOrNull(ev.project),
+    agentId: textOrNull(ev.agentId),
+    toolName: textOrNull(ev.toolName),
+    toolUseId: textOrNull(ev.toolUseId),
     source: ev.source,
     payload: JSON.stringify(ev.payload ?? null),
   };
@@ -65,6 +65,10 @@ export function appendEvent(db: Ledger, ev: NewEvent): StoredEvent | undefined {
   if (info.changes === 0) return undefined;
   return { ...ev, uid, seq: Number(info.lastInsertRowid), payload: ev.payload };
 }
+
+// Index columns are copied from payload fields that only some hook kinds validate (a SessionStart
+// may carry any `tool_use_id`): anything but a string would fail the insert, so it becomes null.
+const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function hasEvent(db: Ledger, uid: string): boolean {
   return stmts(db).byUid.get(uid) !== undefined;

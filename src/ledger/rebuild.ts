@@ -9,9 +9,13 @@ export function rebuildProjections(db: Ledger, ctx: ProjectionContext, onProgres
   db.transaction(() => {
     for (const table of projectionTables) db.prepare(`DELETE FROM ${table}`).run();
     db.prepare(`DELETE FROM sqlite_sequence WHERE name = 'dispatches'`).run();
-    for (const row of db.prepare('SELECT * FROM events ORDER BY seq').iterate()) {
-      project(db, rowToEvent(row), ctx);
-      if (++done % 10_000 === 0) onProgress?.(done, total);
+    // Read in pages: better-sqlite3 refuses writes on a connection while a statement iterates.
+    const page = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT 5000');
+    for (let rows = page.all(0) as any[]; rows.length; rows = page.all(rows[rows.length - 1].seq) as any[]) {
+      for (const row of rows) {
+        project(db, rowToEvent(row), ctx);
+        if (++done % 10_000 === 0) onProgress?.(done, total);
+      }
     }
   }).immediate();
   onProgress?.(done, total);

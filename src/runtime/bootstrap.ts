@@ -36,6 +36,15 @@ export function startBootstrap(env: NodeJS.ProcessEnv = process.env): void {
   }
 }
 
+// When no prebuilt binary can be downloaded, node-gyp compiles one and wants Node's headers; a
+// Node installed from a distribution package ships them beside the binary, so use those rather
+// than downloading them again.
+function withLocalHeaders(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const prefix = dirname(dirname(process.execPath));
+  if (env.npm_config_nodedir || !existsSync(join(prefix, 'include', 'node', 'node_api.h'))) return env;
+  return { ...env, npm_config_nodedir: prefix };
+}
+
 /** Installs better-sqlite3 into the runtime dir; returns the addon path when it worked. */
 export function installNative(env: NodeJS.ProcessEnv = process.env): { ok: boolean; message: string } {
   const existing = findAddon(env);
@@ -57,7 +66,7 @@ export function installNative(env: NodeJS.ProcessEnv = process.env): { ok: boole
     const npmFromNode = join(dirname(process.execPath), npm);
     const res = spawnSync(existsSync(npmFromNode) ? npmFromNode : npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', `better-sqlite3@${version}`], {
       cwd: dir,
-      env,
+      env: withLocalHeaders(env),
       encoding: 'utf8',
       timeout: 10 * 60 * 1000,
     });

@@ -40,7 +40,9 @@ export function readTranscript(path: string, offset = 0, maxBytes = 64 * 1024 * 
     return out;
   }
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return out; // a directory or device named as the transcript: nothing to read
+    const size = stat.size;
     if (size <= offset) {
       out.offsetEnd = size < offset ? 0 : offset; // a shorter file was replaced: start over
       return out;

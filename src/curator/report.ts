@@ -1,0 +1,119 @@
+// What `core plan/apply/restore` print: stable JSON objects for --json, and for people an aligned
+// table of moves with the token saving. Pure functions of the results, so both are easy to test.
+import type { Colors } from 'picocolors/types';
+import type { CatalogProblem } from './catalog';
+import type { ApplyOutcome, ProjectPlan, RestoreOutcome } from './curate';
+import type { RecoveryReport } from './journal';
+import type { Move } from './plan';
+
+export function planJson(p: ProjectPlan) {
+  const { plan } = p;
+  return {
+    project: plan.project,
+    listing: { before: plan.before, after: plan.after, savedTokens: plan.savedTokens, builtinTokens: plan.builtinTokens },
+    budget: plan.selection.budget,
+    moves: plan.moves.map(moveJson),
+    blocked: plan.blocked.map((b) => ({ ...moveJson(b), why: b.why })),
+    core: [
+      ...plan.selection.fixed.map((e) => ({ name: e.name, tier: e.tier, tokens: e.listingTokens, reason: 'fixed', why: e.stuck ?? null })),
+      ...plan.selection.core.map((a) => ({ name: a.name, tier: 'core', tokens: a.entry.listingTokens, reason: a.reason, why: null })),
+    ],
+    usage: { available: p.usage.available, error: p.usage.error ?? null, agentTypes: p.usage.byAgent.size },
+    pendingRecovery: p.pendingRecovery,
+    warnings: plan.warnings,
+    problems: plan.problems.map(problemJson),
+  };
+}
+
+export function applyJson(o: ApplyOutcome) {
+  return {
+    ...planJson(o.planned),
+    applied: o.applied
+      ? { moved: o.applied.moved.map(moveJson), refused: o.applied.refused.map((r) => ({ ...moveJson(r), why: r.why })), manifestCreated: o.applied.manifestCreated }
+      : null,
+    skipped: o.skipped ?? null,
+    recovered: o.recovered ?? null,
+  };
+}
+
+export function restoreJson(o: RestoreOutcome) {
+  return { ...o.result, recovered: o.recovered ?? null };
+}
+
+const moveJson = (m: Move) => ({ name: m.name, from: m.from, to: m.to, direction: m.direction, tokens: m.tokens, reason: m.reason, score: m.score });
+const problemJson = (p: CatalogProblem) => ({ kind: p.kind, severity: p.severity, tier: p.tier, file: p.file, name: p.name ?? null, message: p.message, hint: p.hint ?? null });
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+export function formatPlan(p: ProjectPlan, c: Colors): string {
+  const { plan } = p;
+  const lines: string[] = [];
+  if (plan.moves.length === 0) lines.push('The layout already follows the plan: nothing to move.');
+  else lines.push(...moveTable(plan.moves, c));
+  lines.push('', summary(plan.before, plan.after, plan.builtinTokens, c));
+  return lines.join('\n');
+}
+
+export function formatApply(o: ApplyOutcome, c: Colors): string {
+  const lines: string[] = [];
+  if (o.recovered) lines.push(formatRecovery(o.recovered), '');
+  if (o.skipped) return [...lines, `Nothing moved: ${o.skipped}.`].join('\n');
+  const moved = o.applied?.moved ?? [];
+  lines.push(moved.length === 0 ? 'Nothing to move: the layout already follows the plan.' : `Moved ${moved.length} agent${moved.length === 1 ? '' : 's'}:`);
+  if (moved.length > 0) lines.push(...moveTable(moved, c));
+  for (const r of o.applied?.refused ?? []) lines.push(c.red(`  not moved: ${r.name} (${r.from} -> ${r.to}): ${r.why}`));
+  const { plan } = o.planned;
+  const refused = new Set((o.applied?.refused ?? []).map((r) => r.from));
+  const after = refused.size === 0 ? plan.after : undefined;
+  lines.push('', after ? summary(plan.before, after, plan.builtinTokens, c) : 'Some moves were refused; run "agent-warden core plan" to see the listing now.');
+  if (o.applied?.manifestCreated) lines.push(c.dim('The original layout was recorded; "agent-warden core restore" puts every file back.'));
+  return lines.join('\n');
+}
+
+export function formatRestore(o: RestoreOutcome, c: Colors): string {
+  const { result } = o;
+  const lines: string[] = [];
+  if (o.recovered) lines.push(formatRecovery(o.recovered), '');
+  if (result.neverApplied) return [...lines, 'Nothing to restore: the curator has not moved any agent in this project.'].join('\n');
+  lines.push(`Restored ${result.restored.length} file${result.restored.length === 1 ? '' : 's'} to their original place (${result.alreadyInPlace} already there).`);
+  for (const path of result.missing) lines.push(c.yellow(`  missing: ${path} (deleted since it was recorded?)`));
+  for (const r of result.refused) lines.push(c.red(`  not restored: ${r.from} -> ${r.to}: ${r.why}`));
+  return lines.join('\n');
+}
+
+/** Problems and warnings, for stderr. */
+export function formatNotes(p: ProjectPlan, c: Colors, opts: { verbose?: boolean } = {}): string {
+  const lines = p.plan.warnings.map((w) => c.yellow(`warning: ${w}`));
+  const shown = opts.verbose ? p.plan.problems : p.plan.problems.filter((pr) => pr.severity !== 'info');
+  for (const problem of shown) {
+    const label = problem.severity === 'error' ? c.red('error') : problem.severity === 'warning' ? c.yellow('warning') : c.dim('note');
+    lines.push(`${label}: ${problem.file}: ${problem.message}${problem.hint ? c.dim(` (${problem.hint})`) : ''}`);
+  }
+  return lines.join('\n');
+}
+
+function formatRecovery(r: RecoveryReport): string {
+  if (r.corrupt) return `An interrupted apply left an unreadable journal: ${r.corrupt}`;
+  const lines = [`Rolled back an interrupted ${r.kind ?? 'apply'}: ${r.rolledBack} move${r.rolledBack === 1 ? '' : 's'} undone.`];
+  for (const conflict of r.conflicts) lines.push(`  left as found: ${conflict}`);
+  return lines.join('\n');
+}
+
+const reasonText: Record<Move['reason'], string> = { pinned: 'pinned', grace: 'new (grace period)', used: 'used', unused: 'unused' };
+
+function moveTable(moves: readonly Move[], c: Colors): string[] {
+  const rows = moves.map((m) => [m.name, m.direction === 'demote' ? '-> extended' : '-> core', n(m.tokens), m.reason === 'used' ? `used (score ${m.score})` : reasonText[m.reason]]);
+  const header = ['agent', 'move', 'tokens', 'why'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const pad = (cells: string[]) => cells.map((cell, i) => (i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [c.dim(pad(header)), ...rows.map((r) => pad(r))];
+}
+
+function summary(before: { agents: number; tokens: number }, after: { agents: number; tokens: number }, builtin: number, c: Colors): string {
+  const saved = before.tokens - after.tokens;
+  const change = saved > 0 ? c.green(`saves ${n(saved)} tokens per request`) : saved < 0 ? c.yellow(`costs ${n(-saved)} more tokens per request`) : 'no change';
+  return (
+    `Listing: ${n(before.agents)} agents, ${n(before.tokens)} tokens -> ${n(after.agents)} agents, ${n(after.tokens)} tokens (${change}; ` +
+    `Claude Code's own agents add about ${n(builtin)}).`
+  );
+}

@@ -1,0 +1,56 @@
+// The few lines SessionStart adds so the model knows the extended agents exist and how to reach
+// them. It runs in the command hook on every session start, so it only lists the folder and reads
+// each file's first bytes for a `category:` line; no YAML parsing, no tokenizer.
+import { readSync, openSync, closeSync } from 'node:fs';
+import { projectLayout } from '../curator/layout';
+import { scanAgentDir } from '../curator/scan';
+import { agentCategory } from './category';
+
+export const SERVER_NAME = 'warden';
+export const DISCOVER_TOOL = `mcp__plugin_agent-warden_${SERVER_NAME}__discover_agents`;
+
+/** Hard cap on the text; chars/3.3 stays under the 150-token budget even for dense text. */
+const MAX_CHARS = 480;
+
+export function extendedIndex(project: string): string | undefined {
+  const scan = scanAgentDir(projectLayout(project).extended, { skipTopLevel: ['.agent-warden'] });
+  if (scan.files.length === 0) return undefined;
+  const counts = new Map<string, number>();
+  for (const file of scan.files) {
+    const category = agentCategory(file.rel, headCategory(file.abs));
+    if (category) counts.set(category, (counts.get(category) ?? 0) + 1);
+  }
+  const n = scan.files.length;
+  const head = `agent-warden: ${n} more agent${n === 1 ? ' is' : 's are'} installed but not listed`;
+  const tail = `. To use one, call ${DISCOVER_TOOL} with the task, then call Agent with subagent_type set to the name it returns (agent-warden routes it).`;
+  const categories = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c, k]) => `${c} ${k}`);
+  let text = head + tail;
+  for (let shown = categories.length; shown > 0; shown--) {
+    const more = shown < categories.length ? `, ${categories.length - shown} more` : '';
+    const candidate = `${head} (by category: ${categories.slice(0, shown).join(', ')}${more})${tail}`;
+    if (candidate.length <= MAX_CHARS) {
+      text = candidate;
+      break;
+    }
+  }
+  return text;
+}
+
+const CATEGORY_LINE = /^category:[ \t]*["']?([^"'\n]+?)["']?[ \t]*$/m;
+
+/** A `category:` line within the file's first KiB (the frontmatter), read without parsing YAML. */
+function headCategory(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(1024);
+    const bytes = readSync(fd, buf, 0, buf.length, 0);
+    const head = buf.toString('utf8', 0, bytes);
+    const end = head.indexOf('\n---', 3);
+    return CATEGORY_LINE.exec(end === -1 ? head : head.slice(0, end))?.[1];
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

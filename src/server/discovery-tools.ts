@@ -1,0 +1,72 @@
+// The two discovery tools, as plain functions from arguments to an MCP tool result so they can be
+// tested without a transport. Failures are results with isError, never thrown.
+import { readFileSync } from 'node:fs';
+import { loadCollection, type DiscoveryAgent } from '../discovery/collection';
+import { invalidAgentName } from '../discovery/names';
+import { rankDocs } from '../discovery/rank';
+
+export interface ToolResult {
+  content: Array<{ type: 'text'; text: string }>;
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+  [key: string]: unknown;
+}
+
+export const DEFAULT_LIMIT = 5;
+export const MAX_LIMIT = 25;
+
+const fail = (text: string): ToolResult => ({ content: [{ type: 'text', text }], isError: true });
+
+export function discoverAgents(project: string, args: { query?: unknown; limit?: unknown }): ToolResult {
+  if (typeof args.query !== 'string' || args.query.trim() === '') return fail('discover_agents needs a "query": describe the task in a few words.');
+  const limit = typeof args.limit === 'number' && Number.isFinite(args.limit) ? Math.min(MAX_LIMIT, Math.max(1, Math.floor(args.limit))) : DEFAULT_LIMIT;
+  const ranked = rankDocs(loadCollection(project), args.query, limit);
+  const agents = ranked.map(({ doc, score }) => ({
+    name: doc.name,
+    description: doc.summary,
+    tier: doc.tier,
+    ...(doc.category ? { category: doc.category } : {}),
+    listing_tokens: doc.listingTokens,
+    score: Math.round(score * 100) / 100,
+  }));
+  const lines = agents.map((a, i) => `${i + 1}. ${a.name} [${a.tier}${a.category ? `, ${a.category}` : ''}, ${a.listing_tokens} tok]: ${a.description}`);
+  const text = agents.length
+    ? `${lines.join('\n')}\n\nDispatch one with the Agent tool, subagent_type = its name (extended agents are routed by agent-warden).`
+    : `No agent matches "${args.query}". Try other words, or use general-purpose.`;
+  return { content: [{ type: 'text', text }], structuredContent: { agents } };
+}
+
+export function getAgentSpec(project: string, args: { name?: unknown }): ToolResult {
+  const why = invalidAgentName(args.name);
+  if (why) return fail(`get_agent_spec: ${why}.`);
+  const name = args.name as string;
+  const collection = loadCollection(project);
+  const agent = collection.find((a) => a.name === name);
+  if (!agent) {
+    const near = rankDocs(collection, name.replace(/[-_]/g, ' '), 3).map((r) => r.doc.name);
+    return fail(`No agent is named "${name}".${near.length ? ` Close matches: ${near.join(', ')}.` : ''} Use discover_agents to search.`);
+  }
+  let definition: string;
+  try {
+    definition = readFileSync(agent.file, 'utf8');
+  } catch (err) {
+    return fail(`Could not read the definition of "${name}": ${(err as Error).message}`);
+  }
+  return {
+    content: [{ type: 'text', text: definition }],
+    structuredContent: specOf(agent, definition),
+  };
+}
+
+function specOf(agent: DiscoveryAgent, definition: string): Record<string, unknown> {
+  return {
+    name: agent.name,
+    tier: agent.tier,
+    description: agent.description,
+    ...(agent.category ? { category: agent.category } : {}),
+    ...(agent.model ? { model: agent.model } : {}),
+    ...(agent.tools ? { tools: agent.tools } : {}),
+    listing_tokens: agent.listingTokens,
+    definition,
+  };
+}

@@ -1,0 +1,58 @@
+// The plugin's MCP server (stdio): discovery tools for the model, and the resident hook endpoint
+// that answers hook events without a process per event. Logs go to stderr only; stdout is the
+// protocol.
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { errorText, trace } from '../runtime/log';
+import { projectOf } from '../runtime/paths';
+import { discoverAgents, getAgentSpec, type ToolResult } from './discovery-tools';
+import { announceResident, withdrawResident } from './heartbeat';
+import { ResidentHooks } from './resident-hook';
+import { toolDefinitions } from './tool-definitions';
+
+declare const __WARDEN_VERSION__: string;
+
+const project = projectOf(undefined);
+const hooks = new ResidentHooks();
+
+const server = new Server({ name: 'agent-warden', version: __WARDEN_VERSION__ }, { capabilities: { tools: {} } });
+
+server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolDefinitions }));
+
+server.setRequestHandler(CallToolRequestSchema, async (req): Promise<ToolResult> => {
+  const args = (req.params.arguments ?? {}) as Record<string, unknown>;
+  try {
+    switch (req.params.name) {
+      case 'discover_agents':
+        return discoverAgents(project, args);
+      case 'get_agent_spec':
+        return getAgentSpec(project, args);
+      case 'hook':
+        return hooks.handle(args);
+      default:
+        return { content: [{ type: 'text', text: `Unknown tool ${req.params.name}.` }], isError: true };
+    }
+  } catch (err) {
+    trace(`server: ${req.params.name} failed: ${errorText(err)}`);
+    return { content: [{ type: 'text', text: `agent-warden: ${req.params.name} failed (${errorText(err)}). Run \`agent-warden doctor\`.` }], isError: true };
+  }
+});
+
+// Announced once the client has finished the handshake: from then on it can call the hook tool.
+server.oninitialized = () => announceResident();
+
+function shutdown(): void {
+  withdrawResident();
+  hooks.close();
+  process.exit(0);
+}
+process.stdin.on('close', shutdown);
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
+process.on('exit', () => withdrawResident());
+
+server.connect(new StdioServerTransport()).catch((err) => {
+  trace(`server: could not start: ${errorText(err)}`);
+  process.exit(1);
+});

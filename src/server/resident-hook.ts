@@ -1,0 +1,44 @@
+// The resident half of the hooks: Claude Code calls this tool (a `type: "mcp_tool"` hook) instead
+// of starting a Node process per event. The event takes the same path as the command hook's
+// (ingestHookInput → handleHookEvent), with `source: 'mcp'` and one ledger handle kept open.
+import { openLedger, type Ledger } from '../ledger/db';
+import { ingestHookInput } from '../hooks/ingest';
+import { errorText, trace } from '../runtime/log';
+import { rebuildPayload, type HookArguments } from './hook-input';
+import type { ToolResult } from './discovery-tools';
+
+export class ResidentHooks {
+  private db: Ledger | undefined;
+
+  handle(args: HookArguments): ToolResult {
+    const text = JSON.stringify(rebuildPayload(args));
+    const db = this.ledger();
+    let out;
+    try {
+      out = ingestHookInput(text, { source: 'mcp', db });
+    } catch (err) {
+      // ingest never throws by design; if it does, answer "no opinion" like the command hook.
+      trace(`resident hook: internal error: ${errorText(err)} (please report it)`);
+    }
+    // A handle that went bad (file replaced, I/O error) is reopened on the next event.
+    if (db && !db.open) this.db = undefined;
+    return { content: [{ type: 'text', text: out ? JSON.stringify(out) : '' }] };
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private ledger(): Ledger | undefined {
+    if (this.db?.open) return this.db;
+    try {
+      this.db = openLedger();
+    } catch (err) {
+      // Without a handle, ingest opens (or spools) per event, exactly as the command hook does.
+      trace(`resident hook: ledger not open (${errorText(err)})`);
+      this.db = undefined;
+    }
+    return this.db;
+  }
+}

@@ -1,0 +1,52 @@
+// What tools/list returns: names, descriptions the model reads, JSON schemas and annotations.
+import { DEFAULT_LIMIT, MAX_LIMIT } from './discovery-tools';
+import { FORWARDED_FIELDS } from './hook-input';
+
+const agentSummary = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    description: { type: 'string' },
+    tier: { type: 'string', enum: ['core', 'extended'] },
+    category: { type: 'string' },
+    listing_tokens: { type: 'integer' },
+    score: { type: 'number' },
+  },
+  required: ['name', 'description', 'tier', 'listing_tokens'],
+} as const;
+
+export const toolDefinitions = [
+  {
+    name: 'discover_agents',
+    title: 'Find a subagent for a task',
+    description:
+      'Search all installed subagents, including the extended ones not in the Agent listing, for the best fit to a task. Returns name, one-line description, tier and listing tokens. Dispatch the result with the Agent tool (subagent_type = name).',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        query: { type: 'string', description: 'The task, in a few words (e.g. "review a Kubernetes manifest for security").' },
+        limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+      },
+      required: ['query'],
+    },
+    outputSchema: { type: 'object', properties: { agents: { type: 'array', items: agentSummary } }, required: ['agents'] },
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  },
+  {
+    name: 'get_agent_spec',
+    title: 'Read a subagent definition',
+    description: 'The full definition (frontmatter and prompt) of one installed subagent, by exact name.',
+    inputSchema: { type: 'object', properties: { name: { type: 'string', description: 'Exact agent name.' } }, required: ['name'] },
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  },
+  {
+    name: 'hook',
+    title: 'agent-warden hook endpoint',
+    description: 'Internal: called by agent-warden hooks. Do not call it yourself.',
+    inputSchema: {
+      type: 'object',
+      properties: Object.fromEntries(Object.keys(FORWARDED_FIELDS).map((k) => [k, { type: 'string' }])),
+    },
+    annotations: { readOnlyHint: false, idempotentHint: true, openWorldHint: false },
+  },
+];

@@ -1,0 +1,107 @@
+/**
+ * Extended agents stay reachable, with the real CLI: a dispatch naming an agent that lives only in
+ * .claude/agents-extended runs through the proxy rewrite, and the discovery tools are offered to
+ * the model and answer.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeHome, makeProject, runClaude, type TempDir } from '../support/claude-cli';
+import { conversation, dispatch, text, toolUse } from '../support/conversation';
+import { firstUserText, isMainThread, isSubagent, startMockModel, toolNames, toolResults, type MockModel, type Script } from '../support/mock-model';
+
+const REPO = path.resolve(__dirname, '../..');
+const TOOL_PREFIX = 'mcp__plugin_agent-warden_warden__';
+
+const DB_TUNER = `---
+name: db-tuner
+description: Tunes slow SQL queries and indexes. Use for database performance work.
+model: haiku
+---
+You are DBTUNER_BODY_91x, a database performance specialist. Always read the query plan first.
+`;
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+const temp = (dir: TempDir) => (cleanups.push(dir.cleanup), dir.path);
+async function mock(script: Script): Promise<MockModel> {
+  const model = await startMockModel(script);
+  cleanups.push(model.close);
+  return model;
+}
+
+function dispatchRows(wardenHome: string): Array<Record<string, unknown>> {
+  const db = new Database(path.join(wardenHome, 'ledger.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT agent_type, requested_type, via_proxy, status FROM dispatches').all() as Array<Record<string, unknown>>;
+  } finally {
+    db.close();
+  }
+}
+
+describe('proxy dispatch of an extended agent', () => {
+  it('runs the call as general-purpose with the agent prompt first, and records it under the agent name', async () => {
+    const model = await mock(
+      conversation()
+        .main(dispatch({ subagent_type: 'db-tuner', prompt: 'TUNE_TASK: speed up the orders query' }), text('All done.'))
+        .subagent('TUNE_TASK', text('TUNED_REPORT'))
+        .script(),
+    );
+    const wardenHome = temp(makeHome());
+    const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': DB_TUNER } }));
+
+    const run = await runClaude({ prompt: 'tune it', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    const [first] = model.modelRequests().filter(isSubagent);
+    expect(first, 'the subagent ran').toBeDefined();
+    const prompt = firstUserText(first!);
+    expect(prompt).toContain('DBTUNER_BODY_91x');
+    expect(prompt.indexOf('DBTUNER_BODY_91x')).toBeLessThan(prompt.indexOf('TUNE_TASK'));
+    expect(first!.body.model).toMatch(/haiku/);
+    const main = model.modelRequests().filter(isMainThread);
+    expect(toolResults(main[1]!)[0]?.text).toContain('TUNED_REPORT');
+    expect(run.result?.subagent_stats.by_type).toEqual({ 'general-purpose': 1 });
+    expect(dispatchRows(wardenHome)).toEqual([expect.objectContaining({ agent_type: 'db-tuner', requested_type: 'db-tuner', via_proxy: 1 })]);
+  });
+});
+
+describe('discovery tools', () => {
+  it('are offered to the model, answer, refuse path-like names, and the session index points to them', async () => {
+    const model = await mock(
+      conversation()
+        .main(
+          toolUse(`${TOOL_PREFIX}discover_agents`, { query: 'slow SQL queries need better indexes', limit: 3 }),
+          toolUse(`${TOOL_PREFIX}get_agent_spec`, { name: '../../etc/passwd' }),
+          toolUse(`${TOOL_PREFIX}get_agent_spec`, { name: 'db-tuner' }),
+          text('Found it.'),
+        )
+        .script(),
+    );
+    const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': DB_TUNER } }));
+    const run = await runClaude({
+      prompt: 'which agent tunes databases?',
+      modelUrl: model.url,
+      home: temp(makeHome()),
+      cwd,
+      pluginDirs: [REPO],
+      wardenHome: temp(makeHome()),
+      allowedTools: ['Bash', 'Agent', `${TOOL_PREFIX}discover_agents`, `${TOOL_PREFIX}get_agent_spec`],
+    });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    const main = model.modelRequests().filter(isMainThread);
+    expect(toolNames(main[0]!)).toEqual(expect.arrayContaining([`${TOOL_PREFIX}discover_agents`, `${TOOL_PREFIX}get_agent_spec`]));
+    expect(firstUserText(main[0]!)).toContain(`agent-warden: 1 more agent is installed but not listed. To use one, call ${TOOL_PREFIX}discover_agents`);
+    const [found] = toolResults(main[1]!);
+    expect(found).toMatchObject({ isError: false });
+    expect(found!.text).toMatch(/^1\. db-tuner \[extended, \d+ tok\]: Tunes slow SQL queries and indexes\./);
+    expect(toolResults(main[2]!)[0]).toMatchObject({ isError: true, text: expect.stringContaining('cannot contain "/"') });
+    expect(toolResults(main[3]!)[0]).toMatchObject({ isError: false, text: expect.stringContaining('DBTUNER_BODY_91x') });
+    expect(fs.existsSync(cwd)).toBe(true);
+  });
+});
+
