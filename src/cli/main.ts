@@ -2,16 +2,20 @@
 import { Command } from 'commander';
 import { registerBreakerCommands } from './commands/breaker';
 import { registerBudgetCommands } from './commands/budget';
+import { registerCoreCommands } from './commands/core';
 import { registerDispatchCommands } from './commands/dispatches';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEventCommands } from './commands/events';
 import { registerFailureCommands } from './commands/failures';
+import { registerFindCommand } from './commands/find';
 import { registerLedgerCommands } from './commands/ledger';
 import { registerOptimizeCommand } from './commands/optimize';
 import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
 import { reportError } from './errors';
+import { loadConfig } from '../config/load';
+import { openLedger } from '../ledger/db';
 
 declare const __WARDEN_VERSION__: string;
 
@@ -31,7 +35,8 @@ export function buildProgram(): Command {
   registerFailureCommands(program);
   registerSessionReportCommand(program);
   registerOptimizeCommand(program);
-  // Later modules register here: budget, breaker, core, report.
+  registerFindCommand(program);
+  registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }
 

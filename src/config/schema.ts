@@ -70,11 +70,19 @@ export const configSchema = z.strictObject({
   breaker: z._default(
     z.strictObject({
       enabled: z._default(z.boolean(), true),
+      // Identical call failing this many times in one thread with no other successful call between
+      // opens its circuit. 3: a retry or two is often a fix for flakiness; a third identical failure rarely is.
       max_consecutive_failures: z._default(positive(), 3),
+      // Until the one trial retry; each failed trial doubles it (capped at 24 h).
       cooldown_minutes: z._default(positive(), 10),
+      // Consecutive failed or killed dispatches of one subagent type (per session) that refuse new ones.
       agent_max_consecutive_failures: z._default(positive(), 3),
+      // More than this many failed calls within error_rate_minutes warns the model once per window.
+      // 8 in 5 min is over 1.5 failures a minute sustained: a run-tests-fix loop fails about once a
+      // minute or two, so this flags thrashing across *different* calls that no per-call circuit sees.
       error_rate_failures: z._default(positive(), 8),
       error_rate_minutes: z._default(positive(), 5),
+      // Tool names the breaker never counts or refuses (e.g. a test runner expected to fail often).
       exempt_tools: z._default(z.array(z.string()), []),
     }),
     {

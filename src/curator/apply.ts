@@ -7,7 +7,7 @@ import type { Catalog } from './catalog';
 import { clearJournal, writeJournal } from './journal';
 import { type ProjectLayout, stateFile } from './layout';
 import { initialManifest, readManifest, withMovedFiles, writeManifest } from './manifest';
-import { moveAgentFile } from './move';
+import { moveAgentFile, syncMoveDirs } from './move';
 import type { Move, Plan } from './plan';
 import { type SeenState, recordPlacements, writeSeen } from './seen';
 import { CorruptStateError, ensureStateDir } from './state-file';
@@ -38,6 +38,7 @@ export function applyPlan(layout: ProjectLayout, plan: Plan, catalog: Catalog, s
       if (outcome.ok) result.moved.push(move);
       else result.refused.push({ ...move, why: outcome.why });
     }
+    syncMoveDirs(layout.project, result.moved);
     clearJournal(layout);
   }
   writeSeen(layout, recordPlacements(seen, result.moved));

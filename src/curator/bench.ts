@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../config/schema';
+import { findAddon } from '../ledger/native';
 import { tokenizerLoaded, countTokens } from '../tokens/count';
 import { planProject } from './curate';
 
@@ -40,7 +41,7 @@ export function makeSyntheticProject(n: number, salt = Math.random().toString(36
 
 export function planOver(n: number): PlanBench {
   const project = makeSyntheticProject(n);
-  const ledger = new Database(':memory:');
+  const ledger = new Database(':memory:', { nativeBinding: findAddon() });
   try {
     ledger.exec(`CREATE TABLE dispatches (id INTEGER PRIMARY KEY, project TEXT, agent_type TEXT, via_proxy INTEGER,
       status TEXT, started_at INTEGER, total_tokens INTEGER)`);

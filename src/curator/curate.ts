@@ -19,6 +19,8 @@ export interface CurateInput {
   config: Config;
   /** The ledger; undefined when it could not be opened (then nothing is moved). */
   ledger?: Database;
+  /** Why the ledger could not be opened, for the messages. */
+  ledgerError?: string;
   now?: number;
   /** Also read the user's agents folder (listed by Claude Code, never moved). */
   userDir?: string;
@@ -49,7 +51,7 @@ export function planProject(project: string, input: CurateInput): ProjectPlan {
   const { config } = input;
   const layout = projectLayout(project);
   const catalog = buildCatalog(project, { userDir: input.userDir, tokenCacheFile: input.tokenCacheFile });
-  const usage = loadUsage(input.ledger, project, now, config);
+  const usage = loadUsage(input, project, now);
   const { arrivals, next } = observeArrivals(readSeen(layout), catalog.entries, now);
   const ranked = rankAgents(catalog.entries, { config, now, usage: usage.byAgent, arrivals });
   const plan = planMoves(catalog, selectCore(catalog.entries, ranked, config));
@@ -108,8 +110,8 @@ export async function restoreProject(project: string, opts: { now?: number; wait
   return outcome;
 }
 
-function loadUsage(ledger: Database | undefined, project: string, now: number, config: Config): UsageReadout {
-  if (!ledger) return { available: false, error: 'the ledger could not be opened', byAgent: new Map() };
+function loadUsage({ ledger, ledgerError, config }: CurateInput, project: string, now: number): UsageReadout {
+  if (!ledger) return { available: false, error: ledgerError ?? 'the ledger could not be opened', byAgent: new Map() };
   try {
     return { available: true, byAgent: readUsage(ledger, project, now, { halfLifeDays: config.core.half_life_days }) };
   } catch (err) {

@@ -3,7 +3,12 @@
 // indented or blank-line-led block does not count); YAML that fails to parse is retried once after
 // double-quoting `key: value` lines whose value holds YAML-special characters, the way the client
 // rescues the common unquoted `description: ... Triggers on: 'x'` mistake.
-import matter from 'gray-matter';
+import type GrayMatter from 'gray-matter';
+
+// Loaded on first parse: gray-matter (with js-yaml and esprima) costs ~20 ms at startup, and the
+// hook bundle imports this file for the proxy dispatch, which parses only on an extended dispatch.
+let grayMatter: typeof GrayMatter | undefined;
+const matter = (text: string, options: GrayMatter.GrayMatterOption<string, any>) => (grayMatter ??= require('gray-matter') as typeof GrayMatter)(text, options);
 
 export type FrontmatterStatus =
   | 'ok' // strict YAML parsed to a table

@@ -7,7 +7,7 @@ import { lstatSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { type ProjectLayout, resolveAgentPath, stateFile } from './layout';
-import { moveAgentFile } from './move';
+import { moveAgentFile, syncMoveDirs } from './move';
 import { readJson, removeFile, writeJsonAtomic } from './state-file';
 
 const journalSchema = z.object({
@@ -66,6 +66,7 @@ export function recoverInterrupted(layout: ProjectLayout): RecoveryReport | unde
       report.conflicts.push(`${move.from} -> ${move.to}: ${(err as Error).message}`);
     }
   }
+  syncMoveDirs(layout.project, journal.moves);
   removeFile(file);
   return report;
 }

@@ -66,7 +66,7 @@ export function resolveAgentPath(project: string, rel: string): { abs: string; t
     const prefix = tierDir[tier] + '/';
     if (rel.startsWith(prefix) && rel.length > prefix.length) {
       const relInTier = rel.slice(prefix.length);
-      if (relInTier.split('/')[0] === '.agent-warden') break;
+      if (tier === 'extended' && relInTier.split('/')[0] === '.agent-warden') break; // the curator's state
       return { abs: join(project, ...segments), tier, relInTier };
     }
   }

@@ -8,6 +8,24 @@ import { dirname, join, relative, sep } from 'node:path';
 import { type ProjectTier, UnsafePathError, resolveAgentPath, tierDir } from './layout';
 import { syncDir } from './state-file';
 
+/**
+ * Makes a batch's renames durable before its journal is cleared: one fsync per folder touched,
+ * not two per move. (Until then the journal covers them: recovery checks each move on disk.)
+ */
+export function syncMoveDirs(project: string, moves: ReadonlyArray<{ from: string; to: string }>): void {
+  const dirs = new Set<string>();
+  for (const move of moves) {
+    for (const rel of [move.from, move.to]) {
+      try {
+        dirs.add(dirname(resolveAgentPath(project, rel).abs));
+      } catch {
+        // A refused path moved nothing.
+      }
+    }
+  }
+  for (const dir of dirs) syncDir(dir);
+}
+
 export type MoveOutcome = { ok: true } | { ok: false; why: string };
 
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK', 'ENOSYS', 'EACCES']);
@@ -41,8 +59,6 @@ export function moveAgentFile(project: string, fromRel: string, toRel: string): 
       if (lstatSync(to.abs, { throwIfNoEntry: false })) return { ok: false, why: 'a file already exists at the target' };
       renameSync(from.abs, to.abs);
     }
-    syncDir(dirname(from.abs));
-    syncDir(dirname(to.abs));
     pruneEmptyDirs(fromRoot, fromDir);
     return { ok: true };
   } catch (err) {

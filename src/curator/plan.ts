@@ -67,7 +67,8 @@ export function planMoves(catalog: Catalog, selection: Selection): Plan {
       else moves.push(move);
     }
   }
-  moves.sort((a, b) => (a.direction === b.direction ? (a.name < b.name ? -1 : 1) : a.direction === 'demote' ? -1 : 1));
+  // Promotions first: they are the news; demotions are mostly the long tail.
+  moves.sort((a, b) => (a.direction === b.direction ? (a.name < b.name ? -1 : 1) : a.direction === 'promote' ? -1 : 1));
 
   const before = listingCost(catalog.entries);
   const demoted = new Set(moves.filter((m) => m.direction === 'demote').map((m) => m.from));

@@ -1,5 +1,6 @@
 // What `core plan/apply/restore` print: stable JSON objects for --json, and for people an aligned
 // table of moves with the token saving. Pure functions of the results, so both are easy to test.
+import { isAbsolute, relative } from 'node:path';
 import type { Colors } from 'picocolors/types';
 import type { CatalogProblem } from './catalog';
 import type { ApplyOutcome, ProjectPlan, RestoreOutcome } from './curate';
@@ -59,7 +60,7 @@ export function formatApply(o: ApplyOutcome, c: Colors): string {
   if (o.recovered) lines.push(formatRecovery(o.recovered), '');
   if (o.skipped) return [...lines, `Nothing moved: ${o.skipped}.`].join('\n');
   const moved = o.applied?.moved ?? [];
-  lines.push(moved.length === 0 ? 'Nothing to move: the layout already follows the plan.' : `Moved ${moved.length} agent${moved.length === 1 ? '' : 's'}:`);
+  lines.push(moved.length === 0 ? 'Nothing to move: the layout already follows the plan.' : `Moved ${plural(moved.length, 'agent')}:`);
   if (moved.length > 0) lines.push(...moveTable(moved, c));
   for (const r of o.applied?.refused ?? []) lines.push(c.red(`  not moved: ${r.name} (${r.from} -> ${r.to}): ${r.why}`));
   const { plan } = o.planned;
@@ -75,7 +76,7 @@ export function formatRestore(o: RestoreOutcome, c: Colors): string {
   const lines: string[] = [];
   if (o.recovered) lines.push(formatRecovery(o.recovered), '');
   if (result.neverApplied) return [...lines, 'Nothing to restore: the curator has not moved any agent in this project.'].join('\n');
-  lines.push(`Restored ${result.restored.length} file${result.restored.length === 1 ? '' : 's'} to their original place (${result.alreadyInPlace} already there).`);
+  lines.push(`Restored ${plural(result.restored.length, 'file')} to their original place (${result.alreadyInPlace} already there).`);
   for (const path of result.missing) lines.push(c.yellow(`  missing: ${path} (deleted since it was recorded?)`));
   for (const r of result.refused) lines.push(c.red(`  not restored: ${r.from} -> ${r.to}: ${r.why}`));
   return lines.join('\n');
@@ -87,22 +88,31 @@ export function formatNotes(p: ProjectPlan, c: Colors, opts: { verbose?: boolean
   const shown = opts.verbose ? p.plan.problems : p.plan.problems.filter((pr) => pr.severity !== 'info');
   for (const problem of shown) {
     const label = problem.severity === 'error' ? c.red('error') : problem.severity === 'warning' ? c.yellow('warning') : c.dim('note');
-    lines.push(`${label}: ${problem.file}: ${problem.message}${problem.hint ? c.dim(` (${problem.hint})`) : ''}`);
+    lines.push(`${label}: ${shortPath(p.plan.project, problem.file)}: ${problem.message}`);
+    if (problem.hint) lines.push(c.dim(`  fix: ${problem.hint}`));
   }
   return lines.join('\n');
 }
 
 function formatRecovery(r: RecoveryReport): string {
   if (r.corrupt) return `An interrupted apply left an unreadable journal: ${r.corrupt}`;
-  const lines = [`Rolled back an interrupted ${r.kind ?? 'apply'}: ${r.rolledBack} move${r.rolledBack === 1 ? '' : 's'} undone.`];
+  const lines = [`Rolled back an interrupted ${r.kind ?? 'apply'}: ${plural(r.rolledBack, 'move')} undone.`];
   for (const conflict of r.conflicts) lines.push(`  left as found: ${conflict}`);
   return lines.join('\n');
 }
 
+function shortPath(project: string, file: string): string {
+  const rel = relative(project, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+}
+
+const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
+
 const reasonText: Record<Move['reason'], string> = { pinned: 'pinned', grace: 'new (grace period)', used: 'used', unused: 'unused' };
 
 function moveTable(moves: readonly Move[], c: Colors): string[] {
-  const rows = moves.map((m) => [m.name, m.direction === 'demote' ? '-> extended' : '-> core', n(m.tokens), m.reason === 'used' ? `used (score ${m.score})` : reasonText[m.reason]]);
+  const why = (m: Move) => (m.reason !== 'used' ? reasonText[m.reason] : m.direction === 'promote' ? `used (score ${m.score})` : `over budget (score ${m.score})`);
+  const rows = moves.map((m) => [m.name, m.direction === 'demote' ? '-> extended' : '-> core', n(m.tokens), why(m)]);
   const header = ['agent', 'move', 'tokens', 'why'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const pad = (cells: string[]) => cells.map((cell, i) => (i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
@@ -113,7 +123,7 @@ function summary(before: { agents: number; tokens: number }, after: { agents: nu
   const saved = before.tokens - after.tokens;
   const change = saved > 0 ? c.green(`saves ${n(saved)} tokens per request`) : saved < 0 ? c.yellow(`costs ${n(-saved)} more tokens per request`) : 'no change';
   return (
-    `Listing: ${n(before.agents)} agents, ${n(before.tokens)} tokens -> ${n(after.agents)} agents, ${n(after.tokens)} tokens (${change}; ` +
+    `Listing: ${plural(before.agents, 'agent')}, ${n(before.tokens)} tokens -> ${plural(after.agents, 'agent')}, ${n(after.tokens)} tokens (${change}; ` +
     `Claude Code's own agents add about ${n(builtin)}).`
   );
 }

@@ -10,7 +10,7 @@ import { CORE_DIR, EXTENDED_DIR, type ProjectLayout, mirrorPath, resolveAgentPat
 import { LOCK_STALE_MS } from './project-locks';
 import { isLockLive } from './lock';
 import { readManifest } from './manifest';
-import { moveAgentFile } from './move';
+import { moveAgentFile, syncMoveDirs } from './move';
 import { CorruptStateError } from './state-file';
 
 export interface RestoreResult {
@@ -38,15 +38,15 @@ export function restoreLayout(layout: ProjectLayout, now: number): RestoreResult
 
   const original = new Set(manifest.files.map((f) => f.path));
   const moves: Array<{ from: string; to: string }> = [];
+  const exists = (rel: string) => lstatSync(resolveAgentPath(layout.project, rel).abs, { throwIfNoEntry: false }) !== undefined;
   for (const { path } of manifest.files) {
-    const { abs } = resolveAgentPath(layout.project, path);
-    if (lstatSync(abs, { throwIfNoEntry: false })) {
-      result.alreadyInPlace++;
-      continue;
-    }
     const mirror = mirrorPath(layout.project, path);
     // A file that was originally at the mirror path is not ours to move.
-    if (!original.has(mirror) && lstatSync(resolveAgentPath(layout.project, mirror).abs, { throwIfNoEntry: false })) {
+    const movedCopy = !original.has(mirror) && exists(mirror);
+    if (exists(path)) {
+      if (movedCopy) result.refused.push({ from: mirror, to: path, why: 'its original place is taken by another file' });
+      else result.alreadyInPlace++;
+    } else if (movedCopy) {
       moves.push({ from: mirror, to: path });
     } else {
       result.missing.push(path);
@@ -60,6 +60,7 @@ export function restoreLayout(layout: ProjectLayout, now: number): RestoreResult
       if (outcome.ok) result.restored.push(move);
       else result.refused.push({ ...move, why: outcome.why });
     }
+    syncMoveDirs(layout.project, result.restored);
     clearJournal(layout);
   }
 

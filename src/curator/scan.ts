@@ -1,7 +1,7 @@
 // Finds agent files the way Claude Code does for .claude/agents: every `*.md` below the folder,
 // hidden folders included, symlinks followed (ripgrep --files --hidden --follow --no-ignore).
 // Symlinks are recorded, not trusted: the curator reads through them but never moves them.
-import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { toPosix } from './layout';
 
@@ -79,13 +79,5 @@ function safeRealpath(p: string): string {
     return realpathSync(p);
   } catch {
     return p;
-  }
-}
-
-export function isSymlink(p: string): boolean {
-  try {
-    return lstatSync(p).isSymbolicLink();
-  } catch {
-    return false;
   }
 }

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Config } from '../config/schema';
 import { type ApplyOutcome, applyProject } from './curate';
-import { projectLayout } from './layout';
+import { type ProjectLayout, projectLayout } from './layout';
 import { type HeldLock, type LockOwner, tryLock } from './lock';
 import { LOCK_STALE_MS, watchLockFile } from './project-locks';
 import { ensureStateDir } from './state-file';
@@ -51,17 +51,29 @@ export async function startWatcher(opts: WatchOptions): Promise<StartResult> {
   mkdirSync(layout.core, { recursive: true });
   const attempt = tryLock(watchLockFile(layout), { staleMs: LOCK_STALE_MS });
   if (!attempt.ok) return { started: false, owner: attempt.owner };
-  const lock: HeldLock = attempt.lock;
+  try {
+    return { started: true, watcher: await watchLocked(opts, layout, attempt.lock) };
+  } catch (err) {
+    attempt.lock.release();
+    throw err;
+  }
+}
+
+async function watchLocked(opts: WatchOptions, layout: ProjectLayout, lock: HeldLock): Promise<Watcher> {
   const log = opts.log ?? (() => {});
   const quietMs = opts.quietMs ?? 1_000;
   const pollMs = opts.pollMs ?? 2_000;
-  const idleMs = () => opts.idleMs ?? opts.loadConfig().core.idle_minutes * 60_000;
+  // The last config a cycle loaded successfully; a broken config file must not kill the watcher.
+  let config: Config | undefined;
+  const idleMs = () => opts.idleMs ?? (config?.core.idle_minutes ?? 30) * 60_000;
 
   let ledger: Database | undefined;
+  let ledgerError: string | undefined;
   try {
     ledger = opts.openLedger?.();
+    if (!ledger) ledgerError = 'no ledger yet';
   } catch (err) {
-    log(`ledger unavailable: ${(err as Error).message}`);
+    ledgerError = (err as Error).message;
   }
 
   let lastActivity = Date.now();
@@ -83,9 +95,11 @@ export async function startWatcher(opts: WatchOptions): Promise<StartResult> {
     }
     running = (async () => {
       try {
+        config = opts.loadConfig();
         const outcome = await applyProject(opts.project, {
-          config: opts.loadConfig(),
+          config,
           ledger,
+          ledgerError,
           userDir: opts.userDir,
           tokenCacheFile: opts.tokenCacheFile,
           waitMs: 5_000,
@@ -98,7 +112,9 @@ export async function startWatcher(opts: WatchOptions): Promise<StartResult> {
         if (outcome.recovered) log(`rolled back an interrupted apply (${outcome.recovered.rolledBack} moves undone)`);
         if (outcome.skipped) log(`nothing applied: ${outcome.skipped}`);
         else if (outcome.applied && outcome.applied.moved.length > 0) {
-          log(`moved ${outcome.applied.moved.length} agents; listing ${outcome.planned.plan.before.tokens} -> ${outcome.planned.plan.after.tokens} tokens`);
+          const { moved } = outcome.applied;
+          const { before, after } = outcome.planned.plan;
+          log(`moved ${moved.length} agent${moved.length === 1 ? '' : 's'}; listing ${before.tokens} -> ${after.tokens} tokens per request`);
         }
         scheduleGraceExpiry(outcome);
         opts.onCycle?.(outcome);
@@ -183,10 +199,7 @@ export async function startWatcher(opts: WatchOptions): Promise<StartResult> {
 
   await cycle();
   log(`watching ${layout.core} and ${layout.extended}`);
-  return {
-    started: true,
-    watcher: { done, stop: () => shutdown('stopped'), runNow: () => cycle() },
-  };
+  return { done, stop: () => shutdown('stopped'), runNow: () => cycle() };
 }
 
 function signature(ledger: Database | undefined, project: string): string {

@@ -14,6 +14,7 @@ import { startBootstrap } from '../runtime/bootstrap';
 import { handleHookEvent, eventUid, type HookOutput } from './handle';
 import { defaultPolicies } from './policies';
 import { sessionIndex } from './session-context';
+import { startCuratorWatcher } from './start-watcher';
 import { parseHookInput, type WireEvent } from './wire';
 
 export interface IngestOptions {
@@ -48,8 +49,8 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
   try {
     replaySpool(db, config, opts.maxSpoolReplay ?? 500);
     if (!parsed.ok) {
-      trace(`ignored bad hook input: ${parsed.reason}`);
-      storeMalformed(db, config, { reason: parsed.reason, text, now, project, sessionId: parsed.sessionId });
+      trace(`ignored bad hook input: ${safeReason(parsed.reason)}`);
+      storeMalformed(db, config, { reason: safeReason(parsed.reason), text, now, project, sessionId: parsed.sessionId });
       return undefined;
     }
     const out = handleHookEvent(
@@ -57,6 +58,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
       parsed.event,
       { uid },
     );
+    if (parsed.event.hook_event_name === 'SessionStart') startCuratorWatcher(config, project, env);
     if (problems.length && parsed.event.hook_event_name === 'SessionStart') {
       return { ...out, systemMessage: `agent-warden: configuration problems (logging continues):\n${problems.map(formatProblem).join('\n')}` };
     }
@@ -78,7 +80,7 @@ function busyTimeoutFor(parsed: ReturnType<typeof parseHookInput>): number {
 function spoolInput(parsed: ReturnType<typeof parseHookInput>, text: string, o: { uid?: string; now: number; project: string; config: Config; why: string }): void {
   try {
     if (parsed.ok) spoolEvent({ uid: o.uid, receivedAt: o.now, project: o.project, event: redact(parsed.event, o.config.privacy), why: o.why });
-    else spoolEvent({ receivedAt: o.now, project: o.project, malformed: { reason: parsed.reason, text: malformedText(text, o.config) }, why: o.why });
+    else spoolEvent({ receivedAt: o.now, project: o.project, malformed: { reason: safeReason(parsed.reason), text: malformedText(text, o.config) }, why: o.why });
   } catch (err) {
     trace(`could not spool the event either (${errorText(err)}); it is lost`);
   }
@@ -95,6 +97,10 @@ function failClosed(config: Config, parsed: ReturnType<typeof parseHookInput>, w
     },
   };
 }
+
+// JSON.parse quotes a piece of the input in its message (`"sk-proj-Ab"... is not valid JSON`):
+// the log and the ledger get the reason without it.
+const safeReason = (reason: string) => redactText(reason.replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)? is not valid JSON/, 'is not valid JSON'));
 
 // Redact a little past the cut, then cut: a secret straddling the cut is masked, not half-kept.
 const malformedText = (text: string, config: Config) =>

@@ -31,6 +31,7 @@ const CONTEXT_PATTERNS: RegExp[] = [
   // not a plural like `tokens: 12`.
   /(\b[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)(?:[_.-][\w.-]*)?["']?\s*[:=]\s*["']?)([^\s"',;]{4,})/gi,
   /(--(?:password|passwd|token|secret|api-key)[\s=]+["']?)([^\s"']{4,})/gi, // CLI flags
+  /((?:\s-u|--user)[\s=]+["']?[^\s:"']+:)([^\s"']{3,})/g, // curl -u user:password
 ];
 
 export const MASK = '[REDACTED]';

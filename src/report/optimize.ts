@@ -66,7 +66,7 @@ const rules: Record<RuleName, Rule> = {
         rule: 'unused-agent',
         subject: a.name,
         tokens: a.listing_tokens * f.mainRequests,
-        message: `${a.name} (${a.tier}) is listed on every request (~${a.listing_tokens} tokens) but was never dispatched; ${f.mainRequests} main-thread requests carried it. Move it out of the core set: \`agent-warden core plan\`.`,
+        message: `${a.name} (${a.tier}) is listed on every request (~${int(a.listing_tokens)} tokens) but was never dispatched; ${f.mainRequests} main-thread requests carried it. Move it out of the core set: \`agent-warden core plan\`.`,
       }));
   },
   'repeated-context': (f, t) =>
@@ -76,7 +76,7 @@ const rules: Record<RuleName, Rule> = {
         rule: 'repeated-context',
         subject: c.path,
         tokens: c.tokens * (c.dispatches - 1),
-        message: `${c.path} (~${c.tokens} tokens) was handed to ${c.dispatches} dispatches (${c.agent_types.join(', ')}); ~${c.tokens * (c.dispatches - 1)} tokens went to reading it again. Summarise it once and pass the summary, or dispatch one agent for the related tasks.`,
+        message: `${c.path} (~${int(c.tokens)} tokens) was handed to ${c.dispatches} dispatches (${c.agent_types.join(', ')}); ~${int(c.tokens * (c.dispatches - 1))} tokens went to reading it again. Summarise it once and pass the summary, or dispatch one agent for the related tasks.`,
       })),
   'failing-agent': (f, t) =>
     f.byAgent
@@ -84,7 +84,6 @@ const rules: Record<RuleName, Rule> = {
       .map((g) => ({
         rule: 'failing-agent',
         subject: g.key,
-        tokens: g.tokens.total,
         message: `${g.key} failed ${g.failed + g.killed} of ${g.completed + g.failed + g.killed} finished dispatches (${Math.round((1 - g.success_rate!) * 100)}%). See \`agent-warden failures --agent ${g.key}\`.`,
       })),
   'budget-near-limit': (f, t) => {
@@ -98,6 +97,8 @@ const rules: Record<RuleName, Rule> = {
       }));
   },
 };
+
+const int = (n: number) => n.toLocaleString('en-US');
 
 export function buildOptimizeReport(facts: OptimizeFacts, thresholds: Thresholds = DEFAULT_THRESHOLDS): OptimizeReport {
   const report: OptimizeReport = { advice: [], skipped: [] };

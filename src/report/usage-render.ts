@@ -87,4 +87,5 @@ export function footnotes(report: UsageReport): string {
 }
 
 const pct = (rate: number | null) => (rate === null ? '' : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)}%`);
-export const costText = (usd: number, unpriced: number) => `${fmtUsd(usd)}${unpriced > 0 ? '+' : ''}`;
+/** "+" marks a lower bound (some tokens unpriced); nothing priced at all reads "unpriced", never "$0". */
+export const costText = (usd: number, unpriced: number) => (unpriced > 0 && usd === 0 ? 'unpriced' : `${fmtUsd(usd)}${unpriced > 0 ? '+' : ''}`);

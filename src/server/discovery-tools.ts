@@ -15,6 +15,9 @@ export interface ToolResult {
 export const DEFAULT_LIMIT = 5;
 export const MAX_LIMIT = 25;
 
+const DISPATCH_HINT = 'Dispatch one with the Agent tool, subagent_type = its name (agent-warden routes extended agents).';
+const NO_MATCH_HINT = 'Try other words, or use general-purpose.';
+
 const fail = (text: string): ToolResult => ({ content: [{ type: 'text', text }], isError: true });
 
 export function discoverAgents(project: string, args: { query?: unknown; limit?: unknown }): ToolResult {
@@ -30,10 +33,9 @@ export function discoverAgents(project: string, args: { query?: unknown; limit?:
     score: Math.round(score * 100) / 100,
   }));
   const lines = agents.map((a, i) => `${i + 1}. ${a.name} [${a.tier}${a.category ? `, ${a.category}` : ''}, ${a.listing_tokens} tok]: ${a.description}`);
-  const text = agents.length
-    ? `${lines.join('\n')}\n\nDispatch one with the Agent tool, subagent_type = its name (extended agents are routed by agent-warden).`
-    : `No agent matches "${args.query}". Try other words, or use general-purpose.`;
-  return { content: [{ type: 'text', text }], structuredContent: { agents } };
+  const text = agents.length ? `${lines.join('\n')}\n\n${DISPATCH_HINT}` : `No agent matches "${args.query}". ${NO_MATCH_HINT}`;
+  // Claude Code hands the model the structured result when there is one, so the hint goes in both.
+  return { content: [{ type: 'text', text }], structuredContent: { agents, next: agents.length ? DISPATCH_HINT : NO_MATCH_HINT } };
 }
 
 export function getAgentSpec(project: string, args: { name?: unknown }): ToolResult {
@@ -52,21 +54,10 @@ export function getAgentSpec(project: string, args: { name?: unknown }): ToolRes
   } catch (err) {
     return fail(`Could not read the definition of "${name}": ${(err as Error).message}`);
   }
-  return {
-    content: [{ type: 'text', text: definition }],
-    structuredContent: specOf(agent, definition),
-  };
+  return { content: [{ type: 'text', text: `${header(agent)}\n\n${definition}` }] };
 }
 
-function specOf(agent: DiscoveryAgent, definition: string): Record<string, unknown> {
-  return {
-    name: agent.name,
-    tier: agent.tier,
-    description: agent.description,
-    ...(agent.category ? { category: agent.category } : {}),
-    ...(agent.model ? { model: agent.model } : {}),
-    ...(agent.tools ? { tools: agent.tools } : {}),
-    listing_tokens: agent.listingTokens,
-    definition,
-  };
+function header(agent: DiscoveryAgent): string {
+  const category = agent.category ? `, category ${agent.category}` : '';
+  return `${agent.name} (${agent.tier}${category}, ${agent.listingTokens} listing tokens; ${agent.file}):`;
 }

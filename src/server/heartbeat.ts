@@ -3,7 +3,7 @@
 // (hooks/command-or-resident.sh) skips Node only when that file names a live process, so a server
 // that crashed or never started leaves the command path in charge on the very next event.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { wardenHome } from '../runtime/paths';
 
 export const residentDir = (home = wardenHome()) => join(home, 'resident');
@@ -14,7 +14,7 @@ export function heartbeatFile(claudePid: number = process.ppid, home = wardenHom
 }
 
 export function announceResident(file = heartbeatFile()): void {
-  mkdirSync(residentDir(), { recursive: true, mode: 0o700 });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${process.pid}\n`, { mode: 0o600 });
 }
 

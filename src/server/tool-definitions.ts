@@ -15,6 +15,10 @@ const agentSummary = {
   required: ['name', 'description', 'tier', 'listing_tokens'],
 } as const;
 
+// Claude Code defers MCP tools behind tool search by default; the index SessionStart gives the model
+// names discover_agents, so it must be callable straight away.
+const ALWAYS_LOAD = { 'anthropic/alwaysLoad': true };
+
 export const toolDefinitions = [
   {
     name: 'discover_agents',
@@ -29,8 +33,13 @@ export const toolDefinitions = [
       },
       required: ['query'],
     },
-    outputSchema: { type: 'object', properties: { agents: { type: 'array', items: agentSummary } }, required: ['agents'] },
+    outputSchema: {
+      type: 'object',
+      properties: { agents: { type: 'array', items: agentSummary }, next: { type: 'string' } },
+      required: ['agents'],
+    },
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    _meta: ALWAYS_LOAD,
   },
   {
     name: 'get_agent_spec',
@@ -38,6 +47,7 @@ export const toolDefinitions = [
     description: 'The full definition (frontmatter and prompt) of one installed subagent, by exact name.',
     inputSchema: { type: 'object', properties: { name: { type: 'string', description: 'Exact agent name.' } }, required: ['name'] },
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    _meta: ALWAYS_LOAD,
   },
   {
     name: 'hook',
@@ -48,5 +58,7 @@ export const toolDefinitions = [
       properties: Object.fromEntries(Object.keys(FORWARDED_FIELDS).map((k) => [k, { type: 'string' }])),
     },
     annotations: { readOnlyHint: false, idempotentHint: true, openWorldHint: false },
+    // Kept behind tool search: the model has no use for it.
+    _meta: { 'anthropic/alwaysLoad': false },
   },
 ];

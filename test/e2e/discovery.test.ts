@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome, makeProject, runClaude, type TempDir } from '../support/claude-cli';
-import { conversation, dispatch, text, toolUse } from '../support/conversation';
-import { firstUserText, isMainThread, isSubagent, startMockModel, toolNames, toolResults, type MockModel, type Script } from '../support/mock-model';
+import { bash, conversation, dispatch, text, toolUse } from '../support/conversation';
+import { firstUserText, isMainThread, messageText, isSubagent, startMockModel, toolNames, toolResults, type MockModel, type Script } from '../support/mock-model';
 
 const REPO = path.resolve(__dirname, '../..');
 const TOOL_PREFIX = 'mcp__plugin_agent-warden_warden__';
@@ -42,12 +42,21 @@ function dispatchRows(wardenHome: string): Array<Record<string, unknown>> {
   }
 }
 
+function subagentToolEvents(wardenHome: string): Array<Record<string, unknown>> {
+  const db = new Database(path.join(wardenHome, 'ledger.db'), { readonly: true });
+  try {
+    return db.prepare(`SELECT kind, source FROM events WHERE agent_id IS NOT NULL AND kind IN ('PreToolUse', 'PostToolUse', 'PostToolUseFailure')`).all() as Array<Record<string, unknown>>;
+  } finally {
+    db.close();
+  }
+}
+
 describe('proxy dispatch of an extended agent', () => {
   it('runs the call as general-purpose with the agent prompt first, and records it under the agent name', async () => {
     const model = await mock(
       conversation()
         .main(dispatch({ subagent_type: 'db-tuner', prompt: 'TUNE_TASK: speed up the orders query' }), text('All done.'))
-        .subagent('TUNE_TASK', text('TUNED_REPORT'))
+        .subagent('TUNE_TASK', bash('echo SUB_CALL'), text('TUNED_REPORT'))
         .script(),
     );
     const wardenHome = temp(makeHome());
@@ -66,6 +75,8 @@ describe('proxy dispatch of an extended agent', () => {
     expect(toolResults(main[1]!)[0]?.text).toContain('TUNED_REPORT');
     expect(run.result?.subagent_stats.by_type).toEqual({ 'general-purpose': 1 });
     expect(dispatchRows(wardenHome)).toEqual([expect.objectContaining({ agent_type: 'db-tuner', requested_type: 'db-tuner', via_proxy: 1 })]);
+    // The subagent's own tool call is answered by the resident server too, and recorded once.
+    expect(subagentToolEvents(wardenHome)).toEqual([{ kind: 'PreToolUse', source: 'mcp' }]);
   });
 });
 
@@ -95,13 +106,32 @@ describe('discovery tools', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const main = model.modelRequests().filter(isMainThread);
     expect(toolNames(main[0]!)).toEqual(expect.arrayContaining([`${TOOL_PREFIX}discover_agents`, `${TOOL_PREFIX}get_agent_spec`]));
-    expect(firstUserText(main[0]!)).toContain(`agent-warden: 1 more agent is installed but not listed. To use one, call ${TOOL_PREFIX}discover_agents`);
+    // 2.1.328 puts SessionStart context in a role "system" message of the first request.
+    expect(main[0]!.body.messages.map(messageText).join('\n')).toContain(
+      `SessionStart hook additional context: agent-warden: 1 more agent is installed but not listed. To use one, call ${TOOL_PREFIX}discover_agents`,
+    );
     const [found] = toolResults(main[1]!);
     expect(found).toMatchObject({ isError: false });
-    expect(found!.text).toMatch(/^1\. db-tuner \[extended, \d+ tok\]: Tunes slow SQL queries and indexes\./);
+    // The structured result is what Claude Code hands the model.
+    expect(JSON.parse(found!.text).agents).toEqual([
+      { name: 'db-tuner', description: 'Tunes slow SQL queries and indexes.', tier: 'extended', listing_tokens: expect.any(Number), score: expect.any(Number) },
+    ]);
     expect(toolResults(main[2]!)[0]).toMatchObject({ isError: true, text: expect.stringContaining('cannot contain "/"') });
     expect(toolResults(main[3]!)[0]).toMatchObject({ isError: false, text: expect.stringContaining('DBTUNER_BODY_91x') });
     expect(fs.existsSync(cwd)).toBe(true);
+  });
+});
+
+describe('/agent-warden:find', () => {
+  it('injects the ranking for the user query into the turn', async () => {
+    const model = await mock(conversation().main(text('Noted.')).script());
+    const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': DB_TUNER } }));
+
+    const run = await runClaude({ prompt: '/agent-warden:find tune slow SQL', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome: temp(makeHome()) });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    const [first] = model.modelRequests().filter(isMainThread);
+    expect(firstUserText(first!)).toMatch(/Agents that fit "tune slow SQL"[\s\S]*db-tuner\s+extended/);
   });
 });
 

@@ -7,9 +7,9 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, makeProject, runClaude, type TempDir } from '../support/claude-cli';
-import { bash, conversation, text } from '../support/conversation';
-import { isMainThread, startMockModel, toolResults, type MockModel, type Script } from '../support/mock-model';
+import { makeHome, makeProject, makeTempDir, runClaude, type TempDir } from '../support/claude-cli';
+import { bash, conversation, dispatch, text } from '../support/conversation';
+import { firstUserText, isMainThread, isSubagent, startMockModel, toolResults, type MockModel, type Reply, type Script } from '../support/mock-model';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -40,16 +40,122 @@ function ledgerEvents(wardenHome: string): EventRow[] {
   }
 }
 
+function ledgerSession(wardenHome: string) {
+  const events = ledgerEvents(wardenHome);
+  const tool = events.filter((e) => e.kind === 'PreToolUse' || e.kind === 'PostToolUseFailure');
+  return { events, tool, uids: tool.map((e) => e.uid) };
+}
+
+/** The resident server's pid for the one Claude Code session running against this warden home. */
+function residentPid(wardenHome: string): number | undefined {
+  const dir = path.join(wardenHome, 'resident');
+  const [file] = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  return file ? Number(fs.readFileSync(path.join(dir, file), 'utf8')) : undefined;
+}
+
 describe('resident hooks', () => {
   it('records tool events through the MCP server, once, while the command hook stands down', async () => {
     const model = await mock(conversation().main(bash('echo ONE'), bash('echo TWO && exit 3'), text('done')).script());
     const wardenHome = temp(makeHome());
+
     const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject()), pluginDirs: [REPO], wardenHome });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(toolResults(model.modelRequests().filter(isMainThread)[1]!)[0]?.text).toBe('ONE');
+    const { tool, uids } = ledgerSession(wardenHome);
+    expect(tool.map((e) => `${e.kind} ${e.source} ${e.tool_use_id}`)).toEqual([
+      'PreToolUse mcp toolu_1_0',
+      'PreToolUse mcp toolu_2_0',
+      'PostToolUseFailure mcp toolu_2_0',
+    ]);
+    expect(new Set(uids).size).toBe(uids.length);
+    // The server withdrew its heartbeat when the session ended.
+    expect(fs.readdirSync(path.join(wardenHome, 'resident'))).toEqual([]);
+  });
+
+  it('delivers a resident denial to the model (the breaker after three identical failures)', async () => {
+    const fail = () => bash('echo FLAKY && exit 7');
+    const model = await mock(conversation().main(fail(), fail(), fail(), fail(), text('stopped')).script());
+    const wardenHome = temp(makeHome());
+
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject()), pluginDirs: [REPO], wardenHome });
+
     expect(run.exitCode, run.stderr).toBe(0);
     const main = model.modelRequests().filter(isMainThread);
-    expect(toolResults(main[1]!)[0]?.text).toBe('ONE');
-    const events = ledgerEvents(wardenHome);
-    console.log(events.map((e) => `${e.kind} ${e.source} ${e.tool_use_id ?? ''}`).join('\n'));
-    console.log(fs.readdirSync(path.join(wardenHome)).join(' '));
+    expect(toolResults(main[4]!)[0]).toMatchObject({ isError: true, text: expect.stringMatching(/^PreToolUse:Bash hook error: agent-warden:/) });
+    const decisions = ledgerEvents(wardenHome).filter((e) => e.kind === 'decision');
+    expect(decisions.length).toBeGreaterThan(0);
+    expect(decisions.every((e) => e.source === 'mcp')).toBe(true);
+  });
+
+  it('hands over to the command hook when the server dies mid-session: nothing lost, nothing doubled', async () => {
+    const wardenHome = temp(makeHome());
+    let killed: number | undefined;
+    const killServer = (): Reply => {
+      killed = residentPid(wardenHome);
+      if (killed) process.kill(killed, 'SIGKILL');
+      return bash('echo AFTER_KILL_1');
+    };
+    const model = await mock(
+      conversation()
+        .main(bash('echo BEFORE'), killServer, bash('echo AFTER_KILL_2 && exit 4'), dispatch({ subagent_type: 'db-tuner', prompt: 'TUNE_TASK: after the crash' }), text('done'))
+        .subagent('TUNE_TASK', text('TUNED_WITHOUT_SERVER'))
+        .script(),
+    );
+    const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': '---\nname: db-tuner\ndescription: Tunes SQL.\n---\nDBTUNER_BODY_91x\n' } }));
+
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(killed, 'the server was running and was killed').toBeGreaterThan(0);
+    const main = model.modelRequests().filter(isMainThread);
+    expect(toolResults(main[2]!)[0]?.text).toBe('AFTER_KILL_1');
+    expect(toolResults(main[4]!)[0]?.text).toContain('TUNED_WITHOUT_SERVER');
+    const { tool, uids } = ledgerSession(wardenHome);
+    const mainCalls = main.flatMap((req) => (req.reply && 'content' in req.reply ? req.reply.content : [])).filter((b) => b.type === 'tool_use').map((b) => (b as { id: string }).id);
+    expect(mainCalls).toHaveLength(4);
+    for (const id of mainCalls) expect(tool.filter((e) => e.kind === 'PreToolUse' && e.tool_use_id === id), id).toHaveLength(1);
+    expect(tool.filter((e) => e.kind === 'PostToolUseFailure').map((e) => e.tool_use_id)).toEqual([mainCalls[2]]);
+    expect(new Set(uids).size).toBe(uids.length);
+    expect(tool.find((e) => e.tool_use_id === mainCalls[0])?.source).toBe('mcp');
+    expect(tool.find((e) => e.tool_use_id === mainCalls[2])?.source).toBe('command');
+    // The proxy still routes the extended agent on the command path.
+    const sub = model.modelRequests().filter(isSubagent);
+    expect(firstUserText(sub[0]!)).toContain('DBTUNER_BODY_91x');
+  });
+
+  it('loses nothing when the server is too slow to answer in time: the late answer is still recorded once', async () => {
+    // A copy of the plugin whose mcp_tool hooks give up after 1 s instead of 10 s.
+    const plugin = temp(makeTempDir('plugin-slow'));
+    for (const item of ['.claude-plugin', 'dist', 'hooks', '.mcp.json']) fs.cpSync(path.join(REPO, item), path.join(plugin, item), { recursive: true });
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(plugin, 'node_modules'));
+    const hooksFile = path.join(plugin, 'hooks', 'hooks.json');
+    fs.writeFileSync(hooksFile, fs.readFileSync(hooksFile, 'utf8').replaceAll('"tool": "hook", "timeout": 10', '"tool": "hook", "timeout": 1'));
+    const wardenHome = temp(makeHome());
+    let stopped: number | undefined;
+    const stopServer = (): Reply => {
+      stopped = residentPid(wardenHome);
+      if (stopped) process.kill(stopped, 'SIGSTOP');
+      return bash('echo WHILE_STOPPED');
+    };
+    const resumeServer = (): Reply => {
+      if (stopped) process.kill(stopped, 'SIGCONT');
+      return { ...bash('echo RESUMED'), delayMs: 300 };
+    };
+    const model = await mock(conversation().main(bash('echo BEFORE'), stopServer, resumeServer, text('done')).script());
+
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject()), pluginDirs: [plugin], wardenHome });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(stopped).toBeGreaterThan(0);
+    const main = model.modelRequests().filter(isMainThread);
+    expect(toolResults(main[2]!)[0]?.text).toBe('WHILE_STOPPED');
+    const ids = main.flatMap((req) => (req.reply && 'content' in req.reply ? req.reply.content : [])).filter((b) => b.type === 'tool_use').map((b) => (b as { id: string }).id);
+    const { tool, uids } = ledgerSession(wardenHome);
+    for (const id of ids) expect(tool.filter((e) => e.kind === 'PreToolUse' && e.tool_use_id === id), id).toHaveLength(1);
+    expect(new Set(uids).size).toBe(uids.length);
+    // The command hook stood down (the stopped server still held its heartbeat): the late resident answer recorded it.
+    expect(tool.find((e) => e.kind === 'PreToolUse' && e.tool_use_id === ids[1])?.source).toBe('mcp');
   });
 });
+

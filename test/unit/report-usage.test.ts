@@ -2,49 +2,17 @@
  * The usage report over a real SQLite ledger: SQL aggregates per group and in total, the pure
  * builder, and the documented JSON schema (docs/report-json.md, mirrored below in zod).
  */
-import * as z from 'zod/mini';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryMainThread, queryUsageRows, type GroupBy } from '../../src/report/usage-query';
 import { buildUsageReport } from '../../src/report/usage-report';
 import type { ReportScope } from '../../src/report/scope';
+import { reportSchema } from './report-json-schema';
 import { addDispatch, addMainUsage, seededLedger, type SeededLedger } from './report-seed';
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
 const HOUR = 3_600_000;
-
-// docs/report-json.md, field by field.
-const count = z.int().check(z.gte(0));
-const tokens = z.strictObject({ input: count, output: count, cache_write: count, cache_read: count, total: count });
-const group = z.strictObject({
-  key: z.string(),
-  dispatches: count,
-  completed: count,
-  failed: count,
-  killed: count,
-  denied: count,
-  running: count,
-  success_rate: z.nullable(z.number().check(z.gte(0), z.lte(1))),
-  duration_ms: z.strictObject({ p50: z.nullable(z.int()), p95: z.nullable(z.int()) }),
-  tokens,
-  reported_total_tokens: z.nullable(z.int()),
-  reported_dispatches: count,
-  cost_usd: z.number().check(z.gte(0)),
-  unpriced_tokens: count,
-});
-const isoOrNull = z.nullable(z.iso.datetime());
-export const reportSchema = z.strictObject({
-  schema: z.literal('agent-warden.report/1'),
-  generated_at: z.iso.datetime(),
-  pricing_date: z.iso.date(),
-  filters: z.strictObject({ since: isoOrNull, until: isoOrNull, project: z.nullable(z.string()), agent: z.nullable(z.string()), session: z.nullable(z.string()) }),
-  group_by: z.enum(['agent', 'model', 'day', 'session', 'project']),
-  sources: z.strictObject({ tokens: z.string(), reported_total_tokens: z.string(), cost_usd: z.string(), main_thread: z.string() }),
-  groups: z.array(group),
-  total: group,
-  main_thread: z.nullable(z.strictObject({ messages: count, tokens, cost_usd: z.number().check(z.gte(0)), unpriced_tokens: count })),
-});
 
 let ledger: SeededLedger | undefined;
 afterEach(() => ledger?.cleanup());

@@ -4,7 +4,10 @@
 import type { Database } from 'better-sqlite3';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import pc from 'picocolors';
+import type { Colors } from 'picocolors/types';
 import type { Config } from '../../config/schema';
+import { userAgentsDir } from '../../curator/layout';
 import { projectOf } from '../../runtime/paths';
 import { UserError } from '../errors';
 
@@ -40,8 +43,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
         const { planProject } = await import('../../curator/curate.js');
         const ledger = openLedgerSafely(deps);
         try {
-          const planned = planProject(ctx.project, { config: deps.loadConfig(ctx.project), ledger: ledger.db, userDir: ctx.userDir });
-          if (!planned.usage.available && ledger.error) planned.usage.error = ledger.error;
+          const planned = planProject(ctx.project, { config: deps.loadConfig(ctx.project), ledger: ledger.db, ledgerError: ledger.error, userDir: ctx.userDir });
           const report = await import('../../curator/report.js');
           if (opts.json) return ctx.out(JSON.stringify(report.planJson(planned), null, 2));
           ctx.out(report.formatPlan(planned, ctx.colors));
@@ -58,8 +60,12 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
         const { applyProject } = await import('../../curator/curate.js');
         const ledger = openLedgerSafely(deps);
         try {
-          const outcome = await applyProject(ctx.project, { config: deps.loadConfig(ctx.project), ledger: ledger.db, userDir: ctx.userDir });
-          if (outcome.skipped && ledger.error) outcome.skipped = `usage history unavailable (${ledger.error})`;
+          const outcome = await applyProject(ctx.project, {
+            config: deps.loadConfig(ctx.project),
+            ledger: ledger.db,
+            ledgerError: ledger.error,
+            userDir: ctx.userDir,
+          });
           const report = await import('../../curator/report.js');
           if (opts.json) ctx.out(JSON.stringify(report.applyJson(outcome), null, 2));
           else {
@@ -95,7 +101,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
         const started = await startWatcher({
           project: ctx.project,
           loadConfig: () => deps.loadConfig(ctx.project),
-          openLedger: () => openLedgerSafely(deps).db,
+          openLedger: () => deps.openLedger(),
           userDir: ctx.userDir,
           log: (line) => ctx.err(`agent-warden core watch: ${line}`),
         });
@@ -119,7 +125,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
 interface RunContext {
   project: string;
   userDir?: string;
-  colors: import('picocolors/types').Colors;
+  colors: Colors;
   out(text: string): void;
   err(text: string): void;
   /** stderr, skipped when empty. */
@@ -129,12 +135,11 @@ interface RunContext {
 async function run(deps: CoreCommandDeps, opts: SharedOptions, body: (ctx: RunContext) => Promise<void>): Promise<void> {
   const out = deps.io?.out ?? ((text: string) => process.stdout.write(text + '\n'));
   const err = deps.io?.err ?? ((text: string) => process.stderr.write(text + '\n'));
-  const pc = (await import('picocolors')).default;
   const useColor = deps.io?.color ?? (!opts.json && process.stdout.isTTY === true && !process.env.NO_COLOR);
   const project = resolve(opts.project ?? projectOf(undefined));
   const ctx: RunContext = {
     project,
-    userDir: opts.user ? (await import('../../curator/layout.js')).userAgentsDir(deps.home) : undefined,
+    userDir: opts.user ? userAgentsDir(deps.home) : undefined,
     colors: pc.createColors(useColor),
     out,
     err,
@@ -159,7 +164,7 @@ const fixes: Record<string, string> = {
 };
 
 function asUserError(error: unknown): UserError | undefined {
-  if (!(error instanceof Error) || !(error.name in fixes)) return undefined;
+  if (!(error instanceof Error) || !Object.hasOwn(fixes, error.name)) return undefined;
   return new UserError(error.message, fixes[error.name]);
 }
 

@@ -5,7 +5,8 @@ import { formatProblem, loadConfig } from '../../config/load';
 import { openLedger, schemaVersion } from '../../ledger/db';
 import { latestVersion } from '../../ledger/migrations';
 import { findAddon } from '../../ledger/native';
-import { spooledFiles } from '../../ledger/spool';
+import { movedAsideFiles } from '../../ledger/corrupt';
+import { quarantinedFiles, spooledFiles } from '../../ledger/spool';
 import { bootstrapRunning, installNative } from '../../runtime/bootstrap';
 import { ledgerPath, logPath, wardenHome } from '../../runtime/paths';
 import { pc, printJson } from '../output';
@@ -91,6 +92,16 @@ export function runChecks(): Check[] {
 
   const { problems, files } = loadConfig(process.cwd());
   checks.push({ name: 'config', ok: problems.length === 0, detail: problems.length ? problems.map(formatProblem).join('; ') : files.length ? files.join(', ') : 'defaults (no config file)' });
+
+  const moved = movedAsideFiles(file);
+  checks.push({
+    name: 'damaged ledgers',
+    ok: moved.length === 0,
+    detail: moved.length ? `${moved.length} unreadable ledger(s) moved aside and replaced: ${moved.join(', ')}` : 'none',
+    fix: 'try `sqlite3 <file> .recover | sqlite3 recovered.db` to save old events, then delete the file',
+  });
+  const bad = quarantinedFiles();
+  if (bad.length) checks.push({ name: 'unreadable spool files', ok: false, detail: `${bad.length} set aside: ${bad.slice(0, 3).join(', ')}`, fix: 'inspect and delete them; they could not be replayed' });
 
   const recent = recentLog(5);
   checks.push({ name: 'recent trouble', ok: true, detail: recent.length ? recent.join(' | ') : 'none logged' });

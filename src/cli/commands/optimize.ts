@@ -68,7 +68,7 @@ function budgetsInUse(db: Ledger, project: string, now: number): BudgetUse[] | u
 function optimizeText(r: OptimizeReport, md: boolean): string {
   const out: string[] = [md ? '## agent-warden optimize' : pc.bold('agent-warden optimize'), ''];
   if (!r.advice.length) out.push('No advice: nothing in the data suggests a change.');
-  for (const a of r.advice) out.push(`- [${a.rule}] ${a.message}${a.tokens ? ` (${fmtInt(a.tokens)} tokens)` : ''}`);
+  for (const a of r.advice) out.push(`- [${a.rule}] ${a.message}${a.tokens ? ` (~${fmtInt(a.tokens)} tokens at stake)` : ''}`);
   for (const s of r.skipped) out.push(md ? `- _skipped ${s.rule}: ${s.why}_` : pc.dim(`- skipped ${s.rule}: ${s.why}`));
   return out.join('\n') + '\n';
 }

@@ -78,7 +78,8 @@ export function registerReportCommand(program: Command): void {
       if (opts.json) return printJson(report);
       if (opts.csv) return void process.stdout.write(usageCsv(report));
       if (!report.total.dispatches && !report.main_thread?.messages) {
-        return void process.stdout.write(`No usage recorded yet for ${scopeLine(report)}.\nagent-warden records dispatches as sessions run; try --all-projects or a wider --since.\n`);
+        const hint = report.filters.project ? 'try --all-projects, or a wider --since' : 'it records dispatches as sessions run with the plugin enabled';
+        return void process.stdout.write(`No usage recorded yet for ${scopeLine(report)}.\nagent-warden: ${hint}.\n`);
       }
       if (opts.md) return void process.stdout.write(usageMarkdown(report));
       process.stdout.write(terminalReport(report));

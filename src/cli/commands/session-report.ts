@@ -20,6 +20,10 @@ export function registerSessionReportCommand(program: Command): void {
         const matches = db
           .prepare(`SELECT session_id, project, started_at, ended_at, end_reason FROM sessions WHERE session_id = ? OR session_id LIKE ? ORDER BY session_id = ? DESC LIMIT 2`)
           .all(id, `${id.replace(/[%_]/g, '')}%`, id) as SessionInfo[];
+        // Dispatches imported without their session's hook events still make a session.
+        if (!matches.length && db.prepare('SELECT 1 FROM dispatches WHERE session_id = ? LIMIT 1').get(id)) {
+          matches.push({ session_id: id, project: null, started_at: null, ended_at: null, end_reason: null });
+        }
         const exact = matches.find((m) => m.session_id === id);
         if (!matches.length) throw new UserError(`no session "${id}" in the ledger`, 'list sessions with `agent-warden sessions`');
         if (!exact && matches.length > 1) throw new UserError(`"${id}" matches more than one session`, 'give more characters of the id');

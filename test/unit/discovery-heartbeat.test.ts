@@ -1,0 +1,75 @@
+/**
+ * The command hook's stand-down check (hooks/command-or-resident.sh) against the heartbeat the
+ * resident server keeps: real sh, real processes, a stand-in hook.cjs that says it ran.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { announceResident, heartbeatFile, withdrawResident } from '../../src/server/heartbeat';
+
+const SCRIPT = path.resolve(__dirname, '../../hooks/command-or-resident.sh');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-hb-'));
+  dirs.push(d);
+  return d;
+};
+
+function fakePlugin(): string {
+  const root = tmp();
+  fs.mkdirSync(path.join(root, 'dist'));
+  fs.writeFileSync(path.join(root, 'dist', 'hook.cjs'), "process.stdout.write('COMMAND_HOOK_RAN:' + require('fs').readFileSync(0, 'utf8'));\n");
+  return root;
+}
+
+const runCheck = (root: string, env: Record<string, string>) =>
+  spawnSync('sh', [SCRIPT, root], { input: '{"payload":1}', env: { PATH: process.env.PATH!, HOME: tmp(), ...env }, encoding: 'utf8' });
+
+describe('command-or-resident.sh', () => {
+  it('stands down while the heartbeat names a live server, and runs the hook with its stdin otherwise', () => {
+    const root = fakePlugin();
+    const home = tmp();
+    const claudePid = 424242;
+    const file = heartbeatFile(claudePid, home);
+
+    expect(runCheck(root, { AGENT_WARDEN_HOME: home, CLAUDE_PID: String(claudePid) }).stdout).toBe('COMMAND_HOOK_RAN:{"payload":1}');
+
+    announceResident(file); // this test process plays the live server
+    expect(fs.readFileSync(file, 'utf8').trim()).toBe(String(process.pid));
+    const live = runCheck(root, { AGENT_WARDEN_HOME: home, CLAUDE_PID: String(claudePid) });
+    expect(live.status).toBe(0);
+    expect(live.stdout).toBe('');
+    // Another Claude Code session (another pid) has no server of its own: it keeps the command path.
+    expect(runCheck(root, { AGENT_WARDEN_HOME: home, CLAUDE_PID: '1' }).stdout).toContain('COMMAND_HOOK_RAN');
+  });
+
+  it('takes over when the server died without withdrawing its heartbeat', async () => {
+    const root = fakePlugin();
+    const home = tmp();
+    const child = spawn('sleep', ['30']);
+    const file = heartbeatFile(777, home);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${child.pid}\n`);
+    expect(runCheck(root, { AGENT_WARDEN_HOME: home, CLAUDE_PID: '777' }).stdout).toBe('');
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(runCheck(root, { AGENT_WARDEN_HOME: home, CLAUDE_PID: '777' }).stdout).toContain('COMMAND_HOOK_RAN');
+  });
+
+  it('withdraws only its own heartbeat (a restarted server may have written a newer one)', () => {
+    const home = tmp();
+    const file = heartbeatFile(5, home);
+    announceResident(file);
+    fs.writeFileSync(file, '99999999\n');
+    withdrawResident(file);
+    expect(fs.existsSync(file)).toBe(true);
+    announceResident(file);
+    withdrawResident(file);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});
