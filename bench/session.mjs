@@ -18,6 +18,9 @@ const arg = (name, fallback) => {
 };
 const RUNS = arg('--runs', 5);
 const CALLS = arg('--calls', 60);
+// A short session too, so that the per-session cost (lifecycle hooks, server start) and the
+// marginal cost of one more tool call can be told apart.
+const SHORT = Math.max(1, Math.floor(CALLS / 6));
 
 // The e2e harness (mock model, CLI runner) is TypeScript: bundle it once rather than copy it.
 // It lands in bench/results/ (git-ignored), two levels below the repo like test/support/, so
@@ -58,24 +61,25 @@ const variants = {
   fallback: [fallbackPlugin],
 };
 
-const steps = Array.from({ length: CALLS }, (_, i) => bash(`echo call-${i}`));
-const model = await startMockModel(conversation().main(...steps, text('done')).script());
+const session = (calls) => conversation().main(...Array.from({ length: calls }, (_, i) => bash(`echo call-${i}`)), text('done')).script();
+const models = { [CALLS]: await startMockModel(session(CALLS)), [SHORT]: await startMockModel(session(SHORT)) };
 const home = makeHome();
 const project = makeProject();
 const times = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
+const shortTimes = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
 const problems = [];
 
-async function once(variant) {
+async function once(variant, calls = CALLS) {
   const wardenHome = makeHome();
   try {
-    const run = await runClaude({ prompt: 'bench', modelUrl: model.url, home: home.path, cwd: project.path, pluginDirs: variants[variant], wardenHome: wardenHome.path, timeoutMs: 300_000 });
+    const run = await runClaude({ prompt: 'bench', modelUrl: models[calls].url, home: home.path, cwd: project.path, pluginDirs: variants[variant], wardenHome: wardenHome.path, timeoutMs: 300_000 });
     if (run.exitCode !== 0 || run.result?.result !== 'done') problems.push(`${variant}: exit ${run.exitCode} ${run.stderr.slice(0, 200)}`);
     if (variant === 'resident' || variant === 'fallback') {
       const db = new Database(join(wardenHome.path, 'ledger.db'), { readonly: true });
-      const calls = db.prepare(`SELECT count(DISTINCT tool_use_id) AS n FROM events WHERE kind = 'PreToolUse' AND session_id = ?`).get(run.result?.session_id).n;
+      const recorded = db.prepare(`SELECT count(DISTINCT tool_use_id) AS n FROM events WHERE kind = 'PreToolUse' AND session_id = ?`).get(run.result?.session_id).n;
       const bySource = db.prepare(`SELECT source, count(*) AS n FROM events WHERE kind = 'PreToolUse' GROUP BY source`).all();
       db.close();
-      if (calls !== CALLS) problems.push(`${variant}: ledger has ${calls} of ${CALLS} tool calls`);
+      if (recorded !== calls) problems.push(`${variant}: ledger has ${recorded} of ${calls} tool calls`);
       return { ms: run.durationMs, sources: Object.fromEntries(bySource.map((r) => [r.source, r.n])) };
     }
     return { ms: run.durationMs };
@@ -95,6 +99,7 @@ try {
       const { ms, sources: s } = await once(variant);
       times[variant].push(ms);
       if (s) sources[variant] = s;
+      shortTimes[variant].push((await once(variant, SHORT)).ms);
     }
     process.stderr.write(`run ${r + 1}/${RUNS}: ${Object.entries(times).map(([k, v]) => `${k} ${v.at(-1)} ms`).join(', ')}\n`);
   }
@@ -106,11 +111,19 @@ try {
     const recorded = sources[variant] ? ` (PreToolUse events by source: ${JSON.stringify(sources[variant])})` : '';
     console.log(`  ${label[variant].padEnd(38)} ${m} ms: +${((m - base) / CALLS).toFixed(1)} ms per tool call${recorded}`);
   }
+  // Slope between the two session lengths: what one more tool call costs, session costs aside.
+  const added = (v, t) => median(t[v]) - median(t.none);
+  console.log(`split (${SHORT}- vs ${CALLS}-call sessions):`);
+  for (const variant of ['floor', 'resident', 'fallback']) {
+    const marginal = (added(variant, times) - added(variant, shortTimes)) / (CALLS - SHORT);
+    const fixed = added(variant, shortTimes) - marginal * SHORT;
+    console.log(`  ${label[variant].padEnd(38)} ${marginal.toFixed(1)} ms per tool call + ${Math.round(fixed)} ms per session`);
+  }
   console.log(`goal: resident <= 8 ms per call: ${(median(times.resident) - base) / CALLS <= 8 ? 'met' : 'NOT met'}`);
   console.log(problems.length ? `PROBLEMS:\n${problems.join('\n')}` : `ledger: every one of the ${CALLS} tool calls recorded in every run`);
   if (problems.length) process.exitCode = 1;
 } finally {
-  await model.close();
+  for (const m of Object.values(models)) await m.close();
   home.cleanup();
   project.cleanup();
   rmSync(fallbackPlugin, { recursive: true, force: true });

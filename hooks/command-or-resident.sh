@@ -4,7 +4,19 @@
 # to start or absent server leaves the command hook in charge; an event both paths deliver is
 # recorded once (natural event ids). Usage: sh command-or-resident.sh <plugin root>
 home="${AGENT_WARDEN_HOME:-$HOME/.claude/agent-warden}"
-if [ -n "$CLAUDE_PID" ] && read -r pid < "$home/resident/$CLAUDE_PID" 2>/dev/null && kill -0 "$pid" 2>/dev/null; then
+
+# A killed server stays a zombie until Claude Code reaps it, and `kill -0` still succeeds on a
+# zombie: where /proc exists, its state letter (after the last ") ") must not be Z or X.
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  if [ -r "/proc/$1/stat" ]; then
+    read -r stat < "/proc/$1/stat" || return 1
+    case "${stat##*) }" in Z*|X*) return 1 ;; esac
+  fi
+  return 0
+}
+
+if [ -n "$CLAUDE_PID" ] && read -r pid < "$home/resident/$CLAUDE_PID" 2>/dev/null && alive "$pid"; then
   exit 0
 fi
 exec env -u NODE_EXTRA_CA_CERTS node "$1/dist/hook.cjs"

@@ -1,11 +1,14 @@
 // Bundles each entry point into one CommonJS file under dist/.
 // Hooks start a fresh Node process per event, so one pre-built CJS file is the fastest thing to load
 // (see ../shared/docs/hook-performance-floor.md: unbundled ESM costs 30-65 ms more, tsx 300+ ms).
+// Heavy libraries used only on some paths (frontmatter parsing, the tokenizer and its 1 MB rank
+// table) go to files of their own under dist/vendor/, loaded on first use: every process would
+// otherwise pay to compile them at start.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-
 const bsqlVersion = JSON.parse(readFileSync(new URL('../node_modules/better-sqlite3/package.json', import.meta.url), 'utf8')).version;
 
 const entries = {
@@ -15,26 +18,68 @@ const entries = {
   bootstrap: 'src/runtime/bootstrap-main.ts',
 };
 
-const { existsSync } = await import('node:fs');
-await Promise.all(
-  Object.entries(entries)
-    .filter(([, src]) => existsSync(src))
-    .map(([name, src]) =>
-      build({
-        entryPoints: [src],
-        outfile: `dist/${name}.cjs`,
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        minify: true,
-        legalComments: 'none',
-        banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
-        define: {
-          __WARDEN_VERSION__: JSON.stringify(pkg.version),
-          __BETTER_SQLITE3_VERSION__: JSON.stringify(bsqlVersion),
-        },
-        logLevel: 'warning',
-      }),
-    ),
-);
+/** Module specifier -> file name under dist/vendor/. */
+const lazyVendor = {
+  'gray-matter': 'gray-matter',
+  'js-tiktoken/lite': 'js-tiktoken-lite',
+  'js-tiktoken/ranks/cl100k_base': 'js-tiktoken-cl100k',
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+// Inside the main bundles, a lazy vendor import becomes a require of its own file next to them.
+const lazyVendorPlugin = {
+  name: 'lazy-vendor',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(lazyVendor).map((k) => k.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-vendor' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => ({
+      contents: `module.exports = require(require('node:path').join(__dirname, 'vendor', ${JSON.stringify(`${lazyVendor[args.path]}.cjs`)}));`,
+      loader: 'js',
+    }));
+  },
+};
+
+// Build beside dist/ and move each file in with an atomic rename: a test or a hook running from
+// dist/ meanwhile sees the old file or the new one, never none.
+const out = `dist.tmp-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
+await Promise.all([
+  ...Object.entries(entries).map(([name, src]) =>
+    build({
+      ...common,
+      entryPoints: [src],
+      outfile: `${out}/${name}.cjs`,
+      banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
+      define: {
+        __WARDEN_VERSION__: JSON.stringify(pkg.version),
+        __BETTER_SQLITE3_VERSION__: JSON.stringify(bsqlVersion),
+      },
+      plugins: [lazyVendorPlugin],
+    }),
+  ),
+  ...Object.entries(lazyVendor).map(([specifier, file]) =>
+    build({
+      ...common,
+      stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: '.', loader: 'js' },
+      outfile: `${out}/vendor/${file}.cjs`,
+    }),
+  ),
+]);
+
+const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+const built = new Set(files(out).map((f) => relative(out, f)));
+for (const file of built) {
+  mkdirSync(dirname(join('dist', file)), { recursive: true });
+  renameSync(join(out, file), join('dist', file));
+}
+for (const file of files('dist').map((f) => relative('dist', f))) if (!built.has(file)) rmSync(join('dist', file));
+rmSync(out, { recursive: true, force: true });

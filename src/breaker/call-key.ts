@@ -1,11 +1,11 @@
 // "The same call" for loop detection: tool name plus input, with cosmetic fields dropped and
 // whitespace folded, so a retry that only rewords its description is still the same call.
-import { createHash } from 'node:crypto';
+import { fastHash } from '../runtime/ids';
 
 const COSMETIC = new Set(['description', 'timeout', 'run_in_background', 'dangerouslyDisableSandbox']);
 
 export function callKey(toolName: string, input: Record<string, unknown>): string {
-  return createHash('sha256').update(toolName).update('\0').update(stable(input, true)).digest('hex').slice(0, 16);
+  return fastHash(`${toolName}\0${stable(input, true)}`);
 }
 
 function stable(value: unknown, top = false): string {

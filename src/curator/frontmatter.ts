@@ -36,6 +36,8 @@ const MATTER_OPTIONS = { language: 'yaml', engines: { javascript: refuse, js: re
 export function parseFrontmatter(source: string): ParsedFrontmatter {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   if (!OPENING.test(text)) return { status: 'absent', data: {}, body: text };
+  // Load the parser outside the try: a missing module is our fault, not a YAML error in the file.
+  grayMatter ??= require('gray-matter') as typeof GrayMatter;
   try {
     const file = matter(text, MATTER_OPTIONS);
     return asTable(file.data, file.content, 'ok');

@@ -7,7 +7,7 @@ import { trace } from '../runtime/log';
 import { ledgerPath } from '../runtime/paths';
 import { inodeOf, isCorruption, moveAside } from './corrupt';
 import { latestVersion, migrations } from './migrations';
-import { findAddon } from './native';
+import { findAddon, loadAddon } from './native';
 
 export type Ledger = Database.Database;
 
@@ -38,13 +38,13 @@ export function openLedger(opts: OpenOptions = {}, afterMovingAside = false): Le
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     if (opts.readonly && !existsSync(file)) {
       // A reader must never create the ledger; an empty in-memory one answers "nothing yet".
-      const db = new Database(':memory:', { nativeBinding: addon });
+      const db = new Database(':memory:', { nativeBinding: loadAddon(addon) as never });
       migrate(db);
       return db;
     }
     const inode = inodeOf(file);
     const db = new Database(file, {
-      nativeBinding: addon,
+      nativeBinding: loadAddon(addon) as never,
       timeout: opts.busyTimeoutMs ?? 5000,
       readonly: opts.readonly ?? false,
     });

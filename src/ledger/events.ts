@@ -1,7 +1,7 @@
 // The append-only event log: every hook payload and every fact derived from outside files
 // (transcript usage, meta links) or decided here (denials, warnings) becomes one row, in order.
 // Projections are a pure function of these rows, so they can always be rebuilt.
-import { randomUUID } from 'node:crypto';
+import { newUid } from '../runtime/ids';
 import type { Ledger } from './db';
 
 export interface NewEvent {
@@ -48,7 +48,7 @@ function stmts(db: Ledger) {
 
 /** Appends one event; undefined when an event with the same uid is already there (a replay). */
 export function appendEvent(db: Ledger, ev: NewEvent): StoredEvent | undefined {
-  const uid = ev.uid ?? randomUUID();
+  const uid = ev.uid ?? newUid();
   const row = {
     uid,
     receivedAt: ev.receivedAt,

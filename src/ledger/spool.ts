@@ -4,7 +4,7 @@
 // leaves half an event behind and replays keep their original order and id.
 // When the home itself cannot take a file (read-only, disk full), a private fallback directory
 // under the system temp dir does; replays read both.
-import { createHash, randomUUID } from 'node:crypto';
+import { fastHash, newUid } from '../runtime/ids';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -22,13 +22,13 @@ export interface SpooledEvent {
 
 /** One per home and user, so tests and people with several homes never mix their spools. */
 export function fallbackSpoolDir(home = wardenHome()): string {
-  const tag = createHash('sha256').update(home).digest('hex').slice(0, 12);
+  const tag = fastHash(home).slice(0, 12);
   return join(tmpdir(), `agent-warden-${process.getuid?.() ?? 'user'}-${tag}`, 'spool');
 }
 
 /** Writes the event to the home's spool, else to the fallback; throws when neither can take it. */
 export function spoolEvent(entry: Omit<SpooledEvent, 'uid'> & { uid?: string }, dir?: string): string {
-  const uid = entry.uid ?? randomUUID();
+  const uid = entry.uid ?? newUid();
   const name = `${String(entry.receivedAt).padStart(15, '0')}-${process.pid}-${uid.replace(/[^\w:-]/g, '_').slice(0, 120)}.json`;
   const text = JSON.stringify({ ...entry, uid });
   if (dir) {

@@ -2,12 +2,14 @@
 // module is missing on first use. The first hook that notices starts this installer in the
 // background (one at a time, under a lock) and spools its event; later hooks replay the spool
 // once the module is there. Nothing waits on the network inside a hook.
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findAddon } from '../ledger/native';
 import { errorText, trace } from './log';
 import { runtimeDir } from './paths';
+
+// Loaded only when needed: node:child_process (with streams) costs every hook ~2 ms to load.
+const childProcess = () => require('node:child_process') as typeof import('node:child_process');
 
 declare const __BETTER_SQLITE3_VERSION__: string;
 const version = typeof __BETTER_SQLITE3_VERSION__ === 'string' ? __BETTER_SQLITE3_VERSION__ : '12';
@@ -29,7 +31,7 @@ export function startBootstrap(env: NodeJS.ProcessEnv = process.env): void {
   const script = join(__dirname, 'bootstrap.cjs');
   if (!existsSync(script)) return; // running from source (tests): nothing to start
   try {
-    const child = spawn(process.execPath, [script], { detached: true, stdio: 'ignore', env });
+    const child = childProcess().spawn(process.execPath, [script], { detached: true, stdio: 'ignore', env });
     child.unref();
   } catch (err) {
     trace(`could not start the native module install (${errorText(err)})`);
@@ -64,7 +66,7 @@ export function installNative(env: NodeJS.ProcessEnv = process.env): { ok: boole
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'agent-warden-runtime', private: true }));
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const npmFromNode = join(dirname(process.execPath), npm);
-    const res = spawnSync(existsSync(npmFromNode) ? npmFromNode : npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', `better-sqlite3@${version}`], {
+    const res = childProcess().spawnSync(existsSync(npmFromNode) ? npmFromNode : npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', `better-sqlite3@${version}`], {
       cwd: dir,
       env: withLocalHeaders(env),
       encoding: 'utf8',

@@ -14,7 +14,10 @@ import { toolDefinitions } from './tool-definitions';
 declare const __WARDEN_VERSION__: string;
 
 const project = projectOf(undefined);
-const hooks = new ResidentHooks();
+// Announced after the first hook event served, not at the handshake: a server that Claude Code has
+// just (re)started may be up before its hooks reach it, and until they do the command hook must
+// keep recording (an event both paths deliver is stored once).
+const hooks = new ResidentHooks(() => announceResident());
 
 const server = new Server({ name: 'agent-warden', version: __WARDEN_VERSION__ }, { capabilities: { tools: {} } });
 
@@ -39,8 +42,6 @@ server.setRequestHandler(CallToolRequestSchema, async (req): Promise<ToolResult>
   }
 });
 
-// Announced once the client has finished the handshake: from then on it can call the hook tool.
-server.oninitialized = () => announceResident();
 
 function shutdown(): void {
   withdrawResident();

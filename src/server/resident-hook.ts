@@ -9,6 +9,10 @@ import type { ToolResult } from './discovery-tools';
 
 export class ResidentHooks {
   private db: Ledger | undefined;
+  private served = false;
+
+  /** `onFirstServed` runs once, after the first event this server has recorded. */
+  constructor(private readonly onFirstServed: () => void = () => {}) {}
 
   handle(args: HookArguments): ToolResult {
     const text = JSON.stringify(rebuildPayload(args));
@@ -22,6 +26,10 @@ export class ResidentHooks {
     }
     // A handle that went bad (file replaced, I/O error) is reopened on the next event.
     if (db && !db.open) this.db = undefined;
+    if (!this.served) {
+      this.served = true;
+      this.onFirstServed();
+    }
     return { content: [{ type: 'text', text: out ? JSON.stringify(out) : '' }] };
   }
 

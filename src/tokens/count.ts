@@ -23,9 +23,7 @@ export function countTokens(text: string): number {
   return cl100k().encode(text, [], []).length;
 }
 
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
+export { estimateTokens } from './estimate';
 
 export function tokenizerLoaded(): boolean {
   return encoder !== undefined;

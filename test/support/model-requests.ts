@@ -129,9 +129,11 @@ export function toolResults(req: ModelRequest): ToolResult[] {
 }
 
 /**
- * The "Available agent types for the Agent tool:" section: the header plus its `- type: …` lines.
+ * The "Available agent types for the Agent tool:" section: the header plus its `- type: …` entries.
  * 2.1.328 sends it inside a role "system" message (older builds: a user `<system-reminder>`), so
  * every message is searched. Later "New agent types are now available" deltas are not included.
+ * An entry runs from its `- type: ` line to the line ending in `(Tools: …)`: descriptions may span
+ * lines (and blank lines, and `- ` bullets), as in collections with `<example>` blocks.
  */
 export function agentListing(req: ModelRequest): string | undefined {
   for (const message of req.body.messages) {
@@ -139,8 +141,7 @@ export function agentListing(req: ModelRequest): string | undefined {
     const start = text.indexOf(LISTING_HEADER);
     if (start === -1) continue;
     const lines = text.slice(start).split('\n');
-    const end = lines.findIndex((line, i) => i > 0 && !line.startsWith('- '));
-    return lines.slice(0, end === -1 ? undefined : end).join('\n');
+    return lines.slice(0, listingEntryStarts(lines).end).join('\n');
   }
   return undefined;
 }
@@ -149,11 +150,24 @@ export function agentListing(req: ModelRequest): string | undefined {
 export function listedAgentTypes(req: ModelRequest): string[] {
   const listing = agentListing(req);
   if (listing === undefined) return [];
-  return listing
-    .split('\n')
-    .slice(1)
-    .map((line) => /^- (\S+?): /.exec(line)?.[1] ?? '')
+  const lines = listing.split('\n');
+  return listingEntryStarts(lines)
+    .starts.map((i) => /^- (\S+?): /.exec(lines[i]!)?.[1] ?? '')
     .filter((name) => name !== '');
+}
+
+const ENTRY_END = /\(Tools: .*\)$/;
+
+/** Where each entry starts (line indexes) and the line after the last entry; lines[0] is the header. */
+function listingEntryStarts(lines: readonly string[]): { starts: number[]; end: number } {
+  const starts: number[] = [];
+  let i = 1;
+  while (i < lines.length && lines[i]!.startsWith('- ')) {
+    starts.push(i);
+    while (i < lines.length && !ENTRY_END.test(lines[i]!)) i++;
+    i++;
+  }
+  return { starts, end: Math.min(i, lines.length) };
 }
 
 export function toolNames(req: ModelRequest): string[] {

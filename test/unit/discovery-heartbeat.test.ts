@@ -61,6 +61,24 @@ describe('command-or-resident.sh', () => {
     expect(runCheck(root, { AGENT_WARDEN_HOME: home, CLAUDE_PID: '777' }).stdout).toContain('COMMAND_HOOK_RAN');
   });
 
+  it('takes over from a killed server that is still a zombie (not yet reaped by Claude Code)', async () => {
+    const root = fakePlugin();
+    const home = tmp();
+    // `sleep 0` exits at once; its parent then becomes `sleep 30`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = Number(await new Promise<string>((r) => parent.stdout!.once('data', (b: Buffer) => r(b.toString()))));
+    await new Promise((r) => setTimeout(r, 200));
+    try {
+      expect(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
+      const file = heartbeatFile(888, home);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `${zombie}\n`);
+      expect(runCheck(root, { AGENT_WARDEN_HOME: home, CLAUDE_PID: '888' }).stdout).toContain('COMMAND_HOOK_RAN');
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it('withdraws only its own heartbeat (a restarted server may have written a newer one)', () => {
     const home = tmp();
     const file = heartbeatFile(5, home);
