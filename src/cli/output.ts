@@ -39,3 +39,34 @@ export const shortTime = (ms: number | null | undefined) => (ms ? new Date(ms).t
 export const fmtInt = (n: number | null | undefined) => (n === null || n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
 export const fmtUsd = (n: number | null | undefined) => (n === null || n === undefined ? 'unpriced' : `$${n.toFixed(n < 1 ? 4 : 2)}`);
 export const fmtMs = (n: number | null | undefined) => (n === null || n === undefined ? '' : n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);
+
+/** A JSON array written as it is produced, one compact element (already JSON text) per line, in ~1 MB writes. */
+export function printJsonLines(items: Iterable<string>): void {
+  const { writeSync } = require('node:fs') as typeof import('node:fs');
+  let buf = '[';
+  let first = true;
+  for (const item of items) {
+    buf += (first ? '\n' : ',\n') + item;
+    first = false;
+    if (buf.length > 1 << 20) {
+      writeAll(writeSync, buf);
+      buf = '';
+    }
+  }
+  writeAll(writeSync, buf + (first ? ']\n' : '\n]\n'));
+}
+
+function writeAll(writeSync: typeof import('node:fs').writeSync, text: string): void {
+  const data = Buffer.from(text);
+  for (let off = 0; off < data.length; ) {
+    try {
+      off += writeSync(1, data, off);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(0); // the reader stopped (e.g. `| head`): nothing left to do
+      // A pipe that is full answers EAGAIN; wait for it rather than drop output.
+      if (code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}

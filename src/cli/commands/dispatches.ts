@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { listDispatches, type DispatchRecord } from '../../ledger/read-dispatches';
+import { iterateDispatchJson, listDispatches, type DispatchRecord } from '../../ledger/read-dispatches';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
-import { fmtInt, fmtMs, fmtUsd, pc, printJson, shortTime, table } from '../output';
+import { fmtInt, fmtMs, fmtUsd, pc, printJson, printJsonLines, shortTime, table } from '../output';
 import { parseSince } from '../time';
 
 export function registerDispatchCommands(program: Command): void {
@@ -15,10 +15,9 @@ export function registerDispatchCommands(program: Command): void {
     .option('--project <dir>', 'only this project')
     .option('--json', 'print a JSON array')
     .action((opts) => {
-      const rows = withLedger((db) =>
-        listDispatches(db, { sessionId: opts.session, since: parseSince(opts.since), agentType: opts.agent, project: opts.project }),
-      );
-      if (opts.json) return printJson(rows);
+      const filter = { sessionId: opts.session, since: parseSince(opts.since), agentType: opts.agent, project: opts.project };
+      if (opts.json) return withLedger((db) => printJsonLines(iterateDispatchJson(db, filter)));
+      const rows = withLedger((db) => listDispatches(db, filter));
       if (!rows.length) return void process.stdout.write('No dispatches recorded yet.\n');
       process.stdout.write(dispatchTable(rows) + '\n');
     });
