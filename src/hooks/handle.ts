@@ -3,6 +3,7 @@
 // everything in between happens here, inside one write transaction so that concurrent hooks
 // see each other's reservations and the log keeps the order things happened in.
 import { callKey, callSummary } from '../breaker/call-key';
+import { fastHash } from '../runtime/ids';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { appendEvent, type NewEvent, type StoredEvent } from '../ledger/events';
@@ -40,6 +41,11 @@ export function eventUid(e: WireEvent): string | undefined {
       return `${e.hook_event_name}:${e.session_id}:${p.tool_use_id}`;
     case 'SubagentStart':
       return `SubagentStart:${e.session_id}:${p.agent_id}`;
+    // Served by the resident server too; a prompt id ties them to one turn.
+    case 'UserPromptSubmit':
+      return p.prompt_id ? `UserPromptSubmit:${e.session_id}:${p.prompt_id}` : undefined;
+    case 'Stop':
+      return p.prompt_id ? `Stop:${e.session_id}:${p.prompt_id}:${p.stop_hook_active ? 1 : 0}:${fastHash(String(p.last_assistant_message ?? ''))}` : undefined;
     default:
       return undefined;
   }
@@ -72,7 +78,7 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
         toolUseId: (event as any).tool_use_id,
         payload,
       });
-      if (!stored) return uid ? earlierOutput(db, event) : undefined;
+      if (!stored) return uid ? earlierOutput(ctx, event) : undefined;
       projectEvent(db, stored, { pricing: config.pricing });
       const derived: NewEvent[] = [];
       if (mainUsage) derived.push({ ...base, kind: 'transcript_usage', payload: mainUsage });
@@ -92,20 +98,8 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
 }
 
 function decide(ctx: HookContext, stored: StoredEvent, event: WireEvent & { hook_event_name: 'PreToolUse' }, warden: Record<string, any> | undefined): HookOutput | undefined {
-  const input = event.tool_input as Record<string, unknown>;
-  const isDispatch = isAgentTool(event.tool_name);
-  const call: PreToolCall = {
-    sessionId: event.session_id,
-    project: ctx.project,
-    agentId: event.agent_id ?? '',
-    toolName: event.tool_name,
-    toolInput: input,
-    toolUseId: event.tool_use_id,
-    callKey: warden?.call_key ?? callKey(event.tool_name, input),
-    isDispatch,
-    agentType: isDispatch ? (typeof input.subagent_type === 'string' && input.subagent_type) || 'general-purpose' : undefined,
-    promptTokens: warden?.prompt_tokens,
-  };
+  const call = toCall(ctx, event, warden);
+  const isDispatch = call.isDispatch;
   const verdicts: Verdict[] = [];
   for (const policy of ctx.policies) {
     const v = policy({ db: ctx.db, config: ctx.config, now: ctx.now }, call);
@@ -130,10 +124,27 @@ function decide(ctx: HookContext, stored: StoredEvent, event: WireEvent & { hook
     notices: verdicts.flatMap((v) => v.notices ?? []),
   };
   if (decision.deny || decision.dispatch || decision.rewritten || decision.context || decision.circuits.length || decision.notices.length) {
-    const ev = appendEvent(ctx.db, { receivedAt: stored.receivedAt, sessionId: call.sessionId, project: ctx.project, source: ctx.source, kind: 'decision', toolUseId: call.toolUseId, toolName: call.toolName, payload: { ...decision, updated_input: updatedInput } });
+    const ev = appendEvent(ctx.db, { receivedAt: stored.receivedAt, sessionId: call.sessionId, project: ctx.project, source: ctx.source, kind: 'decision', toolUseId: call.toolUseId, toolName: call.toolName, payload: { ...decision, updated_input: updatedInput && redact(updatedInput, ctx.config.privacy) } });
     if (ev) projectEvent(ctx.db, ev, { pricing: ctx.config.pricing });
   }
   return preToolOutput(denial?.reason, context, updatedInput);
+}
+
+function toCall(ctx: HookContext, event: WireEvent & { hook_event_name: 'PreToolUse' }, warden: Record<string, any> | undefined): PreToolCall {
+  const input = event.tool_input as Record<string, unknown>;
+  const isDispatch = isAgentTool(event.tool_name);
+  return {
+    sessionId: event.session_id,
+    project: ctx.project,
+    agentId: event.agent_id ?? '',
+    toolName: event.tool_name,
+    toolInput: input,
+    toolUseId: event.tool_use_id,
+    callKey: warden?.call_key ?? callKey(event.tool_name, input),
+    isDispatch,
+    agentType: isDispatch ? (typeof input.subagent_type === 'string' && input.subagent_type) || 'general-purpose' : undefined,
+    promptTokens: warden?.prompt_tokens,
+  };
 }
 
 function preToolOutput(denyReason: string | undefined, context: string | undefined, updatedInput: Record<string, unknown> | undefined): HookOutput | undefined {
@@ -148,13 +159,21 @@ function preToolOutput(denyReason: string | undefined, context: string | undefin
   return { hookSpecificOutput: out };
 }
 
-/** The same PreToolUse seen again (the other delivery path): answer as the first time. */
-function earlierOutput(db: Ledger, event: WireEvent): HookOutput | undefined {
+/**
+ * The same PreToolUse seen again (the other delivery path): answer as the first time. A rewrite is
+ * made again from the live input rather than read back, because the stored copy is redacted.
+ */
+function earlierOutput(ctx: HookContext, event: WireEvent): HookOutput | undefined {
   if (event.hook_event_name !== 'PreToolUse') return undefined;
-  const row = db.prepare(`SELECT payload FROM events WHERE kind = 'decision' AND session_id = ? AND tool_use_id = ? ORDER BY seq DESC LIMIT 1`).get(event.session_id, event.tool_use_id) as { payload: string } | undefined;
+  const row = ctx.db.prepare(`SELECT payload FROM events WHERE kind = 'decision' AND session_id = ? AND tool_use_id = ? ORDER BY seq DESC LIMIT 1`).get(event.session_id, event.tool_use_id) as { payload: string } | undefined;
   if (!row) return undefined;
   const d = JSON.parse(row.payload);
-  return preToolOutput(d.deny ? d.reason : undefined, d.context, d.updated_input);
+  let updatedInput: Record<string, unknown> | undefined;
+  if (d.rewritten && !d.deny) {
+    const call = toCall(ctx, event, undefined);
+    for (const policy of ctx.policies) updatedInput ??= policy({ db: ctx.db, config: ctx.config, now: ctx.now }, call)?.updatedInput;
+  }
+  return preToolOutput(d.deny ? d.reason : undefined, d.context, updatedInput);
 }
 
 /** Facts computed from the live input before redaction (hashes, sizes) that projections need. */

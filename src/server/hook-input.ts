@@ -19,6 +19,9 @@ export const FORWARDED_FIELDS = {
   error: 'string',
   is_interrupt: 'boolean',
   duration_ms: 'number',
+  prompt: 'string',
+  last_assistant_message: 'string',
+  stop_hook_active: 'boolean',
 } as const;
 
 export type HookArguments = Partial<Record<keyof typeof FORWARDED_FIELDS, unknown>>;
