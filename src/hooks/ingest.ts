@@ -14,7 +14,7 @@ import { startBootstrap } from '../runtime/bootstrap';
 import { handleHookEvent, eventUid, type HookOutput } from './handle';
 import { defaultPolicies } from './policies';
 import { sessionIndex } from './session-context';
-import { startCuratorWatcher } from './start-watcher';
+import { countPromptTokensLater, startCuratorWatcher } from './background';
 import { parseHookInput, type WireEvent } from './wire';
 
 export interface IngestOptions {
@@ -59,6 +59,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
       { uid },
     );
     if (parsed.event.hook_event_name === 'SessionStart') startCuratorWatcher(config, project, env);
+    if (parsed.event.hook_event_name === 'SessionEnd') countPromptTokensLater(db, parsed.event.session_id, project, env);
     if (problems.length && parsed.event.hook_event_name === 'SessionStart') {
       return { ...out, systemMessage: `agent-warden: configuration problems (logging continues):\n${problems.map(formatProblem).join('\n')}` };
     }

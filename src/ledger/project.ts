@@ -197,6 +197,7 @@ const handlers: Record<string, Handler> = {
   },
   prompt_tokens: (db, ev) => {
     const p = ev.payload;
+    ensureDispatch(db, ev, p.tool_use_id);
     db.prepare('UPDATE dispatches SET prompt_tokens = ?, prompt_tokens_exact = 1 WHERE session_id = ? AND tool_use_id = ?').run(p.tokens, ev.sessionId, p.tool_use_id);
   },
   budget_override: (db, ev) => {

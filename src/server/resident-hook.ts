@@ -3,13 +3,17 @@
 // (ingestHookInput → handleHookEvent), with `source: 'mcp'` and one ledger handle kept open.
 import { openLedger, type Ledger } from '../ledger/db';
 import { ingestHookInput } from '../hooks/ingest';
+import { loadConfig } from '../config/load';
 import { errorText, trace } from '../runtime/log';
+import { projectOf } from '../runtime/paths';
+import { fillExactPromptTokens } from '../tokens/backfill';
 import { rebuildPayload, type HookArguments } from './hook-input';
 import type { ToolResult } from './discovery-tools';
 
 export class ResidentHooks {
   private db: Ledger | undefined;
   private served = false;
+  private backfillTimer: NodeJS.Timeout | undefined;
 
   /** `onFirstServed` runs once, after the first event this server has recorded. */
   constructor(private readonly onFirstServed: () => void = () => {}) {}
@@ -24,6 +28,7 @@ export class ResidentHooks {
       // ingest never throws by design; if it does, answer "no opinion" like the command hook.
       trace(`resident hook: internal error: ${errorText(err)} (please report it)`);
     }
+    if (args.hook_event_name === 'PreToolUse' && (args.tool_name === 'Agent' || args.tool_name === 'Task')) this.scheduleBackfill();
     // A handle that went bad (file replaced, I/O error) is reopened on the next event.
     if (db && !db.open) this.db = undefined;
     if (!this.served) {
@@ -33,7 +38,24 @@ export class ResidentHooks {
     return { content: [{ type: 'text', text: out ? JSON.stringify(out) : '' }] };
   }
 
+  /** Exact prompt sizes once the session is quiet for a moment: never while a hook waits. */
+  private scheduleBackfill(): void {
+    if (this.backfillTimer) clearTimeout(this.backfillTimer);
+    this.backfillTimer = setTimeout(() => {
+      this.backfillTimer = undefined;
+      const db = this.ledger();
+      if (!db) return;
+      try {
+        fillExactPromptTokens(db, loadConfig(projectOf(undefined)).config, { limit: 50 });
+      } catch (err) {
+        trace(`resident: exact prompt counts skipped (${errorText(err)})`);
+      }
+    }, 500);
+    this.backfillTimer.unref();
+  }
+
   close(): void {
+    if (this.backfillTimer) clearTimeout(this.backfillTimer);
     this.db?.close();
     this.db = undefined;
   }

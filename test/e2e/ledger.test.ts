@@ -9,6 +9,7 @@ import path from 'node:path';
 import { findTranscripts, makeHome, makePlugin, makeProject, makeTempDir, runClaude, type TempDir } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
 import { startMockModel, type MockModel, type Script } from '../support/mock-model';
+import { countTokens } from '../../src/tokens/count';
 import { cliJson, REPO } from '../support/warden';
 
 const REVIEWER = {
@@ -133,6 +134,18 @@ describe('ledger with the real CLI', () => {
       expect(r.reported_total_tokens === null || r.reported_total_tokens < r.total_tokens).toBe(true);
       expect(r.tool_use_count).toBeGreaterThanOrEqual(1);
       expect(r.final_message).toMatch(/^REPORT .* done$/);
+    }
+
+    // The hot path stored chars/4; the exact cl100k count arrives off the blocking path
+    // (the resident server when idle, or a detached process started at SessionEnd).
+    let counted: any[] = [];
+    for (let i = 0; i < 40 && !(counted.length && counted.every((r) => r.prompt_tokens_exact)); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      counted = cliJson<any[]>(['dispatches', '--session', run.result!.session_id], wardenHome);
+    }
+    for (const r of counted) {
+      expect(r.prompt_tokens_exact).toBe(true);
+      expect(r.prompt_tokens).toBe(countTokens(r.prompt));
     }
   });
 

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load';
 import { replaySpool } from '../../hooks/ingest';
 import { rebuildProjections } from '../../ledger/rebuild';
 import { spooledFiles } from '../../ledger/spool';
+import { fillExactPromptTokens } from '../../tokens/backfill';
 import { withLedger } from '../ledger-access';
 import { printJson } from '../output';
 
@@ -26,6 +27,17 @@ export function registerLedgerCommands(program: Command): void {
       const result = { events, ms: Date.now() - started };
       if (opts.json) return printJson(result);
       process.stdout.write(`Rebuilt projections from ${events} events in ${result.ms} ms.\n`);
+    });
+  ledger
+    .command('count-tokens')
+    .description('replace the chars/4 estimate of dispatch prompts with exact cl100k counts (SessionEnd starts this in the background)')
+    .option('--session <id>', 'only this session')
+    .option('--json', 'print JSON')
+    .action((opts) => {
+      const { config } = loadConfig(process.cwd());
+      const counted = withLedger((db) => fillExactPromptTokens(db, config, { sessionId: opts.session, limit: Number.MAX_SAFE_INTEGER }), { write: true });
+      if (opts.json) return printJson({ counted });
+      process.stdout.write(`Counted ${counted} dispatch prompts exactly.\n`);
     });
   ledger
     .command('ingest')
