@@ -14,10 +14,10 @@ import { HOOK, hookPayload, makeWardenDirs, runHookAsync } from '../support/hook
 const d = makeWardenDirs('concurrent');
 afterAll(() => d.cleanup());
 
-it('16 concurrent hook processes × 20 rounds into a new ledger: each event stored once, no error surfaced', async () => {
+it('16 concurrent hook processes × 50 rounds into a new ledger: each event stored once, no error surfaced', async () => {
   expect(fs.existsSync(HOOK), 'run `node scripts/build.mjs`').toBe(true);
   const PROCS = 16;
-  const ROUNDS = 20; // 50 in bench/soak.mjs territory; 20 keeps the suite bounded on a 2-CPU box
+  const ROUNDS = 50;
   for (let round = 0; round < ROUNDS; round++) {
     const runs = await Promise.all(
       Array.from({ length: PROCS }, (_, p) => {
