@@ -2,25 +2,17 @@
  * Issue 5 end to end: the real Claude Code CLI with the plugin loaded from this repo, a scripted
  * model that retries, and the breaker cutting the loop live (counted by real executions).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeHome, makeProject, makeTempDir, runClaude, type TempDir } from '../support/claude-cli';
+import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text, type Step } from '../support/conversation';
-import { startMockModel, toolResults, type MockModel, type Script } from '../support/mock-model';
+import { toolResults, type MockModel } from '../support/mock-model';
 import { FIXTURES } from '../support/fixtures';
 import { cliJson, REPO, runCli } from '../support/warden';
+import { scratch } from '../support/scratch';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-const temp = (d: TempDir) => (cleanups.push(d.cleanup), d.path);
-async function mock(script: Script): Promise<MockModel> {
-  const m = await startMockModel(script);
-  cleanups.push(m.close);
-  return m;
-}
+const { temp, mock } = scratch();
 
 // The command of the captured retry loop (fixtures/…/hooks-retry-loop): each run leaves a line.
 const DEPLOY = 'echo run >> runs.log; echo "connection refused" >&2; exit 3';

@@ -5,12 +5,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeHome, makeProject, makeTempDir, runClaude, type TempDir } from '../support/claude-cli';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text, type Step } from '../support/conversation';
-import { firstUserText, isMainThread, isSubagent, startMockModel, toolResults, type MockModel, type Script } from '../support/mock-model';
+import { firstUserText, isMainThread, isSubagent, toolResults, type MockModel } from '../support/mock-model';
 import { loadFixtureRun, WIRED } from '../support/fixtures';
 import { cliJson, HOOK, REPO, runCli, runHook, wardenEnv } from '../support/warden';
+import { scratch } from '../support/scratch';
 
 const WORKER = { name: 'worker', description: 'Does small jobs.', tools: 'Bash', body: 'You are a worker.' };
 const REVIEWER = { name: 'reviewer', description: 'Reviews code.', tools: 'Bash', body: 'You are a reviewer.' };
@@ -24,21 +25,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, [path.join(REPO, 'scripts/build.mjs')], { cwd: REPO });
 });
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function temp(dir: TempDir): string {
-  cleanups.push(dir.cleanup);
-  return dir.path;
-}
-
-async function mock(script: Script): Promise<MockModel> {
-  const model = await startMockModel(script);
-  cleanups.push(model.close);
-  return model;
-}
+const { temp, mock, defer } = scratch();
 
 /** A subagent that runs one command and reports: two replies, ~2,700 billed tokens. */
 function subagentSteps(marker: string): Step[] {
@@ -172,7 +159,7 @@ describe('concurrent PreToolUse hooks near the limit', () => {
   it('check and reservation are one transaction: parallel dispatches cannot all slip through', async () => {
     const wardenHome = temp(makeTempDir('warden'));
     const fixture = loadFixtureRun('hooks-dispatch');
-    cleanups.push(fixture.cleanup);
+    defer(fixture.cleanup);
     for (const p of fixture.payloads.filter((p) => WIRED.has(p.event.hook_event_name))) {
       expect(runHook(p.text, wardenHome, { env: { CLAUDE_PROJECT_DIR: undefined } }).status).toBe(0);
     }

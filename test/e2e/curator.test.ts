@@ -8,28 +8,20 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema';
 import { BUILTIN_LISTING_TOKENS } from '../../src/curator/listing';
 import { countTokens } from '../../src/tokens/count';
-import { makeHome, makeProject, runClaude, type TempDir } from '../support/claude-cli';
+import { makeHome, makeProject, runClaude } from '../support/claude-cli';
 import { conversation, dispatch, text } from '../support/conversation';
-import { agentListing, isMainThread, listedAgentTypes, startMockModel, type MockModel, type ModelRequest, type Script } from '../support/mock-model';
+import { agentListing, isMainThread, listedAgentTypes, type MockModel, type ModelRequest } from '../support/mock-model';
 import { REPO, cliJson, runHook } from '../support/warden';
+import { scratch } from '../support/scratch';
 
 const CORPORA = path.resolve(REPO, '..', 'shared', 'corpora');
 const { max_agents: MAX_AGENTS, max_tokens: MAX_TOKENS } = defaultConfig().core;
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-const temp = (dir: TempDir) => (cleanups.push(dir.cleanup), dir.path);
-async function mock(script: Script): Promise<MockModel> {
-  const model = await startMockModel(script);
-  cleanups.push(model.close);
-  return model;
-}
+const { temp, mock, defer } = scratch();
 
 /** A temp project whose .claude/agents holds the collection's agent files (copied; /work/shared stays untouched). */
 function projectWith(corpus: string): string {
@@ -246,7 +238,7 @@ describe('core.auto', () => {
     fs.writeFileSync(path.join(project, '.claude', 'agent-warden.json'), JSON.stringify({ core: { auto: true } }));
     const wardenHome = temp(makeHome());
     const lock = path.join(project, '.claude', 'agents-extended', '.agent-warden', 'watch.lock');
-    cleanups.push(() => stopWatcher(lock));
+    defer(() => stopWatcher(lock));
     const original = agentHashes(project);
 
     const first = await session(project, wardenHome, ['rust-expert']);

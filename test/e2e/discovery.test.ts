@@ -6,10 +6,11 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, makeProject, runClaude, type TempDir } from '../support/claude-cli';
+import { describe, expect, it } from 'vitest';
+import { makeHome, makeProject, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text, toolUse } from '../support/conversation';
-import { firstUserText, isMainThread, messageText, isSubagent, startMockModel, toolNames, toolResults, type MockModel, type Script } from '../support/mock-model';
+import { firstUserText, isMainThread, messageText, isSubagent, toolNames, toolResults } from '../support/mock-model';
+import { scratch } from '../support/scratch';
 
 const REPO = path.resolve(__dirname, '../..');
 const TOOL_PREFIX = 'mcp__plugin_agent-warden_warden__';
@@ -22,16 +23,7 @@ model: haiku
 You are DBTUNER_BODY_91x, a database performance specialist. Always read the query plan first.
 `;
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-const temp = (dir: TempDir) => (cleanups.push(dir.cleanup), dir.path);
-async function mock(script: Script): Promise<MockModel> {
-  const model = await startMockModel(script);
-  cleanups.push(model.close);
-  return model;
-}
+const { temp, mock } = scratch();
 
 function dispatchRows(wardenHome: string): Array<Record<string, unknown>> {
   const db = new Database(path.join(wardenHome, 'ledger.db'), { readonly: true });

@@ -2,7 +2,7 @@
  * Proves the end-to-end harness against the real Claude Code CLI, without the agent-warden plugin:
  * the mock model scripts the conversation, the CLI runs tools, subagents and plugin hooks for real.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   execClaude,
   findTranscripts,
@@ -11,7 +11,7 @@ import {
   makeProject,
   runClaude,
   type RunClaudeOptions,
-  type TempDir,
+  
 } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
 import {
@@ -21,13 +21,14 @@ import {
   isSubagent,
   lastUserText,
   listedAgentTypes,
-  startMockModel,
+  
   systemText,
   toolNames,
   toolResults,
   type MockModel,
-  type Script,
+  
 } from '../support/mock-model';
+import { scratch } from '../support/scratch';
 
 const REVIEWER = {
   name: 'code-reviewer',
@@ -36,21 +37,7 @@ const REVIEWER = {
   body: 'You are REVIEWER_BODY_7f3a, a meticulous code reviewer.',
 };
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function temp(dir: TempDir): string {
-  cleanups.push(dir.cleanup);
-  return dir.path;
-}
-
-async function mock(script: Script): Promise<MockModel> {
-  const model = await startMockModel(script);
-  cleanups.push(model.close);
-  return model;
-}
+const { temp, mock } = scratch();
 
 /** A fresh HOME and project per session, with the custom reviewer agent. */
 function session(model: MockModel, prompt: string): RunClaudeOptions {

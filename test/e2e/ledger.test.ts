@@ -3,14 +3,14 @@
  * every hook event recorded in firing order, main-thread tokens equal to the transcript sum,
  * and one dispatch record per subagent with its billed tokens (issues 2 and 3).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { findTranscripts, makeHome, makePlugin, makeProject, makeTempDir, runClaude, type TempDir } from '../support/claude-cli';
+import { findTranscripts, makeHome, makePlugin, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
-import { startMockModel, type MockModel, type Script } from '../support/mock-model';
 import { countTokens } from '../../src/tokens/count';
 import { cliJson, REPO } from '../support/warden';
+import { scratch } from '../support/scratch';
 
 const REVIEWER = {
   name: 'code-reviewer',
@@ -19,16 +19,7 @@ const REVIEWER = {
   body: 'You are a careful code reviewer.',
 };
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-const temp = (d: TempDir) => (cleanups.push(d.cleanup), d.path);
-async function mock(script: Script): Promise<MockModel> {
-  const m = await startMockModel(script);
-  cleanups.push(m.close);
-  return m;
-}
+const { temp, mock } = scratch();
 
 
 /** Billed tokens of a transcript: every assistant message, each message id once. */

@@ -4,26 +4,18 @@
  * with the same numbers as `agent-warden report --json`; the CLI forms (CSV, JSON, empty ledger)
  * as real processes; and `claude plugin validate` still passes with the commands, agent and skill.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { execClaude, makeHome, makeProject, makeTempDir, runClaude, type TempDir } from '../support/claude-cli';
+import { describe, expect, it } from 'vitest';
+import { execClaude, makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { conversation, dispatch, text } from '../support/conversation';
-import { isMainThread, messageText, startMockModel, type MockModel, type ModelRequest, type Script } from '../support/mock-model';
+import { isMainThread, messageText, type ModelRequest } from '../support/mock-model';
 import { costText } from '../../src/report/usage-render';
 import { cliJson, REPO, runCli } from '../support/warden';
 import { reportSchema } from '../unit/report-json-schema';
+import { scratch } from '../support/scratch';
 
 const REVIEWER = { name: 'code-reviewer', description: 'Reviews code for bugs. Use after writing code.', tools: 'Read, Grep', body: 'You review code.' };
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-const temp = (d: TempDir) => (cleanups.push(d.cleanup), d.path);
-async function mock(script: Script): Promise<MockModel> {
-  const m = await startMockModel(script);
-  cleanups.push(m.close);
-  return m;
-}
+const { temp, mock } = scratch();
 
 /** Every text the model saw in its user turns, joined. */
 const userTexts = (req: ModelRequest) => req.body.messages.filter((m) => m.role === 'user').map(messageText).join('\n');

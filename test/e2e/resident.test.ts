@@ -6,23 +6,15 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeHome, makeProject, makeTempDir, runClaude, type TempDir } from '../support/claude-cli';
+import { describe, expect, it } from 'vitest';
+import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
-import { firstUserText, isMainThread, isSubagent, startMockModel, toolResults, type MockModel, type Reply, type Script } from '../support/mock-model';
+import { firstUserText, isMainThread, isSubagent, toolResults, type Reply } from '../support/mock-model';
+import { scratch } from '../support/scratch';
 
 const REPO = path.resolve(__dirname, '../..');
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-const temp = (dir: TempDir) => (cleanups.push(dir.cleanup), dir.path);
-async function mock(script: Script): Promise<MockModel> {
-  const model = await startMockModel(script);
-  cleanups.push(model.close);
-  return model;
-}
+const { temp, mock } = scratch();
 
 interface EventRow {
   kind: string;
