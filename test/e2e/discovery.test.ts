@@ -125,5 +125,18 @@ describe('/agent-warden:find', () => {
     const [first] = model.modelRequests().filter(isMainThread);
     expect(firstUserText(first!)).toMatch(/Agents that fit "tune slow SQL"[\s\S]*db-tuner\s+extended/);
   });
+
+  it('takes a query with quotes and shell characters as plain text', async () => {
+    const model = await mock(conversation().main(text('Noted.')).script());
+    const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': DB_TUNER } }));
+    const canary = path.join(cwd, 'canary');
+
+    const run = await runClaude({ prompt: `/agent-warden:find the DB's slow SQL $(touch ${canary}) "now"`, modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome: temp(makeHome()) });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    const [first] = model.modelRequests().filter(isMainThread);
+    expect(firstUserText(first!)).toMatch(/db-tuner\s+extended/);
+    expect(fs.existsSync(canary)).toBe(false);
+  });
 });
 
