@@ -3,6 +3,7 @@
 // of these commands runs, never at CLI start. Actions are async: run the program with parseAsync().
 import type { Database } from 'better-sqlite3';
 import type { Command } from 'commander';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import pc from 'picocolors';
 import type { Colors } from 'picocolors/types';
@@ -45,8 +46,13 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
         try {
           const planned = planProject(ctx.project, { config: deps.loadConfig(ctx.project), ledger: ledger.db, ledgerError: ledger.error, userDir: ctx.userDir });
           const report = await import('../../curator/report.js');
-          if (opts.json) return ctx.out(JSON.stringify(report.planJson(planned), null, 2));
+          const { pluginAgents } = await import('../../curator/plugin-agents.js');
+          const others = pluginAgents(deps.home ?? homedir(), ctx.project);
+          if (opts.json) return ctx.out(JSON.stringify({ ...report.planJson(planned), pluginAgents: others }, null, 2));
           ctx.out(report.formatPlan(planned, ctx.colors));
+          if (others.agents.length) {
+            ctx.out(`Agents of enabled plugins: ${others.agents.length}, ${others.tokens.toLocaleString('en-US')} listing tokens per request (not movable; \`claude plugin disable <plugin>\` removes them).`);
+          }
           ctx.note(report.formatNotes(planned, ctx.colors));
         } finally {
           ledger.db?.close();
