@@ -10,7 +10,7 @@ import { conversation, dispatch, text } from '../support/conversation';
 import { isMainThread, messageText, type ModelRequest } from '../support/mock-model';
 import { costText } from '../../src/report/usage-render';
 import { cliJson, REPO, runCli } from '../support/warden';
-import { reportSchema } from '../unit/report-json-schema';
+import { reportSchema } from '../support/report-json-schema';
 import { scratch } from '../support/scratch';
 
 const REVIEWER = { name: 'code-reviewer', description: 'Reviews code for bugs. Use after writing code.', tools: 'Read, Grep', body: 'You review code.' };

@@ -7,7 +7,7 @@ import { csvField, toCsv } from '../../src/report/csv';
 import { queryUsageRows } from '../../src/report/usage-query';
 import { buildUsageReport } from '../../src/report/usage-report';
 import { usageCsv } from '../../src/report/usage-render';
-import { addDispatch, seededLedger, type SeededLedger } from './report-seed';
+import { addDispatch, seededLedger, type SeededLedger } from '../support/report-seed';
 
 /** RFC 4180 section 2, read character by character. */
 function parseCsv(text: string): string[][] {

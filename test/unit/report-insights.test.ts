@@ -10,7 +10,7 @@ import { buildSessionReport } from '../../src/report/session-report';
 import { sessionMarkdown } from '../../src/report/session-markdown';
 import { queryMainThread, queryUsageRows } from '../../src/report/usage-query';
 import { buildUsageReport } from '../../src/report/usage-report';
-import { addDispatch, addMainUsage, seededLedger, type SeededLedger } from './report-seed';
+import { addDispatch, addMainUsage, seededLedger, type SeededLedger } from '../support/report-seed';
 
 let ledger: SeededLedger | undefined;
 afterEach(() => ledger?.cleanup());

@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { queryMainThread, queryUsageRows, type GroupBy } from '../../src/report/usage-query';
 import { buildUsageReport } from '../../src/report/usage-report';
 import type { ReportScope } from '../../src/report/scope';
-import { reportSchema } from './report-json-schema';
-import { addDispatch, addMainUsage, seededLedger, type SeededLedger } from './report-seed';
+import { reportSchema } from '../support/report-json-schema';
+import { addDispatch, addMainUsage, seededLedger, type SeededLedger } from '../support/report-seed';
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
 const HOUR = 3_600_000;

@@ -1,0 +1,38 @@
+// Projection of the sessions table: first/last sight of a session, its end, its transcript offset.
+import type { Ledger } from '../db';
+import type { StoredEvent } from '../events';
+
+export function touchSession(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload ?? {};
+  const isHook = typeof p.hook_event_name === 'string';
+  db.prepare(
+    `INSERT INTO sessions (session_id, project, cwd, transcript_path, started_at, last_event_at, events)
+     VALUES (@id, @project, @cwd, @transcript, @at, @at, @count)
+     ON CONFLICT (session_id) DO UPDATE SET
+       project = coalesce(sessions.project, excluded.project), cwd = coalesce(sessions.cwd, excluded.cwd),
+       transcript_path = coalesce(sessions.transcript_path, excluded.transcript_path),
+       started_at = min(sessions.started_at, excluded.started_at), last_event_at = max(sessions.last_event_at, excluded.last_event_at),
+       events = sessions.events + excluded.events`,
+  ).run({
+    id: ev.sessionId,
+    project: ev.project ?? null,
+    cwd: isHook ? (p.cwd ?? null) : null,
+    transcript: isHook ? (p.transcript_path ?? null) : null,
+    at: ev.receivedAt,
+    count: isHook || ev.kind === 'malformed' ? 1 : 0,
+  });
+}
+
+export function sessionEnd(db: Ledger, ev: StoredEvent): void {
+  db.prepare('UPDATE sessions SET ended_at = max(coalesce(ended_at, 0), ?), end_reason = ? WHERE session_id = ?').run(
+    ev.receivedAt,
+    ev.payload.reason ?? null,
+    ev.sessionId,
+  );
+}
+
+/** transcript_usage: how far the main transcript has been read. */
+export function transcriptOffset(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload;
+  db.prepare('UPDATE sessions SET transcript_offset = max(transcript_offset, ?) WHERE session_id = ?').run(p.offset_end ?? 0, ev.sessionId);
+}

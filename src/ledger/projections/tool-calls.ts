@@ -1,0 +1,69 @@
+// Projection of the tool_calls table: each call's start, end, failure, denial and reset status.
+import type { Ledger } from '../db';
+import type { StoredEvent } from '../events';
+
+export function preToolUse(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload;
+  const thread = p.agent_id ?? '';
+  db.prepare(
+    `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, summary, seq, started_at, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'started')
+     ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
+       project = excluded.project, agent_id = excluded.agent_id, tool_name = excluded.tool_name, call_key = excluded.call_key,
+       summary = excluded.summary, seq = excluded.seq, started_at = excluded.started_at`,
+  ).run(ev.sessionId, p.tool_use_id, ev.project, thread, p.tool_name, p._warden?.call_key ?? null, p._warden?.summary ?? null, ev.seq, ev.receivedAt);
+  // A thread moves on only after its earlier calls returned: the ones still open succeeded
+  // (failures arrive as PostToolUseFailure, which wins whenever it lands).
+  db.prepare(
+    `UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = ? AND seq < ? AND status = 'started'`,
+  ).run(ev.sessionId, thread, ev.seq);
+}
+
+export function postToolUse(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload;
+  db.prepare(
+    `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, ended_at, status, duration_ms)
+     VALUES (?, ?, ?, ?, ?, ?, 'succeeded', ?)
+     ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
+       ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
+       status = CASE WHEN tool_calls.status IN ('failed', 'denied') THEN tool_calls.status ELSE 'succeeded' END`,
+  ).run(ev.sessionId, p.tool_use_id, ev.project, p.agent_id ?? '', p.tool_name, ev.receivedAt, p.duration_ms ?? null);
+}
+
+export function postToolUseFailure(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload;
+  db.prepare(
+    `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, ended_at, status, error, duration_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'failed', ?, ?)
+     ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
+       ended_at = excluded.ended_at, status = 'failed', error = excluded.error, duration_ms = excluded.duration_ms`,
+  ).run(ev.sessionId, p.tool_use_id, ev.project, p.agent_id ?? '', p.tool_name, p._warden?.call_key ?? null, ev.receivedAt, p.error ?? null, p.duration_ms ?? null);
+}
+
+/** SubagentStop: the subagent's calls still open succeeded. */
+export function subagentStop(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload;
+  db.prepare(`UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = ? AND status = 'started'`).run(ev.sessionId, p.agent_id);
+}
+
+export function stop(db: Ledger, ev: StoredEvent): void {
+  db.prepare(`UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = '' AND status = 'started'`).run(ev.sessionId);
+}
+
+/** decision: a denied call. */
+export function decision(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload;
+  if (p.deny) {
+    db.prepare(`UPDATE tool_calls SET status = 'denied', error = ? WHERE session_id = ? AND tool_use_id = ?`).run(p.reason ?? null, ev.sessionId, p.tool_use_id);
+  }
+}
+
+/** breaker_reset: the tool-call side. */
+export function breakerReset(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload;
+  // A reset also forgets the failure streaks the breaker counts from.
+  const where = p.session_id ? 'session_id = ? AND ' : '';
+  const args = p.session_id ? [p.session_id] : [];
+  if (p.all) db.prepare(`UPDATE tool_calls SET status = 'failed_reset' WHERE ${where}status = 'failed'`).run(...args);
+  else db.prepare(`UPDATE tool_calls SET status = 'failed_reset' WHERE ${where}status = 'failed' AND call_key = ?`).run(...args, String(p.key).replace(/^call:[^:]*:/, ''));
+}
