@@ -58,7 +58,7 @@ describe('agent-warden core', () => {
     const { project, run } = setup();
     const { out } = await run('core', 'plan', '--json', '--project', project);
     const plan = JSON.parse(out);
-    expect(Object.keys(plan)).toEqual(['project', 'listing', 'budget', 'moves', 'blocked', 'core', 'usage', 'pendingRecovery', 'warnings', 'problems']);
+    expect(Object.keys(plan)).toEqual(['project', 'listing', 'budget', 'moves', 'blocked', 'core', 'usage', 'pendingRecovery', 'warnings', 'problems', 'pluginAgents']);
     expect(plan.listing).toMatchObject({ before: { agents: 136, tokens: 5055 }, builtinTokens: 310 });
     expect(plan.moves).toHaveLength(135);
     expect(plan.moves[0]).toEqual({ name: expect.any(String), from: expect.stringMatching(/^\.claude\/agents\//), to: expect.stringMatching(/^\.claude\/agents-extended\//), direction: 'demote', tokens: expect.any(Number), reason: 'unused', score: 0 });
