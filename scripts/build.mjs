@@ -6,10 +6,20 @@
 // otherwise pay to compile them at start.
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const bsqlVersion = JSON.parse(readFileSync(new URL('../node_modules/better-sqlite3/package.json', import.meta.url), 'utf8')).version;
+
+// The settings' defaults, computed from the one schema now so that a hook with no config file
+// need not build the schema at all.
+const defaultConfig = await (async () => {
+  const { outputFiles } = await build({ ...{ bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' }, entryPoints: ['src/config/schema.ts'], write: false });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  return mod.exports.schemas().configSchema.parse({});
+})();
 
 const entries = {
   hook: 'src/hooks/main.ts',

@@ -10,8 +10,8 @@ const target = `${root}schema/config.schema.json`;
 
 const bundled = await build({
   stdin: {
-    contents: `import * as z from 'zod/mini'; import { configSchema } from './src/config/schema';
-      export default z.toJSONSchema(configSchema, { io: 'input' });`,
+    contents: `import * as z from 'zod/mini'; import { schemas } from './src/config/schema';
+      export default z.toJSONSchema(schemas().configSchema, { io: 'input' });`,
     resolveDir: root,
     loader: 'ts',
   },

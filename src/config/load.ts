@@ -2,7 +2,12 @@
 // ledger: its problems are reported (file, key, fix) and the other layers still apply.
 import { readFileSync } from 'node:fs';
 import { projectConfigPath, userConfigPath } from '../runtime/paths';
-import { configSchema, type Config } from './schema';
+import { schemas, type Config } from './schema';
+
+// The defaults, computed from the schema at build time (scripts/build.mjs); from source, at first use.
+declare const __DEFAULT_CONFIG__: Config | undefined;
+const defaults = (): Config =>
+  typeof __DEFAULT_CONFIG__ === 'object' && __DEFAULT_CONFIG__ ? structuredClone(__DEFAULT_CONFIG__) : schemas().configSchema.parse({});
 
 export interface ConfigProblem {
   file: string;
@@ -63,7 +68,7 @@ function readLayer(file: string, problems: ConfigProblem[]): Record<string, unkn
 
 /** What is wrong with one layer's contents (empty when it is valid); also used before writing a file. */
 export function problemsIn(file: string, raw: unknown): ConfigProblem[] {
-  const parsed = configSchema.safeParse(raw);
+  const parsed = schemas().configSchema.safeParse(raw);
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => {
     const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') ?? '(root)' : '(root)');
@@ -90,7 +95,7 @@ function merge(layers: Record<string, unknown>[]): Config {
     }
   }
   out.budgets = budgets;
-  return configSchema.parse(out);
+  return layers.length ? schemas().configSchema.parse(out) : defaults();
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -8,26 +8,6 @@ const fraction = () => z.number().check(z.gt(0), z.lte(1));
 
 export const budgetScopes = ['session', 'day', 'week', 'month'] as const;
 
-export const budgetSchema = z
-  .strictObject({
-    id: z.optional(z.string().check(z.minLength(1), z.describe('A name for the budget (used by `budget override --budget`); default: scope[:agent_type][:project].'))),
-    scope: z.enum(budgetScopes).check(z.describe('The window spend is counted over: one session, or the calendar day, week (from Monday) or month in `timezone`.')),
-    limit_tokens: z.optional(positive().check(z.describe('Billed tokens (input, output, cache writes and reads) allowed per window.'))),
-    limit_usd: z.optional(positive().check(z.describe('USD allowed per window; models without a price count as zero, so spend is then a lower bound.'))),
-    agent_type: z.optional(z.string().check(z.minLength(1), z.describe("Only this agent type's dispatches count and are stopped."))),
-    project: z.optional(z.boolean().check(z.describe('true: count this project only; default: every project of the user.'))),
-    warn_at: z._default(fraction().check(z.describe('Fraction of the limit at which the model is told, once per session.')), 0.8),
-    on_exhausted: z._default(
-      z.enum(['dispatches', 'all_tools']).check(z.describe('What a spent budget stops: new dispatches only, or every tool call.')),
-      'dispatches',
-    ),
-  })
-  .check(
-    z.refine((b) => b.limit_tokens !== undefined || b.limit_usd !== undefined, {
-      message: 'a budget needs limit_tokens, limit_usd or both',
-    }),
-  );
-
 const isTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -37,82 +17,112 @@ const isTimeZone = (tz: string) => {
   }
 };
 
-const modelPriceSchema = z.strictObject({
-  input: nonNegative(),
-  output: nonNegative(),
-  cache_write_5m: z.optional(nonNegative()),
-  cache_write_1h: z.optional(nonNegative()),
-  cache_read: z.optional(nonNegative()),
-});
+function build() {
+  const budgetSchema = z
+    .strictObject({
+      id: z.optional(z.string().check(z.minLength(1), z.describe('A name for the budget (used by `budget override --budget`); default: scope[:agent_type][:project].'))),
+      scope: z.enum(budgetScopes).check(z.describe('The window spend is counted over: one session, or the calendar day, week (from Monday) or month in `timezone`.')),
+      limit_tokens: z.optional(positive().check(z.describe('Billed tokens (input, output, cache writes and reads) allowed per window.'))),
+      limit_usd: z.optional(positive().check(z.describe('USD allowed per window; models without a price count as zero, so spend is then a lower bound.'))),
+      agent_type: z.optional(z.string().check(z.minLength(1), z.describe("Only this agent type's dispatches count and are stopped."))),
+      project: z.optional(z.boolean().check(z.describe('true: count this project only; default: every project of the user.'))),
+      warn_at: z._default(fraction().check(z.describe('Fraction of the limit at which the model is told, once per session.')), 0.8),
+      on_exhausted: z._default(
+        z.enum(['dispatches', 'all_tools']).check(z.describe('What a spent budget stops: new dispatches only, or every tool call.')),
+        'dispatches',
+      ),
+    })
+    .check(
+      z.refine((b) => b.limit_tokens !== undefined || b.limit_usd !== undefined, {
+        message: 'a budget needs limit_tokens, limit_usd or both',
+      }),
+    );
 
-export const configSchema = z.strictObject({
-  $schema: z.optional(z.string()),
-  privacy: z._default(z.enum(['full', 'redacted', 'metadata']), 'redacted'),
-  timezone: z.optional(
-    z.string().check(
-      z.minLength(1),
-      z.refine(isTimeZone, { message: 'unknown time zone: use an IANA name such as "Europe/Paris" or "America/New_York"' }),
-      z.describe("IANA time zone that day, week and month budgets follow (default: the system's)."),
+  const modelPriceSchema = z.strictObject({
+    input: nonNegative(),
+    output: nonNegative(),
+    cache_write_5m: z.optional(nonNegative()),
+    cache_write_1h: z.optional(nonNegative()),
+    cache_read: z.optional(nonNegative()),
+  });
+
+  const configSchema = z.strictObject({
+    $schema: z.optional(z.string()),
+    privacy: z._default(z.enum(['full', 'redacted', 'metadata']), 'redacted'),
+    timezone: z.optional(
+      z.string().check(
+        z.minLength(1),
+        z.refine(isTimeZone, { message: 'unknown time zone: use an IANA name such as "Europe/Paris" or "America/New_York"' }),
+        z.describe("IANA time zone that day, week and month budgets follow (default: the system's)."),
+      ),
     ),
-  ),
-  // Deny tool calls when agent-warden itself cannot check budgets and breakers (default: let them through).
-  fail_closed: z._default(z.boolean().check(z.describe('Deny tool calls when agent-warden cannot reach its ledger or check budgets (default false: let them through).')), false),
-  budgets: z._default(z.array(budgetSchema).check(z.describe('Token and cost budgets, checked before every dispatch.')), []),
-  budget: z._default(
-    z.strictObject({
-      // Predicted cost of a dispatch whose agent type has no history yet (tokens).
-      default_dispatch_tokens: z._default(nonNegative().check(z.describe('Predicted billed tokens of a dispatch whose agent type has no completed dispatch yet.')), 0),
-      // How many recent dispatches of a type feed the median prediction.
-      prediction_window: z._default(positive().check(z.describe("How many of an agent type's most recent completed dispatches give the median prediction.")), 20),
-    }),
-    { default_dispatch_tokens: 0, prediction_window: 20 },
-  ),
-  breaker: z._default(
-    z.strictObject({
-      enabled: z._default(z.boolean(), true),
-      // Identical call failing this many times in one thread with no other successful call between
-      // opens its circuit. 3: a retry or two is often a fix for flakiness; a third identical failure rarely is.
-      max_consecutive_failures: z._default(positive(), 3),
-      // Until the one trial retry; each failed trial doubles it (capped at 24 h).
-      cooldown_minutes: z._default(positive(), 10),
-      // Consecutive failed or killed dispatches of one subagent type (per session) that refuse new ones.
-      agent_max_consecutive_failures: z._default(positive(), 3),
-      // More than this many failed calls within error_rate_minutes warns the model once per window.
-      // 8 in 5 min is over 1.5 failures a minute sustained: a run-tests-fix loop fails about once a
-      // minute or two, so this flags thrashing across *different* calls that no per-call circuit sees.
-      error_rate_failures: z._default(positive(), 8),
-      error_rate_minutes: z._default(positive(), 5),
-      // Tool names the breaker never counts or refuses (e.g. a test runner expected to fail often).
-      exempt_tools: z._default(z.array(z.string()), []),
-    }),
-    {
-      enabled: true,
-      max_consecutive_failures: 3,
-      cooldown_minutes: 10,
-      agent_max_consecutive_failures: 3,
-      error_rate_failures: 8,
-      error_rate_minutes: 5,
-      exempt_tools: [],
-    },
-  ),
-  core: z._default(
-    z.strictObject({
-      auto: z._default(z.boolean(), false),
-      max_agents: z._default(positive(), 25),
-      max_tokens: z._default(positive(), 1000),
-      pinned: z._default(z.array(z.string()), []),
-      half_life_days: z._default(positive(), 14),
-      grace_days: z._default(nonNegative(), 7),
-      idle_minutes: z._default(positive(), 30),
-    }),
-    { auto: false, max_agents: 25, max_tokens: 1000, pinned: [], half_life_days: 14, grace_days: 7, idle_minutes: 30 },
-  ),
-  pricing: z._default(z.record(z.string(), modelPriceSchema), {}),
-});
+    // Deny tool calls when agent-warden itself cannot check budgets and breakers (default: let them through).
+    fail_closed: z._default(z.boolean().check(z.describe('Deny tool calls when agent-warden cannot reach its ledger or check budgets (default false: let them through).')), false),
+    budgets: z._default(z.array(budgetSchema).check(z.describe('Token and cost budgets, checked before every dispatch.')), []),
+    budget: z._default(
+      z.strictObject({
+        // Predicted cost of a dispatch whose agent type has no history yet (tokens).
+        default_dispatch_tokens: z._default(nonNegative().check(z.describe('Predicted billed tokens of a dispatch whose agent type has no completed dispatch yet.')), 0),
+        // How many recent dispatches of a type feed the median prediction.
+        prediction_window: z._default(positive().check(z.describe("How many of an agent type's most recent completed dispatches give the median prediction.")), 20),
+      }),
+      { default_dispatch_tokens: 0, prediction_window: 20 },
+    ),
+    breaker: z._default(
+      z.strictObject({
+        enabled: z._default(z.boolean(), true),
+        // Identical call failing this many times in one thread with no other successful call between
+        // opens its circuit. 3: a retry or two is often a fix for flakiness; a third identical failure rarely is.
+        max_consecutive_failures: z._default(positive(), 3),
+        // Until the one trial retry; each failed trial doubles it (capped at 24 h).
+        cooldown_minutes: z._default(positive(), 10),
+        // Consecutive failed or killed dispatches of one subagent type (per session) that refuse new ones.
+        agent_max_consecutive_failures: z._default(positive(), 3),
+        // More than this many failed calls within error_rate_minutes warns the model once per window.
+        // 8 in 5 min is over 1.5 failures a minute sustained: a run-tests-fix loop fails about once a
+        // minute or two, so this flags thrashing across *different* calls that no per-call circuit sees.
+        error_rate_failures: z._default(positive(), 8),
+        error_rate_minutes: z._default(positive(), 5),
+        // Tool names the breaker never counts or refuses (e.g. a test runner expected to fail often).
+        exempt_tools: z._default(z.array(z.string()), []),
+      }),
+      {
+        enabled: true,
+        max_consecutive_failures: 3,
+        cooldown_minutes: 10,
+        agent_max_consecutive_failures: 3,
+        error_rate_failures: 8,
+        error_rate_minutes: 5,
+        exempt_tools: [],
+      },
+    ),
+    core: z._default(
+      z.strictObject({
+        auto: z._default(z.boolean(), false),
+        max_agents: z._default(positive(), 25),
+        max_tokens: z._default(positive(), 1000),
+        pinned: z._default(z.array(z.string()), []),
+        half_life_days: z._default(positive(), 14),
+        grace_days: z._default(nonNegative(), 7),
+        idle_minutes: z._default(positive(), 30),
+      }),
+      { auto: false, max_agents: 25, max_tokens: 1000, pinned: [], half_life_days: 14, grace_days: 7, idle_minutes: 30 },
+    ),
+    pricing: z._default(z.record(z.string(), modelPriceSchema), {}),
+  });
 
-export type Config = z.output<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
-export type Budget = z.output<typeof budgetSchema>;
-export type ModelPrice = z.output<typeof modelPriceSchema>;
+  return { budgetSchema, modelPriceSchema, configSchema };
+}
 
-export const defaultConfig = (): Config => configSchema.parse({});
+type Schemas = ReturnType<typeof build>;
+let built: Schemas | undefined;
+
+/** The schemas, built on first use: a hook that finds no config file never pays for building them. */
+export const schemas = (): Schemas => (built ??= build());
+
+export type Config = z.output<Schemas['configSchema']>;
+export type ConfigInput = z.input<Schemas['configSchema']>;
+export type Budget = z.output<Schemas['budgetSchema']>;
+export type ModelPrice = z.output<Schemas['modelPriceSchema']>;
+
+export const defaultConfig = (): Config => schemas().configSchema.parse({});

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { budgetPolicy } from '../../src/budget/policy';
-import { configSchema, type Config, type ConfigInput } from '../../src/config/schema';
+import { schemas, type Config, type ConfigInput } from '../../src/config/schema';
 import { handleHookEvent, type HookOutput } from '../../src/hooks/handle';
 import { parseHookInput } from '../../src/hooks/wire';
 import { openLedger, type Ledger } from '../../src/ledger/db';
@@ -31,7 +31,7 @@ class Session {
     const dir = makeTempDir('budget');
     cleanups.push(dir);
     this.dir = dir.path;
-    this.config = configSchema.parse({ timezone: 'UTC', ...config });
+    this.config = schemas().configSchema.parse({ timezone: 'UTC', ...config });
     this.db = openLedger({ path: path.join(dir.path, 'ledger.db') });
     this.transcript = path.join(dir.path, `${SESSION}.jsonl`);
     fs.writeFileSync(this.transcript, '');
