@@ -190,6 +190,14 @@ export const migrations: Migration[] = [
       CREATE INDEX dispatches_running ON dispatches(started_at) WHERE status = 'running';
     `,
   },
+  {
+    version: 4,
+    why: 'Reports first catch up with transcripts of recent sessions and subagent runs; without these indexes that scans every run ever recorded (measured 223 ms over 90k runs).',
+    sql: `
+      CREATE INDEX agent_runs_ended ON agent_runs(ended_at) WHERE stopped = 1;
+      CREATE INDEX sessions_recent ON sessions(last_event_at);
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
