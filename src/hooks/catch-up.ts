@@ -5,6 +5,7 @@ import type { Ledger } from '../ledger/db';
 import { appendEvent, type NewEvent } from '../ledger/events';
 import { project } from '../ledger/project';
 import { mainTranscriptFact, staleRunFacts } from './agent-facts';
+import { transcriptCallsFact } from './transcript-calls';
 
 export function catchUpTranscripts(db: Ledger, config: Config, opts: { now?: number; windowMs?: number } = {}): number {
   const now = opts.now ?? Date.now();
@@ -14,6 +15,8 @@ export function catchUpTranscripts(db: Ledger, config: Config, opts: { now?: num
   for (const s of sessions) {
     const usage = mainTranscriptFact(db, s.session_id, s.transcript_path);
     if (usage) events.push({ kind: 'transcript_usage', receivedAt: now, sessionId: s.session_id, project: s.project, source: 'catch-up', payload: usage });
+    const calls = transcriptCallsFact(db, s.session_id, s.transcript_path, config);
+    if (calls) events.push({ kind: 'transcript_calls', receivedAt: now, sessionId: s.session_id, project: s.project, source: 'catch-up', payload: calls });
   }
   for (const fact of staleRunFacts(db, config, { since })) {
     events.push({ kind: fact.kind, receivedAt: now, sessionId: fact.sessionId, project: fact.project, agentId: fact.payload.agent_id, source: 'catch-up', payload: fact.payload });

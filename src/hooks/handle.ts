@@ -12,6 +12,7 @@ import { redact, redactText } from '../privacy/redact';
 import { estimateTokens } from '../tokens/estimate';
 import { agentFactsFor, mainTranscriptFact, staleRunFacts } from './agent-facts';
 import { filesNamedIn } from './context-files';
+import { transcriptCallsFact } from './transcript-calls';
 import type { PreToolCall, PreToolPolicy, Verdict } from './policy';
 import { isAgentTool, type WireEvent } from './wire';
 
@@ -65,6 +66,8 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
   };
   // Reads of outside files happen before taking the write lock.
   const mainUsage = event.transcript_path ? mainTranscriptFact(db, event.session_id, event.transcript_path) : undefined;
+  const turnEnd = event.hook_event_name === 'Stop' || event.hook_event_name === 'SessionEnd';
+  const mainCalls = turnEnd && event.transcript_path ? transcriptCallsFact(db, event.session_id, event.transcript_path, config) : undefined;
   const agentFacts = [...agentFactsFor(event, config), ...staleRunFacts(db, config, { sessionId: event.session_id })];
 
   return db
@@ -82,6 +85,7 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
       projectEvent(db, stored, { pricing: config.pricing });
       const derived: NewEvent[] = [];
       if (mainUsage) derived.push({ ...base, kind: 'transcript_usage', payload: mainUsage });
+      if (mainCalls) derived.push({ ...base, kind: 'transcript_calls', payload: mainCalls });
       for (const fact of agentFacts) derived.push({ ...base, sessionId: fact.sessionId, project: fact.project ?? ctx.project, kind: fact.kind, agentId: fact.payload.agent_id, payload: fact.payload });
       for (const d of derived) {
         const ev = appendEvent(db, d);

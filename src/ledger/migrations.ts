@@ -198,6 +198,11 @@ export const migrations: Migration[] = [
       CREATE INDEX sessions_recent ON sessions(last_event_at);
     `,
   },
+  {
+    version: 5,
+    why: "Tool calls are also read from the main transcript at each turn's end (calls a hook never saw); this is that reader's own offset.",
+    sql: `ALTER TABLE sessions ADD COLUMN calls_offset INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

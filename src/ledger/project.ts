@@ -39,6 +39,8 @@ const handlers: Record<string, Handler> = {
 
   /** New assistant messages read from the main transcript. */
   transcript_usage: all(usage.transcriptUsage, sessions.transcriptOffset),
+  /** The main thread's tool calls read from its transcript at a turn's end. */
+  transcript_calls: all(toolCalls.transcriptCalls, dispatches.transcriptCalls, sessions.callsOffset),
   agent_transcript: agentRuns.agentTranscript,
   agent_link: agentRuns.agentLink,
   /** A decision made at PreToolUse: denials, reservations, proxy rewrites, circuit changes, notices. */

@@ -160,3 +160,33 @@ export function refreshStatus(db: Ledger, sessionId: string, toolUseId: string):
      WHERE session_id = ? AND tool_use_id = ?`,
   ).run(sessionId, toolUseId);
 }
+
+/** transcript_calls: dispatches a PreToolUse hook never recorded, and failures or denials it missed. */
+export function transcriptCalls(db: Ledger, ev: StoredEvent): void {
+  for (const c of ev.payload.calls ?? []) {
+    if (!c.dispatch) continue;
+    const d = c.dispatch;
+    const type = typeof d.subagent_type === 'string' && d.subagent_type ? d.subagent_type : 'general-purpose';
+    ensureDispatch(db, ev, c.tool_use_id);
+    db.prepare(
+      `UPDATE dispatches SET requested_type = coalesce(requested_type, @type), agent_type = coalesce(agent_type, @type),
+         description = coalesce(description, @description), prompt = coalesce(prompt, @prompt), model = coalesce(model, @model),
+         background = coalesce(background, @background), started_at = min(coalesce(started_at, @ts), @ts),
+         failed = max(failed, @failed), denied = max(denied, @denied), error = coalesce(error, @error)
+       WHERE session_id = @session AND tool_use_id = @id`,
+    ).run({
+      type,
+      description: d.description ?? null,
+      prompt: d.prompt ?? null,
+      model: d.model ?? null,
+      background: d.run_in_background === undefined ? null : d.run_in_background ? 1 : 0,
+      ts: c.ts ?? ev.receivedAt,
+      failed: c.status === 'failed' ? 1 : 0,
+      denied: c.status === 'denied' ? 1 : 0,
+      error: c.error ?? null,
+      session: ev.sessionId,
+      id: c.tool_use_id,
+    });
+    refreshStatus(db, ev.sessionId!, c.tool_use_id);
+  }
+}

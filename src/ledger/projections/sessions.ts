@@ -36,3 +36,8 @@ export function transcriptOffset(db: Ledger, ev: StoredEvent): void {
   const p = ev.payload;
   db.prepare('UPDATE sessions SET transcript_offset = max(transcript_offset, ?) WHERE session_id = ?').run(p.offset_end ?? 0, ev.sessionId);
 }
+
+/** transcript_calls: how far the main transcript has been read for tool calls. */
+export function callsOffset(db: Ledger, ev: StoredEvent): void {
+  db.prepare('UPDATE sessions SET calls_offset = max(calls_offset, ?) WHERE session_id = ?').run(ev.payload.offset_end ?? 0, ev.sessionId);
+}

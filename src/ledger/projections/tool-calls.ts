@@ -67,3 +67,30 @@ export function breakerReset(db: Ledger, ev: StoredEvent): void {
   if (p.all) db.prepare(`UPDATE tool_calls SET status = 'failed_reset' WHERE ${where}status = 'failed'`).run(...args);
   else db.prepare(`UPDATE tool_calls SET status = 'failed_reset' WHERE ${where}status = 'failed' AND call_key = ?`).run(...args, String(p.key).replace(/^call:[^:]*:/, ''));
 }
+
+// Outcomes only ever move forward: a failure or denial stands, a success ends a started call.
+const MERGED_STATUS = `CASE WHEN tool_calls.status IN ('failed', 'denied', 'failed_reset') THEN tool_calls.status
+  WHEN excluded.status IN ('failed', 'denied') THEN excluded.status
+  WHEN excluded.status = 'succeeded' THEN 'succeeded'
+  ELSE tool_calls.status END`;
+
+/** transcript_calls: the main thread's calls as its transcript has them; fills in what hooks missed. */
+export function transcriptCalls(db: Ledger, ev: StoredEvent): void {
+  const upsert = db.prepare(
+    `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, summary, seq, started_at, status, error)
+     VALUES (@session, @id, @project, '', @tool, @key, @summary, @seq, @ts, @status, @error)
+     ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
+       tool_name = coalesce(tool_calls.tool_name, excluded.tool_name), call_key = coalesce(tool_calls.call_key, excluded.call_key),
+       summary = coalesce(tool_calls.summary, excluded.summary), started_at = coalesce(tool_calls.started_at, excluded.started_at),
+       error = coalesce(tool_calls.error, excluded.error), status = ${MERGED_STATUS}`,
+  );
+  for (const c of ev.payload.calls ?? []) {
+    upsert.run({ session: ev.sessionId, id: c.tool_use_id, project: ev.project ?? null, tool: c.tool_name, key: c.call_key ?? null, summary: c.summary ?? null, seq: ev.seq, ts: c.ts ?? ev.receivedAt, status: c.status, error: c.error ?? null });
+  }
+  const late = db.prepare(
+    `UPDATE tool_calls SET error = coalesce(error, @error), status = CASE WHEN status IN ('failed', 'denied', 'failed_reset') THEN status
+       WHEN @status IN ('failed', 'denied', 'succeeded') THEN @status ELSE status END
+     WHERE session_id = @session AND tool_use_id = @id`,
+  );
+  for (const r of ev.payload.late_results ?? []) late.run({ session: ev.sessionId, id: r.tool_use_id, status: r.status, error: r.error ?? null });
+}

@@ -1,0 +1,80 @@
+// Every tool call of a thread, as its transcript records it: the tool_use blocks the model sent and
+// the tool_result blocks that answered them. Hooks record calls live; this is how calls a hook
+// never saw (the resident server died between two calls, a hook timed out) still reach the ledger.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+export interface TranscriptCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+  ts?: number;
+  result?: { isError: boolean; text: string };
+}
+
+export interface CallsRead {
+  calls: TranscriptCall[];
+  /** Results whose tool_use was read before `offset` (an earlier read). */
+  lateResults: { id: string; isError: boolean; text: string }[];
+  offsetEnd: number;
+}
+
+const RESULT_TEXT_LIMIT = 2000;
+
+export function readTranscriptCalls(path: string, offset = 0, maxBytes = 64 * 1024 * 1024): CallsRead {
+  const out: CallsRead = { calls: [], lateResults: [], offsetEnd: offset };
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return out;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size <= offset) return out;
+    const length = Math.min(st.size - offset, maxBytes);
+    const buf = Buffer.allocUnsafe(length);
+    const got = readSync(fd, buf, 0, length, offset);
+    const lastNewline = buf.lastIndexOf(0x0a, got - 1);
+    if (lastNewline < 0) return out;
+    out.offsetEnd = offset + lastNewline + 1;
+    collect(buf.toString('utf8', 0, lastNewline), out);
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function collect(text: string, out: CallsRead): void {
+  const byId = new Map<string, TranscriptCall>();
+  for (const line of text.split('\n')) {
+    // Only lines that can hold a call or a result are parsed (tool outputs make the rest large).
+    if (!line.includes('"tool_use"') && !line.includes('"tool_result"')) continue;
+    let rec: any;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const content = rec?.message?.content;
+    if (!Array.isArray(content)) continue;
+    const ts = rec.timestamp ? Date.parse(rec.timestamp) : undefined;
+    for (const block of content) {
+      if (block?.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string' && !byId.has(block.id)) {
+        byId.set(block.id, { id: block.id, name: block.name, input: isObject(block.input) ? block.input : {}, ts: Number.isNaN(ts) ? undefined : ts });
+      } else if (block?.type === 'tool_result' && typeof block.tool_use_id === 'string') {
+        const result = { isError: block.is_error === true, text: resultText(block.content) };
+        const call = byId.get(block.tool_use_id);
+        if (call) call.result = result;
+        else out.lateResults.push({ id: block.tool_use_id, ...result });
+      }
+    }
+  }
+  out.calls = [...byId.values()];
+}
+
+function resultText(content: unknown): string {
+  const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((c) => (c?.type === 'text' ? String(c.text ?? '') : '')).join('\n') : '';
+  return text.slice(0, RESULT_TEXT_LIMIT);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
