@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { execClaude, makeHome } from '../support/claude-cli';
 import { REPO } from '../support/warden';
 
-describe('claude plugin validate .', () => {
+describe('claude plugin validate --strict .', () => {
   it('passes', async () => {
     const home = makeHome();
     try {
-      const run = await execClaude(['plugin', 'validate', '.'], { home: home.path, cwd: REPO });
+      const run = await execClaude(['plugin', 'validate', '--strict', '.'], { home: home.path, cwd: REPO });
       expect(run.exitCode, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toContain('Validation passed');
       expect(run.stdout).not.toMatch(/✘ Found \d+ error/);
