@@ -68,7 +68,9 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
   const mainUsage = event.transcript_path ? mainTranscriptFact(db, event.session_id, event.transcript_path) : undefined;
   const turnEnd = event.hook_event_name === 'Stop' || event.hook_event_name === 'SessionEnd';
   const mainCalls = turnEnd && event.transcript_path ? transcriptCallsFact(db, event.session_id, event.transcript_path, config) : undefined;
-  const agentFacts = [...agentFactsFor(event, config), ...staleRunFacts(db, config, { sessionId: event.session_id })];
+  // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path.
+  const perCall = event.hook_event_name === 'PreToolUse' || event.hook_event_name === 'PostToolUseFailure';
+  const agentFacts = [...agentFactsFor(event, config), ...(perCall ? [] : staleRunFacts(db, config, { sessionId: event.session_id }))];
 
   return db
     .transaction((): HookOutput | undefined => {
