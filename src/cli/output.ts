@@ -2,6 +2,7 @@
 // honours NO_COLOR), and every command can print JSON instead.
 import Table from 'cli-table3';
 import pc from 'picocolors';
+import { sleepSync } from '../runtime/sleep';
 
 export { pc };
 
@@ -66,7 +67,7 @@ function writeAll(writeSync: typeof import('node:fs').writeSync, text: string): 
       if (code === 'EPIPE') process.exit(0); // the reader stopped (e.g. `| head`): nothing left to do
       // A pipe that is full answers EAGAIN; wait for it rather than drop output.
       if (code !== 'EAGAIN') throw err;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      sleepSync(5);
     }
   }
 }

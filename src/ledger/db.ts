@@ -8,6 +8,7 @@ import { ledgerPath } from '../runtime/paths';
 import { inodeOf, isCorruption, moveAside } from './corrupt';
 import { latestVersion, migrations } from './migrations';
 import { findAddon, loadAddon } from './native';
+import { sleepSync } from '../runtime/sleep';
 
 export type Ledger = Database.Database;
 
@@ -88,7 +89,7 @@ function enableWal(db: Ledger, deadline: number): void {
       return;
     } catch (err) {
       if (!isBusy(err) || attempt >= 50 || Date.now() > deadline) throw err;
-      sleep(5 + attempt * 2);
+      sleepSync(5 + attempt * 2);
     }
   }
 }
@@ -105,7 +106,7 @@ export function migrate(db: Ledger, deadline = Infinity): void {
       return;
     } catch (err) {
       if (!isBusy(err) || attempt >= 50 || Date.now() > deadline) throw err;
-      sleep(5 + attempt * 2);
+      sleepSync(5 + attempt * 2);
     }
   }
 }
@@ -119,7 +120,3 @@ export function isBusy(err: unknown): boolean {
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleep(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
-}

@@ -1,7 +1,7 @@
 // Every tool call of a thread, as its transcript records it: the tool_use blocks the model sent and
 // the tool_result blocks that answered them. Hooks record calls live; this is how calls a hook
 // never saw (the resident server died between two calls, a hook timed out) still reach the ledger.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readNewLines } from './jsonl-tail';
 
 export interface TranscriptCall {
   id: string;
@@ -20,28 +20,14 @@ export interface CallsRead {
 
 const RESULT_TEXT_LIMIT = 2000;
 
-export function readTranscriptCalls(path: string, offset = 0, maxBytes = 64 * 1024 * 1024): CallsRead {
+export function readTranscriptCalls(path: string, offset = 0, maxBytes?: number): CallsRead {
   const out: CallsRead = { calls: [], lateResults: [], offsetEnd: offset };
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return out;
+  const tail = readNewLines(path, offset, maxBytes);
+  if (tail && tail !== 'shrunk') {
+    out.offsetEnd = tail.offsetEnd;
+    collect(tail.text, out);
   }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size <= offset) return out;
-    const length = Math.min(st.size - offset, maxBytes);
-    const buf = Buffer.allocUnsafe(length);
-    const got = readSync(fd, buf, 0, length, offset);
-    const lastNewline = buf.lastIndexOf(0x0a, got - 1);
-    if (lastNewline < 0) return out;
-    out.offsetEnd = offset + lastNewline + 1;
-    collect(buf.toString('utf8', 0, lastNewline), out);
-    return out;
-  } finally {
-    closeSync(fd);
-  }
+  return out;
 }
 
 function collect(text: string, out: CallsRead): void {

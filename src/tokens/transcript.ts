@@ -2,7 +2,7 @@
 // only a subagent's last API call. One API response can span several transcript lines (one per
 // content block) with the same message id, so each id counts once; we keep the largest figures
 // seen for it because later lines of a streamed message carry the final output count.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readNewLines } from './jsonl-tail';
 
 export interface MessageUsage {
   id: string;
@@ -31,33 +31,15 @@ const WRITE_TOOLS: Record<string, string> = { Write: 'file_path', Edit: 'file_pa
 export const totalOf = (m: MessageUsage) => m.input + m.output + m.cacheWrite5m + m.cacheWrite1h + m.cacheRead;
 
 /** Reads complete JSONL lines from `offset` on; a half-written last line waits for the next read. */
-export function readTranscript(path: string, offset = 0, maxBytes = 64 * 1024 * 1024): TranscriptRead {
+export function readTranscript(path: string, offset = 0, maxBytes?: number): TranscriptRead {
   const out: TranscriptRead = { messages: [], offsetEnd: offset, toolUses: 0, filesWritten: [] };
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return out;
+  const tail = readNewLines(path, offset, maxBytes);
+  if (tail === 'shrunk') out.offsetEnd = 0; // a shorter file was replaced: start over
+  else if (tail) {
+    out.offsetEnd = tail.offsetEnd;
+    parseLines(tail.text, out);
   }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return out; // a directory or device named as the transcript: nothing to read
-    const size = stat.size;
-    if (size <= offset) {
-      out.offsetEnd = size < offset ? 0 : offset; // a shorter file was replaced: start over
-      return out;
-    }
-    const length = Math.min(size - offset, maxBytes);
-    const buf = Buffer.allocUnsafe(length);
-    const got = readSync(fd, buf, 0, length, offset);
-    const lastNewline = buf.lastIndexOf(0x0a, got - 1);
-    if (lastNewline < 0) return out;
-    out.offsetEnd = offset + lastNewline + 1;
-    parseLines(buf.toString('utf8', 0, lastNewline), out);
-    return out;
-  } finally {
-    closeSync(fd);
-  }
+  return out;
 }
 
 function parseLines(text: string, out: TranscriptRead): void {
