@@ -1,6 +1,6 @@
 // Token counts. `countTokens` is exact cl100k_base (what our listing measurements use); building its
 // encoder costs ~300 ms, so it happens on first use, once per process, and never in a hook's hot path
-// (shared/docs/hook-performance-floor.md §4). `estimateTokens` is the free chars/4 stand-in.
+// (a hook start has no room for it). `estimateTokens` is the free chars/4 stand-in.
 import type { Tiktoken } from 'js-tiktoken/lite';
 
 let encoder: Tiktoken | undefined;

@@ -17,13 +17,13 @@ import { conversation, dispatch, text } from '../support/conversation';
 import { agentListing, isMainThread, listedAgentTypes, type MockModel, type ModelRequest } from '../support/mock-model';
 import { REPO, cliJson, runHook } from '../support/warden';
 import { scratch } from '../support/scratch';
+import { CORPORA } from '../support/fixtures';
 
-const CORPORA = path.resolve(REPO, '..', 'shared', 'corpora');
 const { max_agents: MAX_AGENTS, max_tokens: MAX_TOKENS } = defaultConfig().core;
 
 const { temp, mock, defer } = scratch();
 
-/** A temp project whose .claude/agents holds the collection's agent files (copied; /work/shared stays untouched). */
+/** A temp project whose .claude/agents holds the collection's agent files (copied; the fixtures stay untouched). */
 function projectWith(corpus: string): string {
   const project = temp(makeProject());
   const agents = path.join(project, '.claude', 'agents');

@@ -52,7 +52,7 @@ export interface CliRun extends ClaudeRun {
   result: CliResult | undefined;
 }
 
-/** The fields of the CLI's JSON result the tests use; see shared/fixtures/…/cli-result-*.json. */
+/** The fields of the CLI's JSON result the tests use; see test/fixtures/…/cli-result-*.json. */
 export interface CliResult {
   type: 'result';
   subtype: string;

@@ -1,12 +1,14 @@
 /**
- * The captured Claude Code 2.1.328 run (../shared/fixtures), laid out in a temp HOME the way the
+ * The captured Claude Code 2.1.328 run (test/fixtures), laid out in a temp HOME the way the
  * CLI writes it, with every `/home/dev` path rewritten to point there.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, type TempDir } from './sandbox';
 
-export const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/claude-code-2.1.328');
+/** The captured run and the public agent collections, copied into the repo (tests read nothing outside it). */
+export const FIXTURES = path.resolve(__dirname, '../fixtures/claude-code-2.1.328');
+export const CORPORA = path.resolve(__dirname, '../fixtures/corpora');
 
 export interface FixtureRun extends TempDir {
   /** Hook payloads in firing order, as stdin text. */

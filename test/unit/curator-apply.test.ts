@@ -25,8 +25,8 @@ import { UnsafePathError, projectLayout, resolveAgentPath } from '../../src/cura
 import { tryLock } from '../../src/curator/lock';
 import { moveAgentFile } from '../../src/curator/move';
 import { ensureStateDir } from '../../src/curator/state-file';
+import { CORPORA } from '../support/fixtures';
 
-const CORPORA = join(__dirname, '..', '..', '..', 'shared', 'corpora');
 const NOW = Date.UTC(2026, 10, 23, 12);
 const temps: string[] = [];
 const ledgers: Database.Database[] = [];

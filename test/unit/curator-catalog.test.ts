@@ -8,8 +8,8 @@ import { type Catalog, buildCatalog } from '../../src/curator/catalog';
 import { parseFrontmatter, quoteRiskyValues } from '../../src/curator/frontmatter';
 import { BUILTIN_LISTING_TOKENS, listingLine, parseToolList, renderTools } from '../../src/curator/listing';
 import { listingCost } from '../../src/curator/plan';
+import { CORPORA } from '../support/fixtures';
 
-const CORPORA = join(__dirname, '..', '..', '..', 'shared', 'corpora');
 const temps: string[] = [];
 
 function tempProject(): string {

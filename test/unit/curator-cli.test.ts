@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerCoreCommands } from '../../src/cli/commands/core';
 import { UserError } from '../../src/cli/errors';
 import { defaultConfig } from '../../src/config/schema';
+import { CORPORA } from '../support/fixtures';
 
-const CORPORA = join(__dirname, '..', '..', '..', 'shared', 'corpora');
 const temps: string[] = [];
 let savedHome: string | undefined;
 

@@ -9,8 +9,8 @@ import { type Config, defaultConfig } from '../../src/config/schema';
 import { applyProject, planProject } from '../../src/curator/curate';
 import { decayedScore } from '../../src/curator/rank';
 import { readUsage } from '../../src/curator/usage';
+import { CORPORA } from '../support/fixtures';
 
-const CORPORA = join(__dirname, '..', '..', '..', 'shared', 'corpora');
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 23, 12);
 const temps: string[] = [];

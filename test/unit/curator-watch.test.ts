@@ -13,8 +13,8 @@ import { projectLayout } from '../../src/curator/layout';
 import { moveAgentFile } from '../../src/curator/move';
 import { ensureStateDir } from '../../src/curator/state-file';
 import { type Watcher, startWatcher } from '../../src/curator/watch';
+import { CORPORA } from '../support/fixtures';
 
-const CORPORA = join(__dirname, '..', '..', '..', 'shared', 'corpora');
 const temps: string[] = [];
 const watchers: Watcher[] = [];
 

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCollection, oneLine } from '../../src/discovery/collection';
 import { agentCategory } from '../../src/discovery/category';
 import { rankDocs, stem, terms } from '../../src/discovery/rank';
+import { CORPORA } from '../support/fixtures';
 
-const CORPUS = '/work/shared/corpora/VoltAgent__awesome-claude-code-subagents__6a82f08';
+const CORPUS = path.join(CORPORA, 'VoltAgent__awesome-claude-code-subagents__6a82f08');
 
 // Written first, committed as written: a task, and the agent(s) a person would pick for it.
 const TASKS: Array<[string, string[]]> = [

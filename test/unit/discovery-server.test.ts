@@ -7,8 +7,9 @@ import { invalidAgentName } from '../../src/discovery/names';
 import { countTokens } from '../../src/tokens/count';
 import { discoverAgents, getAgentSpec } from '../../src/server/discovery-tools';
 import { hookInputTemplate, rebuildPayload } from '../../src/server/hook-input';
+import { CORPORA } from '../support/fixtures';
 
-const CORPUS = '/work/shared/corpora/VoltAgent__awesome-claude-code-subagents__6a82f08';
+const CORPUS = path.join(CORPORA, 'VoltAgent__awesome-claude-code-subagents__6a82f08');
 let project: string;
 beforeAll(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-disc-'));
