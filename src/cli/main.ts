@@ -8,6 +8,7 @@ import { registerDoctorCommand } from './commands/doctor';
 import { registerEventCommands } from './commands/events';
 import { registerFailureCommands } from './commands/failures';
 import { registerFindCommand } from './commands/find';
+import { registerImportCommand } from './commands/import';
 import { registerLedgerCommands } from './commands/ledger';
 import { registerOptimizeCommand } from './commands/optimize';
 import { registerReportCommand } from './commands/report';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerSessionReportCommand(program);
   registerOptimizeCommand(program);
   registerFindCommand(program);
+  registerImportCommand(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

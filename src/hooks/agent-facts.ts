@@ -98,3 +98,6 @@ function readMeta(transcriptPath: string): { toolUseId?: string; parentAgentId?:
     return undefined;
   }
 }
+
+// The importer reads finished transcripts and their meta files the same way.
+export { readMeta as readAgentMeta, transcriptFact as agentTranscriptFact };

@@ -9,15 +9,23 @@ import { redact, redactText } from '../privacy/redact';
 import { readTranscriptCalls } from '../tokens/transcript-calls';
 import { isAgentTool } from './wire';
 
-export function transcriptCallsFact(db: Ledger, sessionId: string, transcriptPath: string, config: Config): Record<string, unknown> | undefined {
-  const row = db.prepare('SELECT calls_offset AS o FROM sessions WHERE session_id = ?').get(sessionId) as { o: number } | undefined;
-  const offset = row?.o ?? 0;
+/** A subagent's transcript (`agentId`, read from `offset`) gives the calls it made: its nested dispatches. */
+export function transcriptCallsFact(
+  db: Ledger,
+  sessionId: string,
+  transcriptPath: string,
+  config: Config,
+  thread: { agentId?: string; offset?: number } = {},
+): ({ offset_end: number } & Record<string, unknown>) | undefined {
+  const row = thread.offset === undefined ? (db.prepare('SELECT calls_offset AS o FROM sessions WHERE session_id = ?').get(sessionId) as { o: number } | undefined) : undefined;
+  const offset = thread.offset ?? row?.o ?? 0;
   const read = readTranscriptCalls(transcriptPath, offset);
   if (read.offsetEnd === offset) return undefined;
   const text = (t: string) => (config.privacy === 'metadata' ? `[${t.length} chars]` : config.privacy === 'redacted' ? redactText(t) : t);
   const outcome = (r: { isError: boolean; text: string } | undefined) =>
     !r ? { status: 'started' } : !r.isError ? { status: 'succeeded' } : { status: r.text.startsWith('PreToolUse:') ? 'denied' : 'failed', error: text(r.text) };
   return {
+    ...(thread.agentId ? { agent_id: thread.agentId } : {}),
     offset_end: read.offsetEnd,
     calls: read.calls.map((c) => ({
       tool_use_id: c.id,

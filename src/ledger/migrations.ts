@@ -203,6 +203,11 @@ export const migrations: Migration[] = [
     why: "Tool calls are also read from the main transcript at each turn's end (calls a hook never saw); this is that reader's own offset.",
     sql: `ALTER TABLE sessions ADD COLUMN calls_offset INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 6,
+    why: 'Sessions read from Claude Code history by `agent-warden import` are told apart from those hooks recorded live.',
+    sql: `ALTER TABLE sessions ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

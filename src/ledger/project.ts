@@ -48,6 +48,8 @@ const handlers: Record<string, Handler> = {
   prompt_tokens: dispatches.promptTokens,
   budget_override: decisions.budgetOverride,
   breaker_reset: all(decisions.breakerReset, toolCalls.breakerReset),
+  /** A session read from Claude Code's history by `agent-warden import`. */
+  session_imported: sessions.sessionImported,
 };
 
 export function project(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {

@@ -14,6 +14,8 @@ export interface SessionRecord {
   main_cost_usd: number | null;
   subagent_tokens: number;
   dispatches: number;
+  /** Read from Claude Code's history by `agent-warden import`, not recorded live by hooks. */
+  imported: boolean;
 }
 
 export function registerSessionCommands(program: Command): void {
@@ -52,6 +54,7 @@ export function registerSessionCommands(program: Command): void {
         main_cost_usd: r.main_cost,
         subagent_tokens: r.sub_tokens,
         dispatches: r.dispatches,
+        imported: r.imported === 1,
       }));
       if (opts.json) return printJson(records);
       if (!records.length) return void process.stdout.write('No sessions recorded yet.\n');

@@ -38,9 +38,10 @@ export function agentTranscript(db: Ledger, ev: StoredEvent, ctx: ProjectionCont
        tool_use_count = CASE WHEN @bytes >= transcript_bytes THEN @tools ELSE tool_use_count END, model = coalesce(@model, model),
        started_at = min(coalesce(started_at, @first), @first), ended_at = max(coalesce(ended_at, 0), @last),
        transcript_path = coalesce(transcript_path, @path), agent_type = coalesce(agent_type, @type),
-       transcript_bytes = max(transcript_bytes, @bytes)
+       transcript_bytes = max(transcript_bytes, @bytes), stopped = max(stopped, @finished)
      WHERE session_id = @session AND agent_id = @agent`,
   ).run({
+    finished: p.finished ? 1 : 0,
     files: JSON.stringify(p.files_written ?? []),
     tools: p.tool_uses ?? null,
     model: p.model ?? null,

@@ -172,9 +172,11 @@ export function transcriptCalls(db: Ledger, ev: StoredEvent): void {
       `UPDATE dispatches SET requested_type = coalesce(requested_type, @type), agent_type = coalesce(agent_type, @type),
          description = coalesce(description, @description), prompt = coalesce(prompt, @prompt), model = coalesce(model, @model),
          background = coalesce(background, @background), started_at = min(coalesce(started_at, @ts), @ts),
-         failed = max(failed, @failed), denied = max(denied, @denied), error = coalesce(error, @error)
+         failed = max(failed, @failed), denied = max(denied, @denied), error = coalesce(error, @error),
+         parent_agent_id = coalesce(parent_agent_id, @parent)
        WHERE session_id = @session AND tool_use_id = @id`,
     ).run({
+      parent: typeof ev.payload.agent_id === 'string' ? ev.payload.agent_id : null,
       type,
       description: d.description ?? null,
       prompt: d.prompt ?? null,

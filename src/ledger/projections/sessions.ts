@@ -31,6 +31,16 @@ export function sessionEnd(db: Ledger, ev: StoredEvent): void {
   );
 }
 
+/** session_imported: a session read from Claude Code's history rather than seen by hooks. */
+export function sessionImported(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload;
+  db.prepare(
+    `UPDATE sessions SET imported = 1, cwd = coalesce(cwd, ?), transcript_path = coalesce(transcript_path, ?),
+       ended_at = max(coalesce(ended_at, 0), ?), last_event_at = max(coalesce(last_event_at, 0), ?)
+     WHERE session_id = ?`,
+  ).run(p.cwd ?? null, p.transcript_path ?? null, p.last_ts ?? ev.receivedAt, p.last_ts ?? ev.receivedAt, ev.sessionId);
+}
+
 /** transcript_usage: how far the main transcript has been read. */
 export function transcriptOffset(db: Ledger, ev: StoredEvent): void {
   const p = ev.payload;
@@ -39,5 +49,6 @@ export function transcriptOffset(db: Ledger, ev: StoredEvent): void {
 
 /** transcript_calls: how far the main transcript has been read for tool calls. */
 export function callsOffset(db: Ledger, ev: StoredEvent): void {
+  if (ev.payload.agent_id) return; // a subagent's calls: its own transcript, not the session's offset
   db.prepare('UPDATE sessions SET calls_offset = max(calls_offset, ?) WHERE session_id = ?').run(ev.payload.offset_end ?? 0, ev.sessionId);
 }

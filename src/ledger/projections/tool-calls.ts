@@ -78,14 +78,14 @@ const MERGED_STATUS = `CASE WHEN tool_calls.status IN ('failed', 'denied', 'fail
 export function transcriptCalls(db: Ledger, ev: StoredEvent): void {
   const upsert = db.prepare(
     `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, summary, seq, started_at, status, error)
-     VALUES (@session, @id, @project, '', @tool, @key, @summary, @seq, @ts, @status, @error)
+     VALUES (@session, @id, @project, @agent, @tool, @key, @summary, @seq, @ts, @status, @error)
      ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
        tool_name = coalesce(tool_calls.tool_name, excluded.tool_name), call_key = coalesce(tool_calls.call_key, excluded.call_key),
        summary = coalesce(tool_calls.summary, excluded.summary), started_at = coalesce(tool_calls.started_at, excluded.started_at),
        error = coalesce(tool_calls.error, excluded.error), status = ${MERGED_STATUS}`,
   );
   for (const c of ev.payload.calls ?? []) {
-    upsert.run({ session: ev.sessionId, id: c.tool_use_id, project: ev.project ?? null, tool: c.tool_name, key: c.call_key ?? null, summary: c.summary ?? null, seq: ev.seq, ts: c.ts ?? ev.receivedAt, status: c.status, error: c.error ?? null });
+    upsert.run({ session: ev.sessionId, agent: typeof ev.payload.agent_id === 'string' ? ev.payload.agent_id : '', id: c.tool_use_id, project: ev.project ?? null, tool: c.tool_name, key: c.call_key ?? null, summary: c.summary ?? null, seq: ev.seq, ts: c.ts ?? ev.receivedAt, status: c.status, error: c.error ?? null });
   }
   const late = db.prepare(
     `UPDATE tool_calls SET error = coalesce(error, @error), status = CASE WHEN status IN ('failed', 'denied', 'failed_reset') THEN status
