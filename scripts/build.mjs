@@ -5,7 +5,7 @@
 // table) go to files of their own under dist/vendor/, loaded on first use: every process would
 // otherwise pay to compile them at start.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 
@@ -84,6 +84,11 @@ await Promise.all([
     }),
   ),
 ]);
+
+// The dashboard inlines its chart library and page script into each HTML file it writes.
+mkdirSync(`${out}/vendor`, { recursive: true });
+copyFileSync('node_modules/echarts/dist/echarts.min.js', `${out}/vendor/echarts.min.js`);
+copyFileSync('src/dashboard/page-script.js', `${out}/vendor/dashboard.js`);
 
 const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 const built = new Set(files(out).map((f) => relative(out, f)));

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBreakerCommands } from './commands/breaker';
 import { registerBudgetCommands } from './commands/budget';
 import { registerCoreCommands } from './commands/core';
+import { registerDashboardCommand } from './commands/dashboard';
 import { registerDispatchCommands } from './commands/dispatches';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerEventCommands } from './commands/events';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerOptimizeCommand(program);
   registerFindCommand(program);
   registerImportCommand(program);
+  registerDashboardCommand(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

@@ -3,14 +3,17 @@
  * `agent-warden import` twice. Its totals must equal ccusage's on the same files (the pinned Rust
  * port 20.0.24 and the TypeScript 17.2.1), every spawned subagent must be one dispatch, and the
  * second run must add nothing. A session the hooks recorded live is topped up, never doubled.
+ * The dashboard of that history then renders in Chromium from disk with the network off.
  */
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
 import type { Usage } from '../support/mock-model';
+import { openOffline, screenshot } from '../support/browser';
 import { scratch } from '../support/scratch';
 import { cliJson, REPO, runCli } from '../support/warden';
 
@@ -104,8 +107,53 @@ describe('agent-warden import', () => {
     const imported = sessions.filter((s) => s.imported);
     expect(imported).toHaveLength(2);
 
-    // Re-running after the ledger is gone rebuilds the same history.
+    // The projections rebuild from the imported events alone.
     expect(runCli(['ledger', 'rebuild'], wardenHome).status).toBe(0);
     expect(cliJson<any[]>(['sessions'], wardenHome).reduce((n, s) => n + s.main_tokens + s.subagent_tokens, 0)).toBe(ours);
+
+    // The dashboard of that history, opened from disk in Chromium with the network off; a day
+    // budget gives the burn-down chart the imported spend of today.
+    fs.writeFileSync(path.join(wardenHome, 'config.json'), JSON.stringify({ budgets: [{ scope: 'day', limit_tokens: 1_000_000 }] }));
+    const out = path.join(temp(makeTempDir('dashboard')), 'dashboard.html');
+    const wrote = runCli(['dashboard', '--out', out, '--since', '3650d'], wardenHome, { cwd });
+    expect(wrote.status, wrote.stderr).toBe(0);
+    const view = await openOffline(pathToFileURL(out).href);
+    try {
+      await view.page.waitForSelector('body[data-ready="1"]', { timeout: 20_000 });
+      const drawn = await view.page.evaluate(() => {
+        const charts = (window as any).__wardenCharts as Record<string, any>;
+        const series = (id: string) => charts[id].getOption().series as { name?: string; data: any[] }[];
+        const canvasInked = (id: string) => {
+          const canvas = document.querySelector(`#${id} canvas`) as HTMLCanvasElement | null;
+          if (!canvas) return false;
+          const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+          return false;
+        };
+        const spendTokens = series('chart-spend').reduce((n, s) => n + s.data.reduce((m: number, v: number) => m + v, 0), 0);
+        return {
+          inked: ['chart-spend', 'chart-timeline', 'chart-failures', 'chart-budgets', 'chart-listing'].filter(canvasInked),
+          spendTokens,
+          spendTypes: series('chart-spend').map((s) => s.name).sort(),
+          timelineRows: series('chart-timeline')[0]!.data.length,
+          burned: series('chart-budgets')[0]!.data.at(-1)?.[1],
+          sessionsOffered: document.querySelectorAll('#session option').length,
+          tableRows: document.querySelectorAll('#table-spend tbody tr').length,
+        };
+      });
+      await screenshot(view.page, 'dashboard-imported');
+      expect(view.errors).toEqual([]);
+      expect(view.networkRequests).toEqual([]);
+      expect(drawn.inked).toEqual(expect.arrayContaining(['chart-spend', 'chart-timeline', 'chart-budgets']));
+      expect(drawn.burned).toBe(ours);
+      expect(drawn.spendTokens).toBe(ours);
+      expect(drawn.spendTypes).toEqual(['general-purpose', 'main thread']);
+      expect(drawn.sessionsOffered).toBe(3);
+      // The busiest session: its main thread and its three subagents (one nested).
+      expect(drawn.timelineRows).toBe(4);
+      expect(drawn.tableRows).toBe(2);
+    } finally {
+      await view.close();
+    }
   });
 });
