@@ -23,6 +23,27 @@ export interface ImportTotals {
 
 export const emptyTotals = (): ImportTotals => ({ sessions: 0, recorded: 0, dispatches: 0, events: 0, bytes: 0 });
 
+/**
+ * The projections prepare their statements on every event, which is cheap for a hook's handful of
+ * events and most of the time of an import's hundreds of thousands: memoize them for the run.
+ */
+export function withStatementCache(db: Ledger): Ledger {
+  const cache = new Map<string, ReturnType<Ledger['prepare']>>();
+  return new Proxy(db, {
+    get(target, key) {
+      if (key === 'prepare') {
+        return (sql: string) => {
+          let stmt = cache.get(sql);
+          if (!stmt) cache.set(sql, (stmt = target.prepare(sql)));
+          return stmt;
+        };
+      }
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Imports one session (its main thread and every subagent) in one transaction. */
 export function importSession(db: Ledger, files: SessionFiles, config: Config, totals: ImportTotals): void {
   const { sessionId } = files;

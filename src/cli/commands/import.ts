@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load';
-import { emptyTotals, importSession } from '../../importer/import-history';
+import { emptyTotals, importSession, withStatementCache } from '../../importer/import-history';
 import { scanProjects } from '../../importer/scan';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
@@ -35,7 +35,8 @@ export function registerImportCommand(program: Command): void {
       const started = Date.now();
       const progress = opts.json ? undefined : startProgress('importing', totalBytes, 'MB');
       withLedger(
-        (db) => {
+        (ledger) => {
+          const db = withStatementCache(ledger);
           for (const files of sessions) {
             importSession(db, files, config, totals);
             totals.bytes += files.bytes;
