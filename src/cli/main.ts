@@ -10,6 +10,7 @@ import { registerFailureCommands } from './commands/failures';
 import { registerFindCommand } from './commands/find';
 import { registerLedgerCommands } from './commands/ledger';
 import { registerOptimizeCommand } from './commands/optimize';
+import { registerPricingCommand } from './commands/pricing';
 import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerSessionReportCommand(program);
   registerOptimizeCommand(program);
   registerFindCommand(program);
+  registerPricingCommand(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

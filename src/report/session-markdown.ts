@@ -10,8 +10,8 @@ export function sessionMarkdown(r: SessionReport): string {
     '',
     `project: ${r.project ?? 'unknown'} · started: ${r.started_at ?? '?'} · ended: ${r.ended_at ?? 'still open'}${r.end_reason ? ` (${r.end_reason})` : ''}`,
     '',
-    `Main thread: ${fmtInt(r.main_thread.messages)} messages, ${fmtInt(r.main_thread.tokens.total)} tokens, ${fmtUsd(r.main_thread.cost_usd)}${r.main_thread.unpriced_tokens ? '+' : ''}.`,
-    `Subagents: ${r.subagents.dispatches} dispatches, ${fmtInt(r.subagents.tokens.total)} tokens, ${fmtUsd(r.subagents.cost_usd)}${r.subagents.unpriced ? '+' : ''}.`,
+    `Main thread: ${fmtInt(r.main_thread.messages)} messages, ${fmtInt(r.main_thread.tokens.total)} tokens, ${fmtUsd(r.main_thread.cost_usd)}${r.main_thread.unpriced_tokens ? ' at least' : ''}.`,
+    `Subagents: ${r.subagents.dispatches} dispatches, ${fmtInt(r.subagents.tokens.total)} tokens, ${fmtUsd(r.subagents.cost_usd)}${r.subagents.unpriced ? ' at least' : ''}.`,
   ];
   r.dispatches.forEach((d, i) => {
     out.push('', `### ${i + 1}. ${d.agent_type ?? 'unknown'} — ${d.description ?? '(no description)'} [${d.status}]`, '');
