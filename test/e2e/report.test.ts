@@ -74,10 +74,11 @@ describe('/agent-warden:usage with the real CLI', () => {
     ];
     expect(row.slice(1)).toEqual(expected(reviewer));
     expect(total.slice(1)).toEqual(expected(json.total));
-    // Transcript sums are whole replies of the scripted usage; the mock's model has no price.
+    // Transcript sums are whole replies of the scripted usage; every token is priced, none as $0.
     expect(reviewer.tokens.input % usage.input_tokens).toBe(0);
-    expect(reviewer.unpriced_tokens).toBe(reviewer.tokens.total);
-    expect(row.at(-1)).toBe('unpriced');
+    expect(reviewer.unpriced_tokens).toBe(0);
+    expect(reviewer.cost_usd).toBeGreaterThan(0);
+    expect(row.at(-1)).toMatch(/^\$\d/);
   });
 });
 

@@ -154,3 +154,17 @@ describe('the ledger, from the captured run', () => {
     db.close();
   });
 });
+
+describe('costs for people', () => {
+  it('never print $0.0000 for a non-zero amount, nor a bare "+"', async () => {
+    const { fmtUsd } = await import('../../src/cli/output');
+    const { costText } = await import('../../src/report/usage-render');
+    expect(fmtUsd(0.00004)).toBe('<$0.0001');
+    expect(fmtUsd(0)).toBe('$0.00');
+    expect(fmtUsd(0.0306)).toBe('$0.0306');
+    expect(fmtUsd(12.345)).toBe('$12.35');
+    expect(costText(0.00002, 10)).toBe('<$0.0001 at least');
+    expect(costText(0, 10)).toBe('unpriced');
+    expect(costText(1.5, 0)).toBe('$1.50');
+  });
+});
