@@ -4,12 +4,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fmtUsd } from '../../src/cli/output';
 import { defaultConfig } from '../../src/config/schema';
 import { handleHookEvent } from '../../src/hooks/handle';
 import { catchUpTranscripts } from '../../src/hooks/catch-up';
 import { parseHookInput } from '../../src/hooks/wire';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuild';
+import { costText } from '../../src/report/usage-render';
 import { fitRates, parseCostState } from '../../src/tokens/cost-state';
 import { costAt, estimate, knownPrice, PRICE_TABLE, PRICING_DATE, priceModel } from '../../src/tokens/pricing';
 import { readTranscript } from '../../src/tokens/transcript';
@@ -156,9 +158,7 @@ describe('the ledger, from the captured run', () => {
 });
 
 describe('costs for people', () => {
-  it('never print $0.0000 for a non-zero amount, nor a bare "+"', async () => {
-    const { fmtUsd } = await import('../../src/cli/output');
-    const { costText } = await import('../../src/report/usage-render');
+  it('never print $0.0000 for a non-zero amount, nor a bare "+"', () => {
     expect(fmtUsd(0.00004)).toBe('<$0.0001');
     expect(fmtUsd(0)).toBe('$0.00');
     expect(fmtUsd(0.0306)).toBe('$0.0306');

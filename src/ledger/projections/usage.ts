@@ -19,6 +19,7 @@ const MATCH_TOLERANCE = 0.02;
 export function transcriptUsage(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
   const p = ev.payload;
   for (const m of p.messages as MessageUsage[]) upsertUsage(db, ev, '', null, m, ctx);
+  settleModels(db, ev, p.messages, ctx);
   if (p.cost_state && ev.sessionId) costState(db, ev, p.cost_state as CostState, ctx);
 }
 
@@ -30,6 +31,13 @@ export function agentTranscriptUsage(db: Ledger, ev: StoredEvent, ctx: Projectio
     : undefined;
   const agentType = dispatchType ?? p.agent_type ?? null;
   for (const m of p.messages as MessageUsage[]) upsertUsage(db, ev, p.agent_id, agentType, m, ctx);
+  settleModels(db, ev, p.messages, ctx);
+}
+
+/** Once per model of a batch (not per message): rows of a session that has a cost-state take Claude Code's figure. */
+function settleModels(db: Ledger, ev: StoredEvent, messages: MessageUsage[], ctx: ProjectionContext): void {
+  if (!ev.sessionId) return;
+  for (const model of new Set(messages.map((m) => m.model).filter((m): m is string => Boolean(m)))) settleSession(db, ev.sessionId, model, ctx);
 }
 
 function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: string | null, m: MessageUsage, ctx: ProjectionContext): void {
@@ -70,7 +78,6 @@ function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: st
     agent: agentId,
     id: m.id,
   });
-  if (m.model && ev.sessionId) settleSession(db, ev.sessionId, m.model, ctx);
 }
 
 const COST_SQL = `(input_tokens * @ri + output_tokens * @ro + cache_write_5m_tokens * @rw5 + cache_write_1h_tokens * @rw1 + cache_read_tokens * @rr) / 1e6`;
@@ -125,6 +132,17 @@ function learn(db: Ledger, model: string, now: number, ctx: ProjectionContext): 
        learned_at = max(coalesce(learned_rates.learned_at, 0), excluded.learned_at)`,
   ).run({ model, ...rates, basis: shape.basis ?? null, sessions: rows.length, now });
   db.prepare(`UPDATE usage SET cost_usd = ${COST_SQL}, price_source = 'learned' WHERE model = @model AND price_source IS NOT 'claude-code'`).run({ ...ratesArgs(rates), model });
+  refreshRunCosts(db, model);
+}
+
+/** Subagent runs keep their cost summed from usage: after a reprice, sum again those that used the model. */
+function refreshRunCosts(db: Ledger, model: string | null, sessionId?: string): void {
+  db.prepare(
+    `UPDATE agent_runs SET (cost_usd, unpriced_tokens) =
+       (SELECT sum(cost_usd), coalesce(sum(CASE WHEN cost_usd IS NULL THEN total_tokens ELSE 0 END), 0)
+        FROM usage u WHERE u.session_id = agent_runs.session_id AND u.agent_id = agent_runs.agent_id)
+     WHERE (session_id, agent_id) IN (SELECT session_id, agent_id FROM usage WHERE model IS @model AND agent_id != '' AND (@session IS NULL OR session_id = @session))`,
+  ).run({ model, session: sessionId ?? null });
 }
 
 /**
@@ -155,6 +173,7 @@ function settleSession(db: Ledger, sessionId: string, model: string, ctx: Projec
       session: sessionId,
       model,
     });
+    refreshRunCosts(db, model, sessionId);
     return;
   }
   const k = theirs.costUsd / atRates;
@@ -166,6 +185,7 @@ function settleSession(db: Ledger, sessionId: string, model: string, ctx: Projec
     cache_read: price.rates.cache_read * k,
   };
   db.prepare(`UPDATE usage SET cost_usd = ${COST_SQL}, price_source = 'claude-code' WHERE session_id = @session AND model = @model`).run({ ...ratesArgs(scaled), session: sessionId, model });
+  refreshRunCosts(db, model, sessionId);
 }
 
 const toModelCost = (r: any): ModelCost => ({
@@ -191,6 +211,7 @@ export function repriceIfChanged(db: Ledger, ctx: ProjectionContext): boolean {
     if (model && !knownPrice(model, ctx.pricing) && db.prepare('SELECT 1 FROM cost_states WHERE model = ? LIMIT 1').get(model)) learn(db, model, 0, ctx);
     const price = priceModel(model ?? undefined, ctx.pricing, learnedRates(db, model ?? undefined));
     db.prepare(`UPDATE usage SET cost_usd = ${COST_SQL}, price_source = @source WHERE model IS @model`).run({ ...ratesArgs(price.rates), source: price.source, model });
+    refreshRunCosts(db, model);
     if (model) for (const s of db.prepare('SELECT session_id FROM cost_states WHERE model = ?').all(model) as { session_id: string }[]) settleSession(db, s.session_id, model, ctx);
   }
   db.prepare(`INSERT INTO pricing_state (key, value) VALUES ('basis', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(basis);
