@@ -23,7 +23,7 @@ export function sessionMarkdown(r: SessionReport): string {
     if (d.final_message) out.push('- came back:', quote(d.final_message));
     if (d.files_written.length) out.push(`- files written: ${d.files_written.join(', ')}`);
   });
-  out.push('', `Prices: pricing table of ${r.pricing_date}. Tokens are transcript sums; "reported" is what Claude Code returned to the main thread.`);
+  out.push('', `Prices: Claude Code's own figures where the session has them, else the price table of ${r.pricing_date}, learned rates or estimates (\`agent-warden pricing\` shows which). Tokens are transcript sums; "reported" is what Claude Code returned to the main thread.`);
   return out.join('\n') + '\n';
 }
 

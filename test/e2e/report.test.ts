@@ -61,7 +61,7 @@ describe('/agent-warden:usage with the real CLI', () => {
     expect(second.exitCode, second.stderr).toBe(0);
     const prompt = ask.modelRequests().filter(isMainThread).map(userTexts).find((t) => t.includes('agent-warden usage by agent'));
     expect(prompt, 'the report is in the prompt').toBeDefined();
-    expect(prompt).toContain(`pricing table of ${json.pricing_date}`);
+    expect(prompt).toContain(`price table of ${json.pricing_date}`);
     expect(prompt).toContain(`project: ${cwd}`);
 
     const row = mdRow(prompt!, 'code-reviewer');
