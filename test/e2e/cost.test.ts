@@ -95,6 +95,18 @@ describe('cost with the real CLI', () => {
     expect(sonnet).toMatchObject({ source: 'learned', sessions: 1 });
     const shown = runCli(['pricing'], wardenHome);
     expect(shown.stdout).toMatch(new RegExp(`${SUB_MODEL}.*learned from Claude Code`));
+    expect(session.cost_source).toBe('claude-code');
+
+    // The next session's USD budget counts with what was learned: no estimate left to admit.
+    const set = runCli(['budget', 'set', '--scope', 'day', '--usd', String(Math.floor(total * 100) / 100 || 0.01)], wardenHome, { cwd });
+    expect(set.status, set.stderr).toBe(0);
+    const next = await mock(jobs(1));
+    await runSession(next, wardenHome, cwd);
+    const denials = next.modelRequests().filter(isMainThread).flatMap(toolResults).filter((r) => r.text.startsWith(HOOK_ERROR)).map((r) => r.text);
+    expect(denials).toHaveLength(1);
+    expect(denials[0]).toMatch(/the day budget is spent/);
+    expect(denials[0]).not.toMatch(/estimate/);
+    expect(next.modelRequests().filter(isSubagent)).toHaveLength(0);
   });
 
   it('a limit_usd session budget fires on these models and tells the model why', async () => {
