@@ -30,6 +30,8 @@ export function parseCostState(line: string): CostState | undefined {
     return undefined;
   }
   if (rec?.type !== 'cost-state' || !isAmount(rec.totalCostUSD) || !rec.modelUsage || typeof rec.modelUsage !== 'object') return undefined;
+  // Claude Code flags a state in which it priced some model by guesswork: that is no ground truth.
+  if (rec.hasUnknownModelCost === true) return undefined;
   const models: Record<string, ModelCost> = {};
   for (const [model, u] of Object.entries(rec.modelUsage as Record<string, any>).slice(0, MAX_MODELS)) {
     if (!u || typeof u !== 'object' || !isAmount(u.costUSD) || model.length > 200) continue;
@@ -44,6 +46,8 @@ export function parseCostState(line: string): CostState | undefined {
       cacheRead: count(u.cacheReadInputTokens),
       costUsd: u.costUSD,
     };
+    // Tokens billed at $0 teach nothing and must never make spend free.
+    if (models[model]!.costUsd === 0 && tokensOf(models[model]!) > 0) delete models[model];
   }
   return { totalCostUsd: rec.totalCostUSD, models };
 }
@@ -73,6 +77,7 @@ export function fitRates(rows: ModelCost[], shape: Rates): Rates | undefined {
   let den = 0;
   for (const r of rows) {
     const c = costAt(r, shape);
+    if (!plausible(r.costUsd, c)) continue;
     num += r.costUsd * c;
     den += c * c;
   }
@@ -86,6 +91,12 @@ export function fitRates(rows: ModelCost[], shape: Rates): Rates | undefined {
     cache_read: shape.cache_read * s,
   };
 }
+
+/**
+ * A transcript is outside input: a figure more than 10x off the family's price in either direction
+ * is more likely forged or broken than a real price, and would let spend look free (or huge).
+ */
+export const plausible = (claimed: number, atShape: number) => atShape > 0 && claimed >= atShape / 10 && claimed <= atShape * 10;
 
 const isAmount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1e7;
 const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);

@@ -74,6 +74,13 @@ describe("Claude Code's cost-state", () => {
     expect(parseCostState('{"type": "cost-state", "totalCostUSD": "lots"}')).toBeUndefined();
     expect(parseCostState('{"type": "user", "text": "cost-state"}')).toBeUndefined();
     expect(parseCostState('{"type": "cost-state", "totalCostUSD": 1, "modelUsage": {"m": {"costUSD": -3}}}')).toEqual({ totalCostUsd: 1, models: {} });
+    // Claude Code's own guesswork, and tokens claimed free, are no ground truth.
+    expect(parseCostState('{"type": "cost-state", "totalCostUSD": 1, "modelUsage": {}, "hasUnknownModelCost": true}')).toBeUndefined();
+    expect(parseCostState('{"type": "cost-state", "totalCostUSD": 0, "modelUsage": {"m": {"inputTokens": 5000, "costUSD": 0}}}')).toEqual({ totalCostUsd: 0, models: {} });
+    // A figure 10x off the family's price is not learned from.
+    const shape = estimate('claude-sonnet-5-5').rates;
+    const row = { input: 1_000_000, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
+    expect(fitRates([{ ...row, costUsd: costAt(row, shape) / 100 }], shape)).toBeUndefined();
   });
 
   it('gives learned rates that reproduce one session exactly and fit several by least squares', () => {

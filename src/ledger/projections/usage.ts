@@ -2,7 +2,7 @@
 // each priced and marked with how (`price_source`). Prices are not frozen into the log: learning a
 // rate from a cost-state, or a new price table or `pricing` config, reprices the rows in place, so
 // no `ledger rebuild` is needed (and a rebuild converges to the same figures, whatever the order).
-import { fitRates, type CostState, type ModelCost } from '../../tokens/cost-state';
+import { fitRates, plausible, type CostState, type ModelCost } from '../../tokens/cost-state';
 import { costAt, knownPrice, PRICE_TABLE, priceModel, type Rates } from '../../tokens/pricing';
 import { type MessageUsage, totalOf } from '../../tokens/transcript';
 import type { Ledger } from '../db';
@@ -165,7 +165,7 @@ function settleSession(db: Ledger, sessionId: string, model: string, ctx: Projec
   const theirsTotal = theirs.input + theirs.output + theirs.cacheWrite5m + theirs.cacheWrite1h + theirs.cacheRead;
   const price = priceModel(model, ctx.pricing, learnedRates(db, model));
   const atRates = costAt({ input: ours.input, output: ours.output, cacheWrite5m: ours.w5, cacheWrite1h: ours.w1, cacheRead: ours.rd }, price.rates);
-  if (theirsTotal === 0 || Math.abs(oursTotal - theirsTotal) > MATCH_TOLERANCE * theirsTotal || !(atRates > 0)) {
+  if (theirsTotal === 0 || Math.abs(oursTotal - theirsTotal) > MATCH_TOLERANCE * theirsTotal || !plausible(theirs.costUsd, atRates)) {
     // Not (yet) the same messages, e.g. a subagent's transcript still to be read: the rows keep their rates.
     db.prepare(`UPDATE usage SET cost_usd = ${COST_SQL}, price_source = @source WHERE session_id = @session AND model = @model AND price_source = 'claude-code'`).run({
       ...ratesArgs(price.rates),
