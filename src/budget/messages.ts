@@ -10,7 +10,8 @@ function usage(m: Meter): string {
   const held = m.reserved > 0 ? ` (${amount(m.unit, m.reserved)} of it reserved by running dispatches)` : '';
   const raised = m.raised > 0 ? ` including an override of ${amount(m.unit, m.raised)}` : '';
   const lower = m.unit === 'usd' && m.unpricedTokens > 0 ? ` at least (${m.unpricedTokens.toLocaleString('en-US')} tokens of unpriced models)` : '';
-  return `${amount(m.unit, used(m))}${lower} of ${amount(m.unit, m.limit)}${raised} used (${pct(m)})${held}`;
+  const est = m.unit === 'usd' && m.estimatedTokens ? `; it includes an estimate for ${m.estimatedTokens.toLocaleString('en-US')} tokens of models without a known price` : '';
+  return `${amount(m.unit, used(m))}${lower} of ${amount(m.unit, m.limit)}${raised} used (${pct(m)}${est})${held}`;
 }
 
 export function resetText(s: BudgetState, now: number): string {

@@ -17,6 +17,8 @@ export interface Meter {
   raised: number;
   /** USD meters: tokens of unpriced models (spend is then a lower bound). */
   unpricedTokens: number;
+  /** USD meters: tokens priced at an estimate (models without an exact or learned price). */
+  estimatedTokens?: number;
   /** USD meters: average price of this window's priced tokens, to turn token reservations into USD. */
   usdPerToken?: number;
 }
@@ -77,6 +79,7 @@ export function evaluateBudget(db: Ledger, config: Config, b: Budget, subject: S
       limit: b.limit_usd + raise.usd,
       raised: raise.usd,
       unpricedTokens: spend.unpricedTokens,
+      estimatedTokens: spend.estimatedTokens,
       usdPerToken,
     });
   }

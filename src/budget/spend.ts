@@ -15,8 +15,10 @@ export interface Billed {
   tokens: number;
   /** Sum over priced messages only. */
   usd: number;
-  /** Tokens of messages whose model has no price: USD spend is a lower bound when > 0. */
+  /** Tokens of messages recorded before rows carried a price (priced at the next report): USD spend is a lower bound when > 0. */
   unpricedTokens: number;
+  /** Tokens priced at an estimate (a model with no exact or learned price): counted, and said so. */
+  estimatedTokens: number;
 }
 
 function where(f: SpendFilter, alias: string, timeColumn: string): { sql: string; args: unknown[] } {
@@ -34,11 +36,12 @@ export function billed(db: Ledger, f: SpendFilter): Billed {
   const row = db
     .prepare(
       `SELECT coalesce(sum(u.total_tokens), 0) AS tokens, coalesce(sum(u.cost_usd), 0) AS usd,
-              coalesce(sum(CASE WHEN u.cost_usd IS NULL THEN u.total_tokens ELSE 0 END), 0) AS unpriced
+              coalesce(sum(CASE WHEN u.cost_usd IS NULL THEN u.total_tokens ELSE 0 END), 0) AS unpriced,
+              coalesce(sum(CASE WHEN u.price_source = 'estimated' THEN u.total_tokens ELSE 0 END), 0) AS estimated
        FROM usage u WHERE ${w.sql}`,
     )
-    .get(...w.args) as { tokens: number; usd: number; unpriced: number };
-  return { tokens: row.tokens, usd: row.usd, unpricedTokens: row.unpriced };
+    .get(...w.args) as { tokens: number; usd: number; unpriced: number; estimated: number };
+  return { tokens: row.tokens, usd: row.usd, unpricedTokens: row.unpriced, estimatedTokens: row.estimated };
 }
 
 /**

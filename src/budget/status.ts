@@ -26,6 +26,10 @@ export interface BudgetStatusRow {
   /** USD meters: tokens of models without a price; the spend is then a lower bound. */
   unpriced_tokens: number;
   lower_bound: boolean;
+  /** USD meters: tokens priced at an estimate (no exact or learned price for their model). */
+  estimated_tokens: number;
+  /** Spend per hour at the current burn rate (what a session budget forecasts by: it has no reset). */
+  burn_per_hour: number;
 }
 
 // A window younger than this gives no meaningful rate (one early message would look like a flood).
@@ -57,6 +61,8 @@ export function budgetStatus(db: Ledger, config: Config, subject: Subject, now: 
         exhausted_at: toLimit !== undefined && (s.window.end === undefined || toLimit < s.window.end) ? new Date(toLimit).toISOString() : null,
         unpriced_tokens: m.unpricedTokens,
         lower_bound: m.unpricedTokens > 0,
+        estimated_tokens: m.estimatedTokens ?? 0,
+        burn_per_hour: round(m.unit, m.spent > 0 ? rate * 3_600_000 : 0),
       };
     });
   });

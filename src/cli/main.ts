@@ -12,6 +12,7 @@ import { registerFindCommand } from './commands/find';
 import { registerImportCommand } from './commands/import';
 import { registerLedgerCommands } from './commands/ledger';
 import { registerOptimizeCommand } from './commands/optimize';
+import { registerPricingCommand } from './commands/pricing';
 import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerFindCommand(program);
   registerImportCommand(program);
   registerDashboardCommand(program);
+  registerPricingCommand(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

@@ -23,7 +23,7 @@ function build() {
       id: z.optional(z.string().check(z.minLength(1), z.describe('A name for the budget (used by `budget override --budget`); default: scope[:agent_type][:project].'))),
       scope: z.enum(budgetScopes).check(z.describe('The window spend is counted over: one session, or the calendar day, week (from Monday) or month in `timezone`.')),
       limit_tokens: z.optional(positive().check(z.describe('Billed tokens (input, output, cache writes and reads) allowed per window.'))),
-      limit_usd: z.optional(positive().check(z.describe('USD allowed per window; models without a price count as zero, so spend is then a lower bound.'))),
+      limit_usd: z.optional(positive().check(z.describe('USD allowed per window; models without a known price count at an estimate (the newest model of their family), and messages say so.'))),
       agent_type: z.optional(z.string().check(z.minLength(1), z.describe("Only this agent type's dispatches count and are stopped."))),
       project: z.optional(z.boolean().check(z.describe('true: count this project only; default: every project of the user.'))),
       warn_at: z._default(fraction().check(z.describe('Fraction of the limit at which the model is told, once per session.')), 0.8),

@@ -22,7 +22,7 @@ export function mainTranscriptFact(db: Ledger, sessionId: string, transcriptPath
   const offset = row?.o ?? 0;
   const read = readTranscript(transcriptPath, offset);
   if (read.offsetEnd === offset && read.messages.length === 0) return undefined;
-  return { offset_start: offset, offset_end: read.offsetEnd, messages: read.messages };
+  return { offset_start: offset, offset_end: read.offsetEnd, messages: read.messages, ...(read.costState ? { cost_state: read.costState } : {}) };
 }
 
 /** Facts the current event points at: its agent's meta link, and its transcript once finished. */

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { appendEvent, type NewEvent } from '../ledger/events';
 import { project } from '../ledger/project';
+import { repriceIfChanged } from '../ledger/projections/usage';
 import { mainTranscriptFact, staleRunFacts } from './agent-facts';
 import { transcriptCallsFact } from './transcript-calls';
 
@@ -21,8 +22,14 @@ export function catchUpTranscripts(db: Ledger, config: Config, opts: { now?: num
   for (const fact of staleRunFacts(db, config, { since })) {
     events.push({ kind: fact.kind, receivedAt: now, sessionId: fact.sessionId, project: fact.project, agentId: fact.payload.agent_id, source: 'catch-up', payload: fact.payload });
   }
-  if (!events.length) return 0;
+  // A new price table or `pricing` config reprices recorded usage here, before any report reads it.
+  const ctx = { pricing: config.pricing };
+  if (!events.length) {
+    db.transaction(() => repriceIfChanged(db, ctx)).immediate();
+    return 0;
+  }
   db.transaction(() => {
+    repriceIfChanged(db, ctx);
     for (const e of events) {
       const stored = appendEvent(db, e);
       if (stored) project(db, stored, { pricing: config.pricing });

@@ -208,6 +208,43 @@ export const migrations: Migration[] = [
     why: 'Sessions read from Claude Code history by `agent-warden import` are told apart from those hooks recorded live.',
     sql: `ALTER TABLE sessions ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 7,
+    why: "Costs you can trust: each usage row says how it was priced (config, table, learned, estimated, or Claude Code's own cost-state); cost-states and the rates learned from them are projections; the budget index covers the new column.",
+    sql: `
+      ALTER TABLE usage ADD COLUMN price_source TEXT;
+      DROP INDEX usage_window;
+      CREATE INDEX usage_window ON usage(ts, total_tokens, cost_usd, price_source, project, agent_type);
+      CREATE TABLE cost_states (
+        session_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        project TEXT,
+        ts INTEGER,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+        cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL NOT NULL,
+        session_total_usd REAL,
+        PRIMARY KEY (session_id, model)
+      ) WITHOUT ROWID;
+      CREATE INDEX cost_states_model ON cost_states(model);
+      CREATE TABLE learned_rates (
+        model TEXT PRIMARY KEY,
+        input REAL NOT NULL,
+        output REAL NOT NULL,
+        cache_write_5m REAL NOT NULL,
+        cache_write_1h REAL NOT NULL,
+        cache_read REAL NOT NULL,
+        basis TEXT,
+        sessions INTEGER NOT NULL,
+        learned_at INTEGER
+      );
+      CREATE TABLE pricing_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE INDEX usage_model ON usage(model, session_id);
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

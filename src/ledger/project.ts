@@ -58,4 +58,4 @@ export function project(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): vo
   if (handler) handler(db, ev, ctx);
 }
 
-export const projectionTables = ['sessions', 'usage', 'tool_calls', 'dispatches', 'agent_runs', 'circuits', 'budget_notices', 'budget_overrides'] as const;
+export const projectionTables = ['sessions', 'usage', 'tool_calls', 'dispatches', 'agent_runs', 'circuits', 'budget_notices', 'budget_overrides', 'cost_states', 'learned_rates'] as const;

@@ -10,8 +10,8 @@ export function sessionMarkdown(r: SessionReport): string {
     '',
     `project: ${r.project ?? 'unknown'} · started: ${r.started_at ?? '?'} · ended: ${r.ended_at ?? 'still open'}${r.end_reason ? ` (${r.end_reason})` : ''}`,
     '',
-    `Main thread: ${fmtInt(r.main_thread.messages)} messages, ${fmtInt(r.main_thread.tokens.total)} tokens, ${fmtUsd(r.main_thread.cost_usd)}${r.main_thread.unpriced_tokens ? '+' : ''}.`,
-    `Subagents: ${r.subagents.dispatches} dispatches, ${fmtInt(r.subagents.tokens.total)} tokens, ${fmtUsd(r.subagents.cost_usd)}${r.subagents.unpriced ? '+' : ''}.`,
+    `Main thread: ${fmtInt(r.main_thread.messages)} messages, ${fmtInt(r.main_thread.tokens.total)} tokens, ${fmtUsd(r.main_thread.cost_usd)}${r.main_thread.unpriced_tokens ? ' at least' : ''}.`,
+    `Subagents: ${r.subagents.dispatches} dispatches, ${fmtInt(r.subagents.tokens.total)} tokens, ${fmtUsd(r.subagents.cost_usd)}${r.subagents.unpriced ? ' at least' : ''}.`,
   ];
   r.dispatches.forEach((d, i) => {
     out.push('', `### ${i + 1}. ${d.agent_type ?? 'unknown'} — ${d.description ?? '(no description)'} [${d.status}]`, '');
@@ -23,7 +23,7 @@ export function sessionMarkdown(r: SessionReport): string {
     if (d.final_message) out.push('- came back:', quote(d.final_message));
     if (d.files_written.length) out.push(`- files written: ${d.files_written.join(', ')}`);
   });
-  out.push('', `Prices: pricing table of ${r.pricing_date}. Tokens are transcript sums; "reported" is what Claude Code returned to the main thread.`);
+  out.push('', `Prices: Claude Code's own figures where the session has them, else the price table of ${r.pricing_date}, learned rates or estimates (\`agent-warden pricing\` shows which). Tokens are transcript sums; "reported" is what Claude Code returned to the main thread.`);
   return out.join('\n') + '\n';
 }
 

@@ -79,13 +79,13 @@ export function mainThreadLine(report: UsageReport): string {
 
 export function footnotes(report: UsageReport): string {
   return [
-    `Prices: pricing table of ${report.pricing_date}.`,
+    `Prices: Claude Code's own figures where a session has them, else the price table of ${report.pricing_date}, learned rates or estimates (\`agent-warden pricing\` shows which).`,
     `"transcripts" = ${report.sources.tokens}.`,
     `"reported" = ${report.sources.reported_total_tokens}.`,
-    'ok % = completed ÷ (completed + failed + killed); "+" after a cost = some tokens were of unpriced models.',
+    'ok % = completed ÷ (completed + failed + killed); "at least" after a cost = some tokens are not priced yet (run any report again to price them).',
   ].join('\n');
 }
 
 const pct = (rate: number | null) => (rate === null ? '' : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)}%`);
-/** "+" marks a lower bound (some tokens unpriced); nothing priced at all reads "unpriced", never "$0". */
-export const costText = (usd: number, unpriced: number) => (unpriced > 0 && usd === 0 ? 'unpriced' : `${fmtUsd(usd)}${unpriced > 0 ? '+' : ''}`);
+/** "at least" marks a lower bound (some tokens not priced yet); nothing priced at all reads "unpriced", never "$0". */
+export const costText = (usd: number, unpriced: number) => (unpriced > 0 && usd === 0 ? 'unpriced' : unpriced > 0 ? `${fmtUsd(usd)} at least` : fmtUsd(usd));

@@ -9,7 +9,7 @@ export const REPORT_SCHEMA = 'agent-warden.report/1';
 export const SOURCES = {
   tokens: 'transcript sums: every assistant message in the subagent transcripts, deduplicated by message id',
   reported_total_tokens: "reported: the Agent tool result's totalTokens, as Claude Code returned it to the main thread",
-  cost_usd: 'computed from transcript tokens and the pricing table; unpriced models are counted in unpriced_tokens, never as free',
+  cost_usd: "Claude Code's own cost-state where it settles the session; else the pricing config, the price table, rates learned from Claude Code, or an estimate from the newest model of the family (see `agent-warden pricing`); never $0 for want of a price",
   main_thread: 'transcript sums of the main conversation (not a dispatch)',
 } as const;
 

@@ -2,6 +2,7 @@
 // only a subagent's last API call. One API response can span several transcript lines (one per
 // content block) with the same message id, so each id counts once; we keep the largest figures
 // seen for it because later lines of a streamed message carry the final output count.
+import { type CostState, parseCostState } from './cost-state';
 import { readNewLines } from './jsonl-tail';
 
 export interface MessageUsage {
@@ -24,6 +25,8 @@ export interface TranscriptRead {
   toolUses: number;
   filesWritten: string[];
   lastModel?: string;
+  /** The last `cost-state` line read: Claude Code's own cost of the session so far. */
+  costState?: CostState;
 }
 
 const WRITE_TOOLS: Record<string, string> = { Write: 'file_path', Edit: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
@@ -47,6 +50,8 @@ function parseLines(text: string, out: TranscriptRead): void {
   const files = new Set<string>();
   for (const line of text.split('\n')) {
     if (!line.includes('"assistant"')) {
+      const state = parseCostState(line);
+      if (state) out.costState = state;
       const ts = line ? tsOf(line) : undefined;
       if (ts !== undefined) track(out, ts);
       continue;

@@ -12,6 +12,7 @@ import { firstUserText, isMainThread, isSubagent, toolResults, type MockModel } 
 import { loadFixtureRun, WIRED } from '../support/fixtures';
 import { cliJson, HOOK, REPO, runCli, runHook, wardenEnv } from '../support/warden';
 import { scratch } from '../support/scratch';
+import { estimate } from '../../src/tokens/pricing';
 
 const WORKER = { name: 'worker', description: 'Does small jobs.', tools: 'Bash', body: 'You are a worker.' };
 const REVIEWER = { name: 'reviewer', description: 'Reviews code.', tools: 'Bash', body: 'You are a reviewer.' };
@@ -249,8 +250,14 @@ describe('budget CLI', () => {
     expect(pre('toolu_2').stdout).not.toContain('"permissionDecision":"deny"');
     const rows = cliJson<any[]>(['budget', 'status', '--session', 'ovr-1'], wardenHome, { cwd, env });
     expect(rows.find((r) => r.budget === 'session')).toMatchObject({ spent: 1200, limit: 51000, raised: 50000 });
-    // The model in the transcript has no price: the USD spend is reported as a lower bound.
-    expect(rows.find((r) => r.budget === 'day')).toMatchObject({ unit: 'usd', spent: 0, lower_bound: true, unpriced_tokens: 1200 });
+    // The model in the transcript has no price: its tokens count at the estimate (the newest Opus), and say so.
+    const opusInput = estimate('mystery-model-1').rates.input;
+    expect(rows.find((r) => r.budget === 'day')).toMatchObject({ unit: 'usd', spent: Math.round(1200 * opusInput * 1e-6 * 10_000) / 10_000, lower_bound: false, estimated_tokens: 1200 });
+    const statusText = runCli(['budget', 'status', '--session', 'ovr-1'], wardenHome, { cwd, env }).stdout;
+    expect(statusText).toMatch(/day: 1,200 tokens are priced at an estimate/);
+    // Every row forecasts: the day budget its spend at reset, the session budget (no reset) its burn rate.
+    expect(statusText).toMatch(/^session .*\s[\d,]+\/h\s/m);
+    expect(statusText).toMatch(/^day .*~\$\d/m);
     const overrides = cliJson<any[]>(['events', '--session', 'ovr-1'], wardenHome).filter((e) => e.kind === 'budget_override');
     expect(overrides).toHaveLength(1);
   });

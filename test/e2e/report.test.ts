@@ -61,7 +61,7 @@ describe('/agent-warden:usage with the real CLI', () => {
     expect(second.exitCode, second.stderr).toBe(0);
     const prompt = ask.modelRequests().filter(isMainThread).map(userTexts).find((t) => t.includes('agent-warden usage by agent'));
     expect(prompt, 'the report is in the prompt').toBeDefined();
-    expect(prompt).toContain(`pricing table of ${json.pricing_date}`);
+    expect(prompt).toContain(`price table of ${json.pricing_date}`);
     expect(prompt).toContain(`project: ${cwd}`);
 
     const row = mdRow(prompt!, 'code-reviewer');
@@ -74,10 +74,11 @@ describe('/agent-warden:usage with the real CLI', () => {
     ];
     expect(row.slice(1)).toEqual(expected(reviewer));
     expect(total.slice(1)).toEqual(expected(json.total));
-    // Transcript sums are whole replies of the scripted usage; the mock's model has no price.
+    // Transcript sums are whole replies of the scripted usage; every token is priced, none as $0.
     expect(reviewer.tokens.input % usage.input_tokens).toBe(0);
-    expect(reviewer.unpriced_tokens).toBe(reviewer.tokens.total);
-    expect(row.at(-1)).toBe('unpriced');
+    expect(reviewer.unpriced_tokens).toBe(0);
+    expect(reviewer.cost_usd).toBeGreaterThan(0);
+    expect(row.at(-1)).toMatch(/^\$\d/);
   });
 });
 

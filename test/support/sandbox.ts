@@ -16,6 +16,8 @@ export interface AgentSpec {
   description: string;
   /** Comma list as in agent frontmatter, e.g. "Read, Grep, Bash". Omitted: all tools. */
   tools?: string;
+  /** Frontmatter `model:` (an alias such as "sonnet" or a full id); omitted: the main thread's. */
+  model?: string;
   body: string;
 }
 
@@ -78,7 +80,8 @@ export function makePlugin(spec: PluginSpec): TempDir {
 
 export function agentMarkdown(agent: AgentSpec): string {
   const tools = agent.tools ? `tools: ${agent.tools}\n` : '';
-  return `---\nname: ${agent.name}\ndescription: ${agent.description}\n${tools}---\n${agent.body}\n`;
+  const model = agent.model ? `model: ${agent.model}\n` : '';
+  return `---\nname: ${agent.name}\ndescription: ${agent.description}\n${tools}${model}---\n${agent.body}\n`;
 }
 
 /** Transcript files under `<home>/.claude/projects`, optionally only those of one session. */

@@ -11,6 +11,7 @@ import { openLedger, type Ledger } from '../../src/ledger/db';
 import { appendEvent } from '../../src/ledger/events';
 import { project } from '../../src/ledger/project';
 import { listDispatches } from '../../src/ledger/read-dispatches';
+import { estimate } from '../../src/tokens/pricing';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 const T0 = Date.parse('2026-06-10T12:00:00Z');
@@ -134,18 +135,24 @@ describe('budget policy', () => {
     expect(denial(s.dispatch('reviewer'))).toMatch(/it resets 2026-06-11 00:00 UTC \(in 11 h \d+ min\)/);
   });
 
-  it('a USD budget counts priced spend only and a logged override raises the limit', () => {
+  it('a USD budget counts a model without a price at the estimate, says so, and a logged override raises the limit', () => {
     const s = new Session({ budgets: [{ scope: 'day', limit_usd: 5 }], pricing: { 'test-model': { input: 10, output: 0 } } });
-    s.bill(600_000, 'test-model'); // $6.00
-    s.bill(900_000, 'unknown-model'); // unpriced: not counted
-    expect(denial(s.dispatch())).toMatch(/the day budget is spent: \$6\.00 at least \(900,000 tokens of unpriced models\) of \$5\.00 used \(120%\).*--add-usd 5/);
-    const ev = appendEvent(s.db, { kind: 'budget_override', receivedAt: s.now, sessionId: SESSION, source: 'cli', payload: { session_id: SESSION, add_usd: 2 } });
+    s.bill(100_000, 'test-model'); // $1.00
+    s.bill(1_000_000, 'unknown-model'); // no price: counted as the newest Opus, never as $0
+    const est = estimate('unknown-model').rates.input; // USD for its million input tokens
+    const spent = 1 + est;
+    expect(est).toBeGreaterThan(0);
+    expect(denial(s.dispatch())).toContain(
+      `the day budget is spent: $${spent.toFixed(2)} of $5.00 used (${Math.floor((spent / 5) * 100)}%; it includes an estimate for 1,000,000 tokens of models without a known price)`,
+    );
+    const raise = Math.ceil(spent - 5) + 1;
+    const ev = appendEvent(s.db, { kind: 'budget_override', receivedAt: s.now, sessionId: SESSION, source: 'cli', payload: { session_id: SESSION, add_usd: raise } });
     project(s.db, ev!, { pricing: s.config.pricing });
     expect(denial(s.dispatch())).toBeUndefined();
     const other = appendEvent(s.db, { kind: 'budget_override', receivedAt: s.now, sessionId: 'other', source: 'cli', payload: { session_id: 'other', add_usd: 100 } });
     project(s.db, other!, { pricing: s.config.pricing });
-    s.bill(200_000, 'test-model'); // $8.00 of $7.00: the other session's raise does not count here
-    expect(denial(s.dispatch())).toMatch(/\$8\.00 at least .* of \$7\.00 including an override of \$2\.00/);
+    s.bill(200_000, 'test-model'); // +$2.00, past the raised limit: the other session's raise does not count here
+    expect(denial(s.dispatch())).toMatch(new RegExp(`of \\$${5 + raise}\\.00 including an override of \\$${raise}\\.00`));
   });
 
   it('does nothing without budgets', () => {

@@ -69,9 +69,10 @@ describe('dispatch records from the captured run', () => {
     expect(reviewer.final_message).toBe('REPORT[rev1] done');
     // The nested dispatch keeps its parent.
     expect(records.find((r) => r.tool_use_id === 'toolu_7_0')!.parent_agent_id).toBe('a5b6b90e3de115c05');
-    // Synthetic model ids have no price: unpriced, never $0.
-    expect(reviewer.cost_usd).toBeNull();
-    expect(reviewer.unpriced).toBe(true);
+    // Its model (claude-sonnet-5-5) is in no price table: it is billed at Claude Code's own figure
+    // from the session's cost-state, the only Sonnet spend of the session.
+    expect(reviewer.cost_usd).toBeCloseTo(0.002164, 9);
+    expect(reviewer.unpriced).toBe(false);
   });
 
   it('are the same when the payloads arrive shuffled', () => {

@@ -12,7 +12,7 @@ import { project as projectEvent } from '../../ledger/project';
 import { projectConfigPath, projectOf, userConfigPath } from '../../runtime/paths';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
-import { fmtInt, pc, printJson, table } from '../output';
+import { fmtInt, fmtUsd, pc, printJson, table } from '../output';
 
 export function registerBudgetCommands(program: Command): void {
   const budget = program.command('budget').description('token and cost budgets: status, limits, one-off overrides');
@@ -33,6 +33,9 @@ export function registerBudgetCommands(program: Command): void {
       process.stdout.write(statusTable(rows) + '\n');
       for (const r of rows.filter((r) => r.lower_bound)) {
         process.stdout.write(`${pc.yellow('note')} ${r.budget}: spend is a lower bound, ${fmtInt(r.unpriced_tokens)} tokens came from models without a price (add them under "pricing").\n`);
+      }
+      for (const r of rows.filter((r) => r.estimated_tokens > 0)) {
+        process.stdout.write(`${pc.yellow('note')} ${r.budget}: ${fmtInt(r.estimated_tokens)} tokens are priced at an estimate (models without a known price; see \`agent-warden pricing\`).\n`);
       }
     });
 
@@ -124,14 +127,16 @@ function latestSession(db: Ledger, project: string): string | undefined {
 }
 
 function statusTable(rows: BudgetStatusRow[]): string {
-  const fmt = (r: BudgetStatusRow, n: number | null) => (n === null ? '' : r.unit === 'tokens' ? fmtInt(n) : `$${n.toFixed(2)}${r.lower_bound ? '+' : ''}`);
+  const fmt = (r: BudgetStatusRow, n: number) => (r.unit === 'tokens' ? fmtInt(n) : `${r.estimated_tokens > 0 ? '~' : ''}${fmtUsd(n)}${r.lower_bound ? ' at least' : ''}`);
+  // A session budget has no reset to forecast at: its forecast is the burn rate.
+  const forecast = (r: BudgetStatusRow) => (r.forecast_at_reset === null ? `${fmt(r, r.burn_per_hour)}/h` : fmt(r, r.forecast_at_reset));
   return table(rows, [
     { header: 'budget', value: (r) => r.budget },
     { header: 'spent', value: (r) => fmt(r, r.spent + r.reserved), align: 'right' },
     { header: 'limit', value: (r) => fmt(r, r.limit), align: 'right' },
     { header: '%', value: (r) => colourPercent(r.percent), align: 'right' },
     { header: 'resets in', value: (r) => (r.resets_in_ms === null ? 'session end' : duration(r.resets_in_ms)), align: 'right' },
-    { header: 'forecast', value: (r) => fmt(r, r.forecast_at_reset), align: 'right' },
+    { header: 'forecast', value: forecast, align: 'right' },
     { header: 'limit reached', value: (r) => (r.exhausted_at ? r.exhausted_at.replace('T', ' ').slice(0, 16) : '') },
   ]);
 }
