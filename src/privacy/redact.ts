@@ -43,7 +43,7 @@ const FLAG_PATTERNS: Array<[hints: string[], pattern: RegExp]> = [
 // Each pattern and scanner needs one of these literal markers, so a string with none of them (most
 // ids, paths and names in a payload) skips them all. Literals only: a union of the patterns
 // themselves costs ~2 ms per hook to compile and scan. Add a marker with every new pattern.
-const MARKERS = /-----begin|sk-|akia|asia|gh[pousr]_|github_pat_|glpat-|xox|aiza|k_live_|k_test_|npm_|eyj|hf_|ya29\.|dop_v1_|hooks\.slack\.com|:\/\/|auth|bearer|pass|pwd|secret|token|api|access|private|credential|cookie|-u/i;
+const MARKERS = /-----begin|sk-|akia|asia|gh[pousr]_|github_pat_|glpat-|xox|aiza|k_live_|k_test_|npm_|eyj|hf_|ya29\.|dop_v1_|hooks\.slack\.com|:\/\/|:\\\/\\\/|auth|bearer|pass|pwd|secret|token|api|access|private|credential|cookie|-u/i;
 
 export function redactText(text: string): string {
   if (text.length < 8 || !MARKERS.test(text)) return text;
