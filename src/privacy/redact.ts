@@ -68,6 +68,11 @@ const METADATA_KEEP = new Set([
 // overflow the stack near 5,000 levels and lose the whole event. No real payload comes close.
 export const MAX_DEPTH = 1000;
 
+/** A copy of `value` with every subtree deeper than MAX_DEPTH replaced by a note; nothing else changes. */
+export function boundDepth<T>(value: T): T {
+  return walk(value, 'full') as T;
+}
+
 /** A copy of `value` fit to store under `mode` (under `full` too: depth is bounded in every mode). */
 export function redact<T>(value: T, mode: PrivacyMode): T {
   return walk(value, mode) as T;

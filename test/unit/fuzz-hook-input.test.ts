@@ -64,7 +64,11 @@ function toolArguments(text: string): Record<string, unknown> | undefined {
   for (const [k, kind] of Object.entries(FORWARDED_FIELDS)) {
     const v = (p as Record<string, unknown>)[k];
     if (v === undefined) continue;
-    args[k] = kind === 'json' ? JSON.stringify(v) : typeof v === 'string' ? v : String(v);
+    try {
+      args[k] = kind === 'json' ? JSON.stringify(v) : typeof v === 'string' ? v : String(v);
+    } catch {
+      return undefined; // too deep for Claude Code's own templating (JSON.stringify) to send: not a tool call that can happen
+    }
   }
   return args;
 }
@@ -202,4 +206,28 @@ describe('special files named as transcripts, through the real hook', () => {
       }
     });
   }
+});
+
+describe('deep nesting through the real hook', () => {
+  it('tool_input nested 3,000, 10,000 and 100,000 levels: exit 0, the event stored (not spooled), nothing decided', () => {
+    const own = makeWardenDirs('fuzz-deep');
+    prepare(own);
+    try {
+      for (const depth of [3000, 10_000, 100_000]) {
+        const deep = `${'{"k":'.repeat(depth)}"password=hunter2hunter2"${'}'.repeat(depth)}`;
+        const input = `{"session_id":"s-deep","hook_event_name":"PreToolUse","cwd":${JSON.stringify(own.project)},"tool_name":"Bash","tool_use_id":"toolu_${depth}","tool_input":{"command":"x","n":${deep}}}`;
+        const run = spawnSync(process.execPath, [HOOK], { input, env: own.env, timeout: 20_000, encoding: 'utf8' });
+        expect(run.status, `${depth}: ${run.stderr}`).toBe(0);
+        expect(run.stderr, `${depth}`).toBe('');
+        expect(spooledFiles(path.join(own.home, 'spool')), `${depth} levels were spooled`).toEqual([]);
+      }
+      const db = new Database(path.join(own.home, 'ledger.db'), { readonly: true });
+      const rows = db.prepare(`SELECT payload FROM events WHERE kind = 'PreToolUse' AND session_id = 's-deep'`).all() as Array<{ payload: string }>;
+      db.close();
+      expect(rows).toHaveLength(3);
+      for (const r of rows) expect(r.payload).toContain('nested deeper than');
+    } finally {
+      own.cleanup();
+    }
+  });
 });
