@@ -38,7 +38,7 @@ function maskAfterNames(text: string, mask: string): string {
       }
       continue;
     }
-    const span = valueSpan(text, AFTER_NAME.lastIndex, /^cookie/i.test(m[0]));
+    const span = valueSpan(text, AFTER_NAME.lastIndex, (m[0][0] === 'c' || m[0][0] === 'C') && m[0].length >= 6 && m[0].slice(0, 6).toLowerCase() === 'cookie');
     if (!span) continue;
     parts.push(text.slice(kept, span[0]), mask);
     kept = span[1];

@@ -52,7 +52,7 @@ export function redactText(text: string): string {
   const hinted = (hints: string[]) => hints.some((h) => out.includes(h));
   for (const [hints, re] of SECRET_PATTERNS) if (hinted(hints)) out = out.replace(re, MASK);
   out = maskNamedSecrets(out, MASK);
-  for (const [hints, re] of FLAG_PATTERNS) if (hinted(hints)) out = out.replace(re, (_m, pre: string) => `${pre}${MASK}`);
+  for (const [hints, re] of FLAG_PATTERNS) if (hinted(hints)) out = out.replace(re, `$1${MASK}`); // a template, not a callback: V8's fast path
   return out;
 }
 
