@@ -7,7 +7,7 @@ import { isBusy, NativeMissingError, openLedger, type Ledger } from '../ledger/d
 import { appendEvent } from '../ledger/events';
 import { project as projectEvent } from '../ledger/project';
 import { quarantine, readSpooled, removeSpooled, spooledFiles, spoolEvent } from '../ledger/spool';
-import { redact, redactText } from '../privacy/redact';
+import { boundDepth, redact, redactText } from '../privacy/redact';
 import { errorText, trace } from '../runtime/log';
 import { projectOf } from '../runtime/paths';
 import { startBootstrap } from '../runtime/bootstrap';
@@ -29,7 +29,7 @@ export interface IngestOptions {
 export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOutput | undefined {
   const now = opts.now ?? Date.now();
   const env = opts.env ?? process.env;
-  const parsed = parseHookInput(text);
+  const parsed = withBoundedDepth(parseHookInput(text));
   const cwd = parsed.ok ? parsed.event.cwd : undefined;
   const project = projectOf(cwd, env);
   const { config, problems } = loadConfig(project);
@@ -71,6 +71,12 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
   } finally {
     if (!opts.db) db.close();
   }
+}
+
+// JSON.parse takes any depth, but the walks after it (call keys, policies, JSON.stringify) recurse
+// and overflow near 5,000 levels: past MAX_DEPTH a subtree becomes a note before any of them runs.
+function withBoundedDepth(parsed: ReturnType<typeof parseHookInput>): ReturnType<typeof parseHookInput> {
+  return parsed.ok ? { ...parsed, event: boundDepth(parsed.event) } : parsed;
 }
 
 /** Claude Code kills a hook at its timeout (10 s; SessionEnd 2 s): wait for a held lock well short of it, then spool. */

@@ -1,11 +1,20 @@
 /**
- * Fuzzes the hook entry with generated payloads: valid shapes with random fields, wrong types,
- * truncated JSON, huge strings, odd unicode, binary. Never a throw, never a non-zero exit, never a
- * denial (no budgets are configured and nothing fails), and every input is accounted for: stored
- * once (a hook event or a `malformed` row), or recognised as a duplicate of an earlier delivery.
- * The PRNG is seeded: a failure names its seed and case number, and reproduces.
+ * Fuzzes every hook event kind we wire (and unknown ones) with fast-check: real payloads from the
+ * captured 2.1.328 run, mutated; random payloads; text that is not JSON; special-file paths; 1 MB
+ * adversarial strings and 10,000-level nesting. Every case must end with no throw (exit 0 for the
+ * process), no decision (no budget is set and the breaker's thresholds are out of reach, so any
+ * deny, ask or rewrite is spurious), nothing spooled (nothing failed), each input stored once or
+ * known as a repeat, and bounded time and memory.
+ *
+ * Three drivers, one core: in process through `ingestHookInput` (what both adapters call) on a real
+ * SQLite ledger; the resident server's `hook` tool path (`ResidentHooks.handle`); and a sample
+ * through the real `dist/hook.cjs` process under a heap cap. Sizes come from the environment:
+ * `npm run fuzz` runs 10,000 in-process cases and 200 processes; the default test run fewer.
+ * A failure prints fast-check's seed and path: `FUZZ_SEED=<seed>` reproduces it.
  */
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,94 +22,65 @@ import { eventUid } from '../../src/hooks/handle';
 import { ingestHookInput } from '../../src/hooks/ingest';
 import { hookKinds, parseHookInput } from '../../src/hooks/wire';
 import { spooledFiles } from '../../src/ledger/spool';
-import { hookPayload, makeWardenDirs, prng, runHook, type WardenDirs } from '../support/hook-runner';
+import { FORWARDED_FIELDS, rebuildPayload } from '../../src/server/hook-input';
+import { ResidentHooks } from '../../src/server/resident-hook';
+import { HOOK, makeWardenDirs, type WardenDirs } from '../support/hook-runner';
+import { fuzzCase, hugeShapes, materialize, realPayloads, specialFiles, WIRED_KINDS, type FuzzCase, type Materials } from '../support/hook-fuzz';
+import { adversarialShapes } from '../support/adversarial-text';
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20260907);
-const KINDS = [...hookKinds, 'PostToolBatch', 'Notification', 'PreCompact', '', 'pretooluse'];
-const ODD = ['\u0000', '\ud800', '\udfff', '\u202e', '\u200b', '\ufeff', '🦀', '𝕏', 'é', '\\', '"', '\n', "'; DROP TABLE events;--", '../../etc/passwd', '%s%n', '${HOME}'];
+const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
+const CASES = Number(process.env.FUZZ_CASES ?? 1000);
+const PROCESS_CASES = Number(process.env.FUZZ_PROCESS_CASES ?? 40);
+const CASE_MS = 10_000; // anti-hang bound per case: Claude Code's own hook timeout
+const SPECIAL_MS = 5000;
+const HOOK_HEAP_MB = 256; // the real hook runs under this heap cap: memory past it is a crash, a non-zero exit
 
-type Rng = ReturnType<typeof prng>;
-
-function oddString(r: Rng): string {
-  switch (r.int(5)) {
-    case 0:
-      return '';
-    case 1:
-      return Array.from({ length: r.int(12) + 1 }, () => r.pick(ODD)).join('');
-    case 2:
-      return 'x'.repeat(r.int(5000));
-    case 3:
-      return String.fromCharCode(...Array.from({ length: r.int(40) }, () => r.int(0x10000)));
-    default:
-      return Math.abs(r.int(1e9)).toString(36);
-  }
-}
-
-function randomValue(r: Rng, depth = 0): unknown {
-  switch (r.int(depth > 3 ? 4 : 7)) {
-    case 0:
-      return oddString(r);
-    case 1:
-      return r.pick([0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2]);
-    case 2:
-      return r.chance(0.5);
-    case 3:
-      return null;
-    case 4:
-      return Array.from({ length: r.int(4) }, () => randomValue(r, depth + 1));
-    default:
-      return Object.fromEntries(Array.from({ length: r.int(4) }, () => [oddString(r).slice(0, 20), randomValue(r, depth + 1)]));
-  }
-}
-
-function validShape(r: Rng, cwd: string): Record<string, unknown> {
-  const kind = r.pick(hookKinds);
-  const spec = { session: `s-${r.int(4)}`, cwd, toolUseId: `toolu_${r.int(60)}`, agentId: r.chance(0.4) ? `a${r.int(5)}` : undefined };
-  const extra: Record<string, unknown> = {};
-  for (let i = r.int(3); i > 0; i--) extra[oddString(r).slice(0, 30) || 'k'] = randomValue(r);
-  if (r.chance(0.2)) extra.tool_name = r.pick(['Agent', 'Task', 'Read', 'mcp__x__y', oddString(r)]);
-  if (r.chance(0.2)) extra.tool_input = { prompt: oddString(r), subagent_type: oddString(r), description: oddString(r) };
-  if (r.chance(0.1)) extra.transcript_path = r.pick(['/dev/null', '/', cwd, '/nonexistent/x.jsonl', oddString(r)]);
-  return hookPayload(kind, spec, extra);
-}
-
-/** One generated input, as the bytes a hook would read on stdin. */
-function generate(r: Rng, cwd: string): string | Buffer {
-  const valid = validShape(r, cwd);
-  switch (r.int(10)) {
-    case 0:
-    case 1:
-    case 2:
-      return JSON.stringify(valid);
-    case 3: {
-      // wrong types for fields we read
-      const key = r.pick(['session_id', 'hook_event_name', 'tool_name', 'tool_input', 'tool_use_id', 'agent_id', 'cwd', 'duration_ms', 'error', 'tool_response', 'prompt']);
-      return JSON.stringify({ ...valid, [key]: randomValue(r) });
-    }
-    case 4: {
-      const text = JSON.stringify(valid);
-      return text.slice(0, r.int(text.length));
-    }
-    case 5:
-      return JSON.stringify({ ...valid, tool_input: { command: 'y'.repeat(200_000 + r.int(2_000_000)) } });
-    case 6:
-      return JSON.stringify({ ...valid, session_id: oddString(r) || 's', tool_use_id: oddString(r) || 't', agent_id: oddString(r), cwd: oddString(r) });
-    case 7:
-      return Buffer.from(Array.from({ length: r.int(3000) }, () => r.int(256)));
-    case 8:
-      return r.pick(['', ' ', '[]', '1', 'null', '"x"', 'true', '{}', '{"hook_event_name":"PreToolUse"}', '['.repeat(5000), `{"a":${'['.repeat(3000)}`]);
-    default:
-      return JSON.stringify({ ...valid, hook_event_name: r.pick(KINDS) });
-  }
-}
-
+// The breaker runs (it counts every failure) but cannot trip: any denial here is spurious.
+const CONFIG = { breaker: { max_consecutive_failures: 1_000_000, agent_max_consecutive_failures: 1_000_000 } };
 const STORED_KINDS = [...hookKinds, 'malformed'];
+const shapeCount = adversarialShapes(16).length;
 
-describe('fuzzing the hook entry', () => {
+function prepare(dirs: WardenDirs): Materials {
+  fs.mkdirSync(dirs.home, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(dirs.home, 'config.json'), JSON.stringify(CONFIG));
+  let shapes: string[] | undefined;
+  return { real: realPayloads(), special: specialFiles(path.join(dirs.project, 'special')), cwd: dirs.project, shapes: () => (shapes ??= hugeShapes()) };
+}
+
+const decisionOf = (out: unknown) => {
+  const h = (out as { hookSpecificOutput?: Record<string, unknown> } | undefined)?.hookSpecificOutput;
+  return h ? { decision: h.permissionDecision, rewritten: 'updatedInput' in h } : { decision: undefined, rewritten: false };
+};
+
+/** The `hook` tool's arguments for a payload: each forwarded field as Claude Code's mcp_tool fills it (objects as JSON text). */
+function toolArguments(text: string): Record<string, unknown> | undefined {
+  let p: unknown;
+  try {
+    p = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return undefined;
+  const args: Record<string, unknown> = {};
+  for (const [k, kind] of Object.entries(FORWARDED_FIELDS)) {
+    const v = (p as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    try {
+      args[k] = kind === 'json' ? JSON.stringify(v) : typeof v === 'string' ? v : String(v);
+    } catch {
+      return undefined; // too deep for Claude Code's own templating (JSON.stringify) to send: not a tool call that can happen
+    }
+  }
+  return args;
+}
+
+describe('fuzzing every hook event', () => {
   let dirs: WardenDirs;
+  let materials: Materials;
   const saved = { home: process.env.AGENT_WARDEN_HOME, project: process.env.CLAUDE_PROJECT_DIR };
   beforeAll(() => {
     dirs = makeWardenDirs('fuzz');
+    materials = prepare(dirs);
     process.env.AGENT_WARDEN_HOME = dirs.home;
     process.env.CLAUDE_PROJECT_DIR = dirs.project;
   });
@@ -110,51 +90,143 @@ describe('fuzzing the hook entry', () => {
     dirs.cleanup();
   });
 
-  it('in process: 3,000 inputs, each stored once or known as a repeat, no throw, no denial, nothing spooled', () => {
-    const r = prng(SEED);
+  it(`in process and through the resident hook tool: ${CASES} cases, no throw, no decision, nothing spooled, each stored once, bounded time and memory`, () => {
     const seen = new Set<string>();
-    const counts = { stored: 0, repeats: 0, malformed: 0 };
+    const counts = { stored: 0, repeats: 0, malformed: 0, resident: 0, huge: 0, deep: 0, special: 0 };
+    const kinds = new Set<string>();
+    const resident = new ResidentHooks();
     let db: Database.Database | undefined;
-    const storedRows = () => (db!.prepare(`SELECT count(*) AS n FROM events WHERE kind IN (${STORED_KINDS.map(() => '?').join(',')})`).get(...STORED_KINDS) as { n: number }).n;
-    for (let i = 0; i < 3000; i++) {
-      const input = generate(r, dirs.project);
-      const text = typeof input === 'string' ? input : input.toString('utf8');
-      const before = db ? storedRows() : 0;
-      let out: unknown;
-      expect(() => (out = ingestHookInput(text, { now: 1_700_000_000_000 + i })), `seed ${SEED} case ${i}`).not.toThrow();
-      db ??= new Database(path.join(dirs.home, 'ledger.db'), { readonly: true });
-      const decision = (out as any)?.hookSpecificOutput?.permissionDecision;
-      expect(decision, `seed ${SEED} case ${i}: ${text.slice(0, 200)}`).toBeUndefined();
-      if (spooledFiles().length && process.env.FUZZ_DUMP) fs.writeFileSync(process.env.FUZZ_DUMP, text);
-      expect(spooledFiles(), `seed ${SEED} case ${i} was spooled: ${text.slice(0, 200)}`).toEqual([]);
-      const parsed = parseHookInput(text);
-      const uid = parsed.ok ? eventUid(parsed.event) : undefined;
-      const repeat = uid !== undefined && seen.has(uid);
-      if (uid) seen.add(uid);
-      expect(storedRows() - before, `seed ${SEED} case ${i}: ${text.slice(0, 200)}`).toBe(repeat ? 0 : 1);
-      counts[repeat ? 'repeats' : parsed.ok ? 'stored' : 'malformed']++;
-    }
-    db!.close();
-    // The generator reaches every branch it means to.
-    expect(counts.stored).toBeGreaterThan(500);
-    expect(counts.malformed).toBeGreaterThan(500);
-    expect(counts.repeats).toBeGreaterThan(50);
-  });
-
-  it('the real hook process: 150 inputs, exit 0 each time, stdout empty or JSON without a denial, at most one stderr line', () => {
-    expect(fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'hook.cjs')), 'run `node scripts/build.mjs` first').toBe(true);
-    const own = makeWardenDirs('fuzz-proc');
+    let maxRss = 0;
+    let slowest = 0;
+    const storedRows = () => (db ? (db.prepare(`SELECT count(*) AS n FROM events WHERE kind IN (${STORED_KINDS.map(() => '?').join(',')})`).get(...STORED_KINDS) as { n: number }).n : 0);
+    let i = 0;
     try {
-      const r = prng(SEED + 1);
-      for (let i = 0; i < 150; i++) {
-        const input = generate(r, own.project);
-        const run = runHook(input, own.env);
-        const what = `seed ${SEED + 1} case ${i}: ${input.toString().slice(0, 200)}`;
-        expect(run.status, `${what}\n${run.stderr}`).toBe(0);
-        if (run.stdout) expect(JSON.parse(run.stdout).hookSpecificOutput?.permissionDecision, what).toBeUndefined();
-        expect(run.stderr.trim().split('\n').length, `${what}\n${run.stderr}`).toBeLessThanOrEqual(1);
-      }
+      fc.assert(
+        fc.property(fuzzCase(materials.real.length, shapeCount), fc.nat({ max: 9 }), (c: FuzzCase, route: number) => {
+          i++;
+          let text = materialize(c, materials);
+          // A FIFO blocks the process that opens it; in process only the kinds that cannot hang the runner.
+          text = text.split(materials.special.paths.fifo).join(materials.special.paths['dev-null']);
+          const viaResident = route < 2 ? toolArguments(text) : undefined;
+          if (viaResident) text = JSON.stringify(rebuildPayload(viaResident as never)); // what that path stores
+          const before = storedRows();
+          const t = performance.now();
+          let out: unknown;
+          if (viaResident) {
+            const res = resident.handle(viaResident as never);
+            out = res.content[0]?.text ? JSON.parse(res.content[0].text) : undefined;
+            counts.resident++;
+          } else {
+            out = ingestHookInput(text, { now: 1_700_000_000_000 + i });
+          }
+          const ms = performance.now() - t;
+          slowest = Math.max(slowest, ms);
+          maxRss = Math.max(maxRss, process.memoryUsage().rss);
+          db ??= fs.existsSync(path.join(dirs.home, 'ledger.db')) ? new Database(path.join(dirs.home, 'ledger.db'), { readonly: true }) : undefined;
+          const what = `case ${i} (${c.type}): ${text.slice(0, 300)}`;
+          expect(ms, what).toBeLessThan(CASE_MS);
+          expect(decisionOf(out), what).toEqual({ decision: undefined, rewritten: false });
+          expect(spooledFiles(), `${what} was spooled`).toEqual([]);
+          const parsed = parseHookInput(text);
+          const uid = parsed.ok ? eventUid(parsed.event) : undefined;
+          const repeat = uid !== undefined && seen.has(uid);
+          if (uid) seen.add(uid);
+          expect(storedRows() - before, what).toBe(repeat ? 0 : 1);
+          counts[repeat ? 'repeats' : parsed.ok ? 'stored' : 'malformed']++;
+          if (parsed.ok) kinds.add(parsed.event.hook_event_name);
+          if (c.type === 'huge' || c.type === 'deep') counts[c.type]++;
+          if (/dev\/zero|dir\.jsonl|loop-a/.test(text)) counts.special++;
+        }),
+        { numRuns: CASES, seed: SEED, endOnFailure: true },
+      );
+    } finally {
+      resident.close();
+      db?.close();
+    }
+    console.log(`fuzz: ${i} cases in process (${counts.resident} via the resident hook tool), ${JSON.stringify(counts)}, slowest ${slowest.toFixed(0)} ms, max RSS ${(maxRss / 1048576).toFixed(0)} MB`);
+    expect(i).toBe(CASES);
+    // The generator reaches what it means to: every wired kind, bad input, repeats, huge, deep and special paths.
+    for (const k of WIRED_KINDS) expect(kinds, k).toContain(k);
+    expect(counts.malformed).toBeGreaterThan(CASES / 20);
+    expect(counts.repeats).toBeGreaterThan(CASES / 50);
+    expect(counts.resident).toBeGreaterThan(CASES / 10);
+    expect(Math.min(counts.huge, counts.deep, counts.special)).toBeGreaterThan(0);
+    expect(maxRss).toBeLessThan(2 * 1024 ** 3);
+  }, 120_000 + CASES * 250);
+
+  it(`the real hook process: ${PROCESS_CASES} cases, exit 0 under a ${HOOK_HEAP_MB} MB heap cap, no decision, at most one stderr line`, () => {
+    expect(fs.existsSync(HOOK), 'run `node scripts/build.mjs` first').toBe(true);
+    const own = makeWardenDirs('fuzz-proc');
+    const m = prepare(own);
+    let n = 0;
+    try {
+      fc.assert(
+        fc.property(fuzzCase(m.real.length, shapeCount), (c) => {
+          n++;
+          const input = materialize(c, m).split(m.special.paths.fifo).join(m.special.paths['dev-null']);
+          const run = spawnSync(process.execPath, [`--max-old-space-size=${HOOK_HEAP_MB}`, HOOK], { input, env: own.env, timeout: 20_000, encoding: 'utf8' });
+          const what = `process case ${n} (${c.type}): ${input.slice(0, 300)}\n${run.stderr}`;
+          expect(run.signal, what).toBeNull();
+          expect(run.status, what).toBe(0);
+          if (run.stdout) expect(decisionOf(JSON.parse(run.stdout)), what).toEqual({ decision: undefined, rewritten: false });
+          expect((run.stderr ?? '').trim().split('\n').length, what).toBeLessThanOrEqual(1);
+        }),
+        { numRuns: PROCESS_CASES, seed: SEED + 1, endOnFailure: true },
+      );
       expect(spooledFiles(path.join(own.home, 'spool'))).toEqual([]);
+    } finally {
+      own.cleanup();
+    }
+  }, 120_000 + PROCESS_CASES * 10_000);
+});
+
+describe('special files named as transcripts, through the real hook', () => {
+  // A FIFO blocks whoever opens it; /dev/zero never ends; a directory and a symlink loop fail to read.
+  const KINDS = ['PreToolUse', 'Stop', 'SubagentStop', 'SessionEnd'];
+  for (const special of ['fifo', 'dev-zero', 'directory', 'symlink-loop'] as const) {
+    it(`${special}: every kind exits 0 within ${SPECIAL_MS / 1000} s, stores the event, decides nothing`, () => {
+      const own = makeWardenDirs(`fuzz-${special}`);
+      const m = prepare(own);
+      try {
+        for (const kind of KINDS) {
+          const p = m.special.paths[special];
+          const payload = { ...(m.real.find((r) => r.hook_event_name === kind) ?? m.real[0]!), cwd: own.project, transcript_path: p, agent_transcript_path: p };
+          const t = performance.now();
+          const run = spawnSync(process.execPath, [`--max-old-space-size=${HOOK_HEAP_MB}`, HOOK], { input: JSON.stringify(payload), env: own.env, timeout: SPECIAL_MS, encoding: 'utf8' });
+          const what = `${kind} with ${special} (${(performance.now() - t).toFixed(0)} ms): ${run.stderr}`;
+          expect(run.signal, what).toBeNull();
+          expect(run.status, what).toBe(0);
+          if (run.stdout) expect(decisionOf(JSON.parse(run.stdout)), what).toEqual({ decision: undefined, rewritten: false });
+        }
+        const db = new Database(path.join(own.home, 'ledger.db'), { readonly: true });
+        const stored = (db.prepare(`SELECT count(*) AS n FROM events WHERE kind IN (${KINDS.map(() => '?').join(',')})`).get(...KINDS) as { n: number }).n;
+        db.close();
+        expect(stored).toBe(KINDS.length);
+      } finally {
+        own.cleanup();
+      }
+    });
+  }
+});
+
+describe('deep nesting through the real hook', () => {
+  it('tool_input nested 3,000, 10,000 and 100,000 levels: exit 0, the event stored (not spooled), nothing decided', () => {
+    const own = makeWardenDirs('fuzz-deep');
+    prepare(own);
+    try {
+      for (const depth of [3000, 10_000, 100_000]) {
+        const deep = `${'{"k":'.repeat(depth)}"password=hunter2hunter2"${'}'.repeat(depth)}`;
+        const input = `{"session_id":"s-deep","hook_event_name":"PreToolUse","cwd":${JSON.stringify(own.project)},"tool_name":"Bash","tool_use_id":"toolu_${depth}","tool_input":{"command":"x","n":${deep}}}`;
+        const run = spawnSync(process.execPath, [HOOK], { input, env: own.env, timeout: 20_000, encoding: 'utf8' });
+        expect(run.status, `${depth}: ${run.stderr}`).toBe(0);
+        expect(run.stderr, `${depth}`).toBe('');
+        expect(spooledFiles(path.join(own.home, 'spool')), `${depth} levels were spooled`).toEqual([]);
+      }
+      const db = new Database(path.join(own.home, 'ledger.db'), { readonly: true });
+      const rows = db.prepare(`SELECT payload FROM events WHERE kind = 'PreToolUse' AND session_id = 's-deep'`).all() as Array<{ payload: string }>;
+      db.close();
+      expect(rows).toHaveLength(3);
+      for (const r of rows) expect(r.payload).toContain('nested deeper than');
     } finally {
       own.cleanup();
     }
