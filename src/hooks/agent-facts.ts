@@ -33,7 +33,7 @@ export function mainTranscriptFact(db: Ledger, sessionId: string, transcriptPath
  * One hook reads at most this much of the session transcript; the offset moves on and the next
  * hook reads on from there, so a first look at a huge transcript never runs into the hook timeout.
  */
-export const MAIN_READ_BUDGET = 64 * 1024 * 1024;
+export const MAIN_READ_BUDGET = 32 * 1024 * 1024;
 
 function noteSkipped(path: string, read: TranscriptRead): void {
   if (read.skippedLines) trace(`${path}: ${read.skippedLines} line(s) over ${MAX_LINE_BYTES / 1024 / 1024} MB skipped, not counted`, { stderr: false });

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { logPath } from './paths';
-import { appendNoFollow } from './safe-file';
+import { appendNoFollow, refuseSymlink } from './safe-file';
 
 export function trace(message: string, opts: { stderr?: boolean } = {}): void {
   const line = `agent-warden: ${message.replace(/\s+/g, ' ').slice(0, 500)}`;
@@ -11,6 +11,7 @@ export function trace(message: string, opts: { stderr?: boolean } = {}): void {
   try {
     const file = logPath();
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    refuseSymlink(dirname(file));
     // A symlink planted as warden.log must not get our lines appended to whatever it points at.
     appendNoFollow(file, `${new Date().toISOString()} ${line}\n`);
   } catch {

@@ -27,8 +27,12 @@ export interface ScanOptions {
   maxLineBytes?: number;
 }
 
-/** Calls `onLine` for each complete line from `offset` on, reading the file in bounded chunks. */
-export function scanLines(path: string, offset: number, onLine: (line: string) => void, opts: ScanOptions = {}): LineScan {
+/**
+ * Calls `onLine` for each complete line from `offset` on, reading the file in bounded chunks. The
+ * line comes as bytes (a view valid only during the call): callers decode just the lines they
+ * parse, so the tool output that makes up most of a transcript is never turned into strings.
+ */
+export function scanLines(path: string, offset: number, onLine: (line: Buffer) => void, opts: ScanOptions = {}): LineScan {
   const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   // A budget smaller than two lines could stop inside one line forever.
   const budget = Math.max(opts.maxBytes ?? Infinity, 2 * maxLine + CHUNK_BYTES);
@@ -75,7 +79,7 @@ export function scanLines(path: string, offset: number, onLine: (line: string) =
           out.skippedLines++;
         } else {
           const piece = chunk.subarray(start, nl);
-          onLine(partial.length ? Buffer.concat([...partial, piece]).toString('utf8') : piece.toString('utf8'));
+          onLine(partial.length ? Buffer.concat([...partial, piece]) : piece);
         }
         partial = [];
         partialBytes = 0;

@@ -29,12 +29,12 @@ export function readTranscriptCalls(path: string, offset = 0, maxBytes?: number)
   return out;
 }
 
-function collect(line: string, byId: Map<string, TranscriptCall>, out: CallsRead): void {
+function collect(bytes: Buffer, byId: Map<string, TranscriptCall>, out: CallsRead): void {
   // Only lines that can hold a call or a result are parsed (tool outputs make the rest large).
-  if (!line.includes('"tool_use"') && !line.includes('"tool_result"')) return;
+  if (!bytes.includes('"tool_use"') && !bytes.includes('"tool_result"')) return;
   let rec: any;
   try {
-    rec = JSON.parse(line);
+    rec = JSON.parse(bytes.toString('utf8'));
   } catch {
     return;
   }

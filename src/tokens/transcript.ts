@@ -52,15 +52,15 @@ export function readTranscript(path: string, offset = 0, maxBytes?: number): Tra
   return out;
 }
 
-function parseLine(line: string, out: TranscriptRead, byId: Map<string, MessageUsage>, files: Set<string>): void {
-  if (!line.includes('"assistant"')) {
-    const ts = line ? tsOf(line) : undefined;
+function parseLine(bytes: Buffer, out: TranscriptRead, byId: Map<string, MessageUsage>, files: Set<string>): void {
+  if (!bytes.includes('"assistant"')) {
+    const ts = tsOf(bytes);
     if (ts !== undefined) track(out, ts);
     return;
   }
   let rec: any;
   try {
-    rec = JSON.parse(line);
+    rec = JSON.parse(bytes.toString('utf8'));
   } catch {
     return;
   }
@@ -103,8 +103,11 @@ function track(out: TranscriptRead, ts: number): void {
   if (out.lastTs === undefined || ts > out.lastTs) out.lastTs = ts;
 }
 
-function tsOf(line: string): number | undefined {
-  const m = /"timestamp":\s*"([^"]+)"/.exec(line);
+/** The line's timestamp, decoding only the few bytes around it. */
+function tsOf(bytes: Buffer): number | undefined {
+  const at = bytes.indexOf('"timestamp":');
+  if (at < 0) return undefined;
+  const m = /^"timestamp":\s*"([^"]+)"/.exec(bytes.toString('utf8', at, at + 64));
   if (!m) return undefined;
   const t = Date.parse(m[1]!);
   return Number.isNaN(t) ? undefined : t;

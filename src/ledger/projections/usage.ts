@@ -23,18 +23,7 @@ export function agentTranscriptUsage(db: Ledger, ev: StoredEvent, ctx: Projectio
 
 function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: string | null, m: MessageUsage, ctx: ProjectionContext): void {
   const cost = costOf(m, ctx.pricing);
-  db.prepare(
-    `INSERT INTO usage (session_id, agent_id, message_id, project, agent_type, ts, model, input_tokens, output_tokens,
-       cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, cost_usd)
-     VALUES (@session, @agent, @id, @project, @type, @ts, @model, @input, @output, @w5, @w1, @read, @total, @cost)
-     ON CONFLICT (session_id, agent_id, message_id) DO UPDATE SET
-       agent_type = coalesce(excluded.agent_type, usage.agent_type),
-       input_tokens = max(usage.input_tokens, excluded.input_tokens), output_tokens = max(usage.output_tokens, excluded.output_tokens),
-       cache_write_5m_tokens = max(usage.cache_write_5m_tokens, excluded.cache_write_5m_tokens),
-       cache_write_1h_tokens = max(usage.cache_write_1h_tokens, excluded.cache_write_1h_tokens),
-       cache_read_tokens = max(usage.cache_read_tokens, excluded.cache_read_tokens),
-       total_tokens = max(usage.total_tokens, excluded.total_tokens), cost_usd = coalesce(excluded.cost_usd, usage.cost_usd)`,
-  ).run({
+  upsertStatement(db).run({
     session: ev.sessionId,
     agent: agentId,
     id: m.id,
@@ -50,4 +39,27 @@ function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: st
     total: totalOf(m),
     cost: cost ?? null,
   });
+}
+
+// Prepared once per handle: a transcript read can bring tens of thousands of messages, and
+// compiling the statement for each one cost seconds per hook (issue 15, large transcripts).
+const upserts = new WeakMap<Ledger, ReturnType<Ledger['prepare']>>();
+function upsertStatement(db: Ledger): ReturnType<Ledger['prepare']> {
+  let stmt = upserts.get(db);
+  if (!stmt) {
+    stmt = db.prepare(
+    `INSERT INTO usage (session_id, agent_id, message_id, project, agent_type, ts, model, input_tokens, output_tokens,
+       cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, cost_usd)
+     VALUES (@session, @agent, @id, @project, @type, @ts, @model, @input, @output, @w5, @w1, @read, @total, @cost)
+     ON CONFLICT (session_id, agent_id, message_id) DO UPDATE SET
+       agent_type = coalesce(excluded.agent_type, usage.agent_type),
+       input_tokens = max(usage.input_tokens, excluded.input_tokens), output_tokens = max(usage.output_tokens, excluded.output_tokens),
+       cache_write_5m_tokens = max(usage.cache_write_5m_tokens, excluded.cache_write_5m_tokens),
+       cache_write_1h_tokens = max(usage.cache_write_1h_tokens, excluded.cache_write_1h_tokens),
+       cache_read_tokens = max(usage.cache_read_tokens, excluded.cache_read_tokens),
+       total_tokens = max(usage.total_tokens, excluded.total_tokens), cost_usd = coalesce(excluded.cost_usd, usage.cost_usd)`,
+    );
+    upserts.set(db, stmt);
+  }
+  return stmt;
 }
