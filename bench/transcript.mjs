@@ -21,7 +21,7 @@ delete env.NODE_EXTRA_CA_CERTS;
 delete env.NODE_OPTIONS;
 // Peak RSS of the child, printed at exit, so each hook's memory is its own.
 const rssProbe = join(root, 'rss.cjs');
-writeFileSync(rssProbe, `process.on('exit', () => require('fs').writeSync(2, '\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n'));`);
+writeFileSync(rssProbe, `process.on('exit', () => { const u = process.resourceUsage(); require('fs').writeSync(2, '\\nMAXRSS ' + u.maxRSS + ' CPU ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });`);
 
 const assistant = (id, pad) =>
   JSON.stringify({ type: 'assistant', timestamp: '2026-11-30T10:00:00.000Z', message: { id, model: 'claude-opus-5-5', role: 'assistant', content: [{ type: 'text', text: 'a'.repeat(pad) }], usage: { input_tokens: 3, output_tokens: 5, cache_read_input_tokens: 100 } } }) + '\n';
@@ -55,8 +55,10 @@ function runHook(payload) {
   const r = spawnSync(process.execPath, ['-r', rssProbe, HOOK], { input: JSON.stringify(payload), env, encoding: 'utf8', timeout: 60_000 });
   const ms = performance.now() - t;
   const rss = Number(/MAXRSS (\d+)/.exec(r.stderr ?? '')?.[1] ?? NaN) / 1024;
+  // CPU time (user + system) of the hook process: what a busy, shared machine does not inflate.
+  const cpu = Number(/CPU (\d+)/.exec(r.stderr ?? '')?.[1] ?? NaN) / 1000;
   if (r.status !== 0) throw new Error(`hook exited ${r.status}: ${r.stderr}`);
-  return { ms, rss };
+  return { ms, rss, cpu };
 }
 
 const floorRss = (() => {
@@ -88,7 +90,8 @@ try {
     if (o >= GB) break;
   }
   const firstMax = Math.max(...first.map((r) => r.ms));
-  row(`catch-up hooks on a ${GB / 1024 / 1024} MB transcript (${first.length} hooks), slowest`, `${firstMax.toFixed(0)} ms`, 'bounded (no hook near the 10 s timeout)', firstMax < 5000);
+  const firstCpu = Math.max(...first.map((r) => r.cpu));
+  row(`catch-up hooks on a ${GB / 1024 / 1024} MB transcript (${first.length} hooks), slowest`, `${firstMax.toFixed(0)} ms wall, ${firstCpu.toFixed(0)} ms CPU`, 'CPU < 5000 ms (hook timeout 10 s)', firstCpu < 5000);
   row('catch-up hooks, average', `${(first.reduce((a, r) => a + r.ms, 0) / first.length).toFixed(0)} ms`, 'reported', true);
   // After the first read: new lines appended between hooks, as in a live session.
   const later = [];
@@ -101,7 +104,8 @@ try {
   const laterMax = Math.max(...later.map((r) => r.ms));
   // A bare `node` measured alongside: on a busy machine both slow down alike.
   const floor = Math.max(...later.map(() => { const t = performance.now(); spawnSync(process.execPath, ['-e', ''], { env }); return performance.now() - t; }));
-  row(`hook after the first read (${GB / 1024 / 1024} MB transcript), slowest (bare node: ${floor.toFixed(0)} ms)`, `${laterMax.toFixed(0)} ms`, '<= 1000 ms above bare node', laterMax - floor <= 1000);
+  const laterCpu = Math.max(...later.map((r) => r.cpu));
+  row(`hook after the first read (${GB / 1024 / 1024} MB transcript), slowest (bare node: ${floor.toFixed(0)} ms)`, `${laterMax.toFixed(0)} ms wall, ${laterCpu.toFixed(0)} ms CPU`, '<= 1000 ms CPU and above bare node', laterCpu <= 1000 && laterMax - floor <= 1000);
   const rssMax = Math.max(...first.map((r) => r.rss), ...later.map((r) => r.rss)) - floorRss;
   row('memory per hook above bare node, worst', `${rssMax.toFixed(0)} MB`, '<= 64 MB', rssMax <= 64);
 
@@ -118,7 +122,7 @@ try {
   const run = db.prepare(`SELECT output_tokens AS o FROM agent_runs WHERE agent_id = 'big'`).get();
   db.close();
   row('150 MB subagent transcript: messages counted', `${(run?.o ?? 0) / 5} of ${expected}`, 'all', run?.o === expected * 5);
-  row('150 MB subagent transcript: SubagentStop hook', `${stop.ms.toFixed(0)} ms, ${(stop.rss - floorRss).toFixed(0)} MB above node`, '<= 64 MB', stop.rss - floorRss <= 64);
+  row('150 MB subagent transcript: SubagentStop hook', `${stop.ms.toFixed(0)} ms wall, ${stop.cpu.toFixed(0)} ms CPU, ${(stop.rss - floorRss).toFixed(0)} MB above node`, '<= 64 MB', stop.rss - floorRss <= 64);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
