@@ -2,7 +2,8 @@
 // so two processes never both create it. A lock whose pid is gone, or whose heartbeat (mtime) is
 // older than `staleMs` (a reused pid, a hung owner), is taken over: renamed aside first, then
 // checked to be the very lock we judged stale, so a takeover race cannot delete a live owner's lock.
-import { linkSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync, statSync } from 'node:fs';
+import { linkSync, renameSync, rmSync, utimesSync, writeFileSync, statSync } from 'node:fs';
+import { readRegularFile } from '../runtime/safe-file';
 import { hostname } from 'node:os';
 
 export interface LockOwner {
@@ -55,7 +56,7 @@ export function isLockLive(file: string, staleMs: number): boolean {
 
 function create(file: string, me: LockOwner): boolean {
   const tmp = `${file}.${me.pid}.${Math.random().toString(36).slice(2)}`;
-  writeFileSync(tmp, JSON.stringify(me));
+  writeFileSync(tmp, JSON.stringify(me), { flag: 'wx' }); // wx: never through a planted link
   try {
     linkSync(tmp, file);
     return true;
@@ -88,7 +89,7 @@ function held(file: string, me: LockOwner): HeldLock {
 /** 'gone' when there is no lock file; undefined when there is one we cannot read (counts as stale). */
 function readOwner(file: string): LockOwner | undefined | 'gone' {
   try {
-    const owner = JSON.parse(readFileSync(file, 'utf8')) as LockOwner;
+    const owner = JSON.parse(readRegularFile(file, { maxBytes: 64 * 1024, noFollow: true })) as LockOwner;
     return typeof owner.pid === 'number' ? owner : undefined;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : undefined;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { type ProjectLayout, stateFile } from './layout';
 import { type HeldLock, type LockOwner, waitForLock } from './lock';
-import { ensureStateDir } from './state-file';
+import { ensureStateDir, sweepLeftovers } from './state-file';
 
 /** A lock whose owner has not refreshed it for this long is taken over (the watcher refreshes every few seconds). */
 export const LOCK_STALE_MS = 60_000;
@@ -27,6 +27,7 @@ export async function withApplyLock<T>(layout: ProjectLayout, waitMs: number, ru
   const attempt = await waitForLock(applyLockFile(layout), { staleMs: LOCK_STALE_MS, waitMs });
   if (!attempt.ok) throw new LockBusyError(attempt.owner);
   try {
+    sweepLeftovers(layout, LOCK_STALE_MS);
     return await run(attempt.lock);
   } finally {
     attempt.lock.release();

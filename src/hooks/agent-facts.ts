@@ -2,11 +2,14 @@
 // to the tool call that started it, and its transcript (billed tokens, files written). Claude Code
 // flushes transcripts lazily, so the last message may land after SubagentStop: runs whose file has
 // grown since it was read are read again by later hooks (and by the CLI before it reports).
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { readTranscript } from '../tokens/transcript';
+import { trace } from '../runtime/log';
+import { readRegularFile } from '../runtime/safe-file';
+import { MAX_LINE_BYTES } from '../tokens/jsonl-tail';
+import { readTranscript, type TranscriptRead } from '../tokens/transcript';
 import { isAgentTool, type WireEvent } from './wire';
 
 export interface AgentFact {
@@ -20,9 +23,26 @@ export interface AgentFact {
 export function mainTranscriptFact(db: Ledger, sessionId: string, transcriptPath: string): Record<string, unknown> | undefined {
   const row = db.prepare('SELECT transcript_offset AS o FROM sessions WHERE session_id = ?').get(sessionId) as { o: number } | undefined;
   const offset = row?.o ?? 0;
-  const read = readTranscript(transcriptPath, offset);
+  const read = readTranscript(transcriptPath, offset, MAIN_READ_BUDGET);
+  noteSkipped(transcriptPath, read);
   if (read.offsetEnd === offset && read.messages.length === 0) return undefined;
-  return { offset_start: offset, offset_end: read.offsetEnd, messages: read.messages, ...(read.costState ? { cost_state: read.costState } : {}) };
+  return {
+    offset_start: offset,
+    offset_end: read.offsetEnd,
+    messages: read.messages,
+    ...(read.costState ? { cost_state: read.costState } : {}),
+    ...(read.skippedLines ? { skipped_lines: read.skippedLines } : {}),
+  };
+}
+
+/**
+ * One hook reads at most this much of the session transcript; the offset moves on and the next
+ * hook reads on from there, so a first look at a huge transcript never runs into the hook timeout.
+ */
+export const MAIN_READ_BUDGET = 32 * 1024 * 1024;
+
+function noteSkipped(path: string, read: TranscriptRead): void {
+  if (read.skippedLines) trace(`${path}: ${read.skippedLines} line(s) over ${MAX_LINE_BYTES / 1024 / 1024} MB skipped, not counted`, { stderr: false });
 }
 
 /** Facts the current event points at: its agent's meta link, and its transcript once finished. */
@@ -72,7 +92,9 @@ export function staleRunFacts(db: Ledger, config: Config, filter: { sessionId?: 
 }
 
 function transcriptFact(sessionId: string, agentId: string, transcriptPath: string, config: Config, known: { agent_type?: string; tool_use_id?: string; parent_agent_id?: string }): AgentFact {
+  // A finished run is read whole, in bounded chunks: its billed tokens are all of its messages.
   const read = readTranscript(transcriptPath, 0);
+  noteSkipped(transcriptPath, read);
   return {
     kind: 'agent_transcript',
     sessionId,
@@ -87,13 +109,16 @@ function transcriptFact(sessionId: string, agentId: string, transcriptPath: stri
       tool_uses: read.toolUses,
       files_written: config.privacy === 'metadata' ? [] : read.filesWritten,
       model: read.lastModel,
+      ...(read.skippedLines ? { skipped_lines: read.skippedLines } : {}),
     },
   };
 }
 
 function readMeta(transcriptPath: string): { toolUseId?: string; parentAgentId?: string; agentType?: string } | undefined {
   try {
-    return JSON.parse(readFileSync(join(dirname(transcriptPath), `${basename(transcriptPath, '.jsonl')}.meta.json`), 'utf8'));
+    // Claude Code writes a few hundred bytes; anything else (a FIFO, a device, a link) is not its file.
+    const meta = JSON.parse(readRegularFile(join(dirname(transcriptPath), `${basename(transcriptPath, '.jsonl')}.meta.json`), { maxBytes: 64 * 1024, noFollow: true }));
+    return meta && typeof meta === 'object' ? meta : undefined;
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@
 import { loadConfig, formatProblem } from '../config/load';
 import type { Config } from '../config/schema';
 import { isBusy, NativeMissingError, openLedger, type Ledger } from '../ledger/db';
+import { isCorruption, moveAsideOpened } from '../ledger/corrupt';
 import { appendEvent } from '../ledger/events';
 import { project as projectEvent } from '../ledger/project';
 import { quarantine, readSpooled, removeSpooled, spooledFiles, spoolEvent } from '../ledger/spool';
@@ -41,35 +42,57 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
     db ??= openLedger({ busyTimeoutMs: busyTimeoutFor(parsed) });
   } catch (err) {
     const why = err instanceof NativeMissingError ? 'native module missing' : errorText(err);
-    spoolInput(parsed, text, { uid, now, project, config, why });
+    const spooled = spoolInput(parsed, text, { uid, now, project, config, why });
     if (err instanceof NativeMissingError) startBootstrap(env);
-    trace(`ledger unavailable (${why}); event spooled for later`);
+    if (spooled) trace(`ledger unavailable (${why}); event spooled for later`);
     return failClosed(config, parsed, why);
   }
-  try {
-    replaySpool(db, config, opts.maxSpoolReplay ?? 500);
+  // Replayed spool files are removed only once this hook's work is done: if the ledger turns out
+  // damaged halfway, they are still there to replay into the fresh one.
+  let replayed: string[] = [];
+  const record = (ledger: Ledger): HookOutput | undefined => {
+    replayed = [];
+    replaySpool(ledger, config, opts.maxSpoolReplay ?? 500, replayed);
     if (!parsed.ok) {
       trace(`ignored bad hook input: ${safeReason(parsed.reason)}`);
-      storeMalformed(db, config, { reason: safeReason(parsed.reason), text, now, project, sessionId: parsed.sessionId });
+      storeMalformed(ledger, config, { reason: safeReason(parsed.reason), text, now, project, sessionId: parsed.sessionId });
       return undefined;
     }
     const out = handleHookEvent(
-      { db, config, project, now, source: opts.source ?? 'command', policies: defaultPolicies, sessionContext: sessionIndex },
+      { db: ledger, config, project, now, source: opts.source ?? 'command', policies: defaultPolicies, sessionContext: sessionIndex },
       parsed.event,
       { uid },
     );
     if (parsed.event.hook_event_name === 'SessionStart') startCuratorWatcher(config, project, env);
-    if (parsed.event.hook_event_name === 'SessionEnd') countPromptTokensLater(db, parsed.event.session_id, project, env);
+    if (parsed.event.hook_event_name === 'SessionEnd') countPromptTokensLater(ledger, parsed.event.session_id, project, env);
     if (problems.length && parsed.event.hook_event_name === 'SessionStart') {
       return { ...out, systemMessage: `agent-warden: configuration problems (logging continues):\n${problems.map(formatProblem).join('\n')}` };
     }
     return out;
+  };
+  let fresh: Ledger | undefined;
+  try {
+    try {
+      const out = record(db);
+      for (const f of replayed) removeSpooled(f);
+      return out;
+    } catch (err) {
+      // Damaged pages show only when a statement reaches them, long after a successful open.
+      if (!isCorruption(err)) throw err;
+      const moved = moveAsideOpened(db);
+      trace(`the ledger is damaged (${errorText(err)}); ${moved ? `moved it to ${moved}` : 'another process moved it aside'} and started a new one`);
+      fresh = openLedger({ busyTimeoutMs: busyTimeoutFor(parsed) });
+      const out = record(fresh);
+      for (const f of replayed) removeSpooled(f);
+      return out;
+    }
   } catch (err) {
-    spoolInput(parsed, text, { uid, now, project, config, why: errorText(err) });
-    trace(`could not record ${parsed.ok ? parsed.event.hook_event_name : 'input'} (${errorText(err)}); event spooled for later`);
+    const spooled = spoolInput(parsed, text, { uid, now, project, config, why: errorText(err) });
+    if (spooled) trace(`could not record ${parsed.ok ? parsed.event.hook_event_name : 'input'} (${errorText(err)}); event spooled for later`);
     return failClosed(config, parsed, errorText(err));
   } finally {
-    if (!opts.db) db.close();
+    fresh?.close();
+    if (!opts.db && db.open) db.close();
   }
 }
 
@@ -84,12 +107,15 @@ function busyTimeoutFor(parsed: ReturnType<typeof parseHookInput>): number {
   return parsed.ok && parsed.event.hook_event_name === 'SessionEnd' ? 800 : 4000;
 }
 
-function spoolInput(parsed: ReturnType<typeof parseHookInput>, text: string, o: { uid?: string; now: number; project: string; config: Config; why: string }): void {
+/** True when the event is safe in a spool; false (and said so) when it is lost. */
+function spoolInput(parsed: ReturnType<typeof parseHookInput>, text: string, o: { uid?: string; now: number; project: string; config: Config; why: string }): boolean {
   try {
     if (parsed.ok) spoolEvent({ uid: o.uid, receivedAt: o.now, project: o.project, event: redact(parsed.event, o.config.privacy), why: o.why });
     else spoolEvent({ receivedAt: o.now, project: o.project, malformed: { reason: safeReason(parsed.reason), text: malformedText(text, o.config) }, why: o.why });
+    return true;
   } catch (err) {
-    trace(`could not spool the event either (${errorText(err)}); it is lost`);
+    trace(`could not record the event (${o.why}) nor spool it (${errorText(err)}); it is lost`);
+    return false;
   }
 }
 
@@ -133,7 +159,7 @@ function isRefusedEntry(err: unknown): boolean {
 }
 
 /** Replays spooled events, oldest first; decisions are not re-made for calls already past. */
-export function replaySpool(db: Ledger, config: Config, max: number): number {
+export function replaySpool(db: Ledger, config: Config, max: number, removeLater?: string[]): number {
   let done = 0;
   for (const file of spooledFiles()) {
     if (done >= max) break;
@@ -161,7 +187,8 @@ export function replaySpool(db: Ledger, config: Config, max: number): number {
       quarantine(file);
       continue;
     }
-    removeSpooled(file);
+    if (removeLater) removeLater.push(file);
+    else removeSpooled(file);
     done++;
   }
   return done;

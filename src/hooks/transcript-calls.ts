@@ -7,6 +7,7 @@ import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { redact, redactText } from '../privacy/redact';
 import { readTranscriptCalls } from '../tokens/transcript-calls';
+import { MAIN_READ_BUDGET } from './agent-facts';
 import { isAgentTool } from './wire';
 
 /** A subagent's transcript (`agentId`, read from `offset`) gives the calls it made: its nested dispatches. */
@@ -19,7 +20,7 @@ export function transcriptCallsFact(
 ): ({ offset_end: number } & Record<string, unknown>) | undefined {
   const row = thread.offset === undefined ? (db.prepare('SELECT calls_offset AS o FROM sessions WHERE session_id = ?').get(sessionId) as { o: number } | undefined) : undefined;
   const offset = thread.offset ?? row?.o ?? 0;
-  const read = readTranscriptCalls(transcriptPath, offset);
+  const read = readTranscriptCalls(transcriptPath, offset, MAIN_READ_BUDGET);
   if (read.offsetEnd === offset) return undefined;
   const text = (t: string) => (config.privacy === 'metadata' ? `[${t.length} chars]` : config.privacy === 'redacted' ? redactText(t) : t);
   const outcome = (r: { isError: boolean; text: string } | undefined) =>

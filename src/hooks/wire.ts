@@ -97,7 +97,7 @@ export function parseHookInput(text: string, maxBytes = 8 * 1024 * 1024): ParseR
     return { ok: false, reason: `input is not JSON (${(err as Error).message})` };
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: 'input is not a JSON object' };
-  const obj = raw as Record<string, unknown>;
+  const obj = capDepth(raw as Record<string, unknown>);
   const sessionId = typeof obj.session_id === 'string' ? obj.session_id : undefined;
   const name = obj.hook_event_name;
   if (!isHookKind(name)) {
@@ -110,4 +110,27 @@ export function parseHookInput(text: string, maxBytes = 8 * 1024 * 1024): ParseR
     return { ok: false, reason: `${name} payload: ${where}: ${issue?.message ?? 'invalid'}`, sessionId, kind: name };
   }
   return { ok: true, event: parsed.data as WireEvent };
+}
+
+/** Deeper than this, a payload's subtrees are replaced by a marker (see capDepth). */
+export const MAX_PAYLOAD_DEPTH = 64;
+
+/**
+ * JSON.parse takes any depth, but JSON.stringify, validation and redaction recurse: 5,000 levels
+ * overflow the stack and the event would be lost. No hook field needs more than a few levels, so
+ * containers nested deeper than MAX_PAYLOAD_DEPTH become a marker string, in one iterative pass.
+ */
+export function capDepth<T extends object>(root: T, max = MAX_PAYLOAD_DEPTH): T {
+  const stack: Array<[Record<string, unknown> | unknown[], number]> = [[root as Record<string, unknown>, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    const keys = Array.isArray(node) ? node.keys() : Object.keys(node);
+    for (const k of keys) {
+      const child = (node as Record<string | number, unknown>)[k];
+      if (child === null || typeof child !== 'object') continue;
+      if (depth >= max) (node as Record<string | number, unknown>)[k] = `[nested deeper than ${max} levels; not kept]`;
+      else stack.push([child as Record<string, unknown>, depth + 1]);
+    }
+  }
+  return root;
 }

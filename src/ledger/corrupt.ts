@@ -1,6 +1,8 @@
-// A ledger SQLite cannot read at all (not a database, corrupt header or schema) would make every
-// hook spool forever. It is moved aside as ledger.db.corrupt-<time>, never deleted (`sqlite3
-// <file> .recover` may save its events), and a new ledger starts; doctor lists the moved files.
+// A ledger SQLite cannot read (not a database, a corrupt header or schema, or damaged pages that a
+// statement reaches long after a successful open) would make every hook spool forever. It is
+// moved aside as ledger.db.corrupt-<time>, never deleted (`sqlite3 <file> .recover` may save its
+// events), and a new ledger starts; doctor lists the moved files, and `doctor --fix` does the same
+// on demand when quick_check finds damage no write has reached yet.
 import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -47,5 +49,38 @@ export function movedAsideFiles(file: string): string[] {
       .map((f) => join(dirname(file), f));
   } catch {
     return [];
+  }
+}
+
+/** Which file (and inode, taken before opening) each open ledger handle is on. */
+const opened = new WeakMap<object, { file: string; inode: number | undefined }>();
+
+/** Called by openLedger: lets a later SQLITE_CORRUPT move aside the very file this handle opened. */
+export function noteOpened(db: object, file: string, inode: number | undefined): void {
+  opened.set(db, { file, inode });
+}
+
+/**
+ * Closes a handle that hit SQLITE_CORRUPT/NOTADB and moves its file aside. Undefined when another
+ * process got there first (the file at that path is already a different one) or the handle is unknown.
+ */
+export function moveAsideOpened(db: { close(): unknown }, now = Date.now()): string | undefined {
+  const where = opened.get(db);
+  try {
+    db.close();
+  } catch {
+    // closing a damaged handle may fail; the file is what matters
+  }
+  return where ? moveAside(where.file, where.inode, now) : undefined;
+}
+
+/** `PRAGMA quick_check` as one line: 'ok', or the first problems SQLite lists. */
+export function quickCheck(db: { pragma(sql: string): unknown }): string {
+  try {
+    const rows = db.pragma('quick_check(5)') as Array<Record<string, string>>;
+    const lines = rows.map((r) => Object.values(r)[0] ?? '');
+    return lines.length === 1 && lines[0] === 'ok' ? 'ok' : lines.join('; ');
+  } catch (err) {
+    return (err as Error).message;
   }
 }

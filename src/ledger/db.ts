@@ -1,11 +1,12 @@
 // Opening the ledger: one SQLite file per user, WAL so hooks of parallel agents can write at once,
 // a busy timeout so they wait instead of failing, files readable by the user alone.
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { trace } from '../runtime/log';
 import { ledgerPath } from '../runtime/paths';
-import { inodeOf, isCorruption, moveAside } from './corrupt';
+import { inodeOf, isCorruption, moveAside, noteOpened } from './corrupt';
+import { refuseStateSymlinks, tightenMode } from '../runtime/state-paths';
 import { latestVersion, migrations } from './migrations';
 import { findAddon, loadAddon } from './native';
 import { sleepSync } from '../runtime/sleep';
@@ -37,6 +38,7 @@ export function openLedger(opts: OpenOptions = {}, afterMovingAside = false): Le
   const previousMask = process.umask(0o077);
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    refuseStateSymlinks(file); // issue 15: never open the ledger through a planted link
     if (opts.readonly && !existsSync(file)) {
       // A reader must never create the ledger; an empty in-memory one answers "nothing yet".
       const db = new Database(':memory:', { nativeBinding: loadAddon(addon) as never });
@@ -49,6 +51,7 @@ export function openLedger(opts: OpenOptions = {}, afterMovingAside = false): Le
       timeout: opts.busyTimeoutMs ?? 5000,
       readonly: opts.readonly ?? false,
     });
+    noteOpened(db, file, inode); // issue 15: corruption found later moves this very file aside
     if (opts.readonly) return db;
     try {
       secureFile(file);
@@ -71,8 +74,9 @@ export function openLedger(opts: OpenOptions = {}, afterMovingAside = false): Le
 
 function secureFile(file: string): void {
   try {
-    chmodSync(file, 0o600);
-    chmodSync(dirname(file), 0o700);
+    // Only ever tighten: a home the user made 0500 on purpose stays 0500.
+    tightenMode(file, 0o600);
+    tightenMode(dirname(file), 0o700);
   } catch {
     // Not ours to fix (e.g. a shared directory); doctor reports the modes.
   }

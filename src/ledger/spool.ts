@@ -5,10 +5,11 @@
 // When the home itself cannot take a file (read-only, disk full), a private fallback directory
 // under the system temp dir does; replays read both.
 import { fastHash, newUid } from '../runtime/ids';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { spoolDir, wardenHome } from '../runtime/paths';
+import { readRegularFile, refuseSymlink } from '../runtime/safe-file';
 
 export interface SpooledEvent {
   uid: string;
@@ -47,9 +48,11 @@ export function spoolEvent(entry: Omit<SpooledEvent, 'uid'> & { uid?: string }, 
 
 function writeSpoolFile(dir: string, name: string, text: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  refuseSymlink(dir); // a planted link would send hook payloads wherever it points
   const tmp = join(dir, `.${name}.tmp`);
   try {
-    writeFileSync(tmp, text, { mode: 0o600 });
+    // wx: O_EXCL never follows a symlink planted at the name.
+    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, join(dir, name));
   } catch (err) {
     removeSpooled(tmp); // a full disk leaves a partial file behind
@@ -88,9 +91,12 @@ function listJson(dir: string, ext: string): string[] {
   }
 }
 
+// Hook payloads are capped at 8 MB (see parseHookInput); a spooled one is that plus a little.
+const MAX_SPOOLED_BYTES = 32 * 1024 * 1024;
+
 export function readSpooled(file: string): SpooledEvent | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as SpooledEvent;
+    return JSON.parse(readRegularFile(file, { maxBytes: MAX_SPOOLED_BYTES, noFollow: true })) as SpooledEvent;
   } catch {
     return undefined;
   }

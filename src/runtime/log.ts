@@ -1,8 +1,9 @@
 // Traces for people, never for Claude Code: one line on stderr (hooks must keep stdout for JSON)
 // and a line in warden.log so `agent-warden doctor` can tell what happened later.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { logPath } from './paths';
+import { appendNoFollow, refuseSymlink } from './safe-file';
 
 export function trace(message: string, opts: { stderr?: boolean } = {}): void {
   const line = `agent-warden: ${message.replace(/\s+/g, ' ').slice(0, 500)}`;
@@ -10,7 +11,9 @@ export function trace(message: string, opts: { stderr?: boolean } = {}): void {
   try {
     const file = logPath();
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    appendFileSync(file, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+    refuseSymlink(dirname(file));
+    // A symlink planted as warden.log must not get our lines appended to whatever it points at.
+    appendNoFollow(file, `${new Date().toISOString()} ${line}\n`);
   } catch {
     // Nowhere left to write: the stderr line is all we can do.
   }

@@ -1,6 +1,7 @@
 // An mcp_tool hook cannot hand its whole payload to the tool: Claude Code 2.1.328 fills each
 // `${path}` in the hook's `input` from the payload, objects as JSON text, missing values as "".
 // hooks.json passes every field we read, one per argument; this puts the payload back together.
+import { capDepth } from '../hooks/wire';
 
 /** The payload fields hooks.json forwards, and how each one comes back from its string. */
 export const FORWARDED_FIELDS = {
@@ -53,7 +54,8 @@ function parseJson(raw: string): unknown {
   const first = raw.trimStart()[0];
   if (first !== '{' && first !== '[') return raw;
   try {
-    return JSON.parse(raw);
+    // Capped here too: the payload is serialized again before ingest, and that recurses.
+    return capDepth(JSON.parse(raw));
   } catch {
     return raw;
   }

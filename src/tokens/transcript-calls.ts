@@ -1,7 +1,7 @@
 // Every tool call of a thread, as its transcript records it: the tool_use blocks the model sent and
 // the tool_result blocks that answered them. Hooks record calls live; this is how calls a hook
 // never saw (the resident server died between two calls, a hook timed out) still reach the ledger.
-import { readNewLines } from './jsonl-tail';
+import { scanLines } from './jsonl-tail';
 
 export interface TranscriptCall {
   id: string;
@@ -22,40 +22,35 @@ const RESULT_TEXT_LIMIT = 2000;
 
 export function readTranscriptCalls(path: string, offset = 0, maxBytes?: number): CallsRead {
   const out: CallsRead = { calls: [], lateResults: [], offsetEnd: offset };
-  const tail = readNewLines(path, offset, maxBytes);
-  if (tail && tail !== 'shrunk') {
-    out.offsetEnd = tail.offsetEnd;
-    collect(tail.text, out);
-  }
+  const byId = new Map<string, TranscriptCall>();
+  const scan = scanLines(path, offset, (line) => collect(line, byId, out), { maxBytes });
+  if (!scan.shrunk) out.offsetEnd = scan.offsetEnd;
+  out.calls = [...byId.values()];
   return out;
 }
 
-function collect(text: string, out: CallsRead): void {
-  const byId = new Map<string, TranscriptCall>();
-  for (const line of text.split('\n')) {
-    // Only lines that can hold a call or a result are parsed (tool outputs make the rest large).
-    if (!line.includes('"tool_use"') && !line.includes('"tool_result"')) continue;
-    let rec: any;
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const content = rec?.message?.content;
-    if (!Array.isArray(content)) continue;
-    const ts = rec.timestamp ? Date.parse(rec.timestamp) : undefined;
-    for (const block of content) {
-      if (block?.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string' && !byId.has(block.id)) {
-        byId.set(block.id, { id: block.id, name: block.name, input: isObject(block.input) ? block.input : {}, ts: Number.isNaN(ts) ? undefined : ts });
-      } else if (block?.type === 'tool_result' && typeof block.tool_use_id === 'string') {
-        const result = { isError: block.is_error === true, text: resultText(block.content) };
-        const call = byId.get(block.tool_use_id);
-        if (call) call.result = result;
-        else out.lateResults.push({ id: block.tool_use_id, ...result });
-      }
+function collect(bytes: Buffer, byId: Map<string, TranscriptCall>, out: CallsRead): void {
+  // Only lines that can hold a call or a result are parsed (tool outputs make the rest large).
+  if (!bytes.includes('"tool_use"') && !bytes.includes('"tool_result"')) return;
+  let rec: any;
+  try {
+    rec = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return;
+  }
+  const content = rec?.message?.content;
+  if (!Array.isArray(content)) return;
+  const ts = rec.timestamp ? Date.parse(rec.timestamp) : undefined;
+  for (const block of content) {
+    if (block?.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string' && !byId.has(block.id)) {
+      byId.set(block.id, { id: block.id, name: block.name, input: isObject(block.input) ? block.input : {}, ts: Number.isNaN(ts) ? undefined : ts });
+    } else if (block?.type === 'tool_result' && typeof block.tool_use_id === 'string') {
+      const result = { isError: block.is_error === true, text: resultText(block.content) };
+      const call = byId.get(block.tool_use_id);
+      if (call) call.result = result;
+      else out.lateResults.push({ id: block.tool_use_id, ...result });
     }
   }
-  out.calls = [...byId.values()];
 }
 
 function resultText(content: unknown): string {

@@ -3,7 +3,7 @@
 // content block) with the same message id, so each id counts once; we keep the largest figures
 // seen for it because later lines of a streamed message carry the final output count.
 import { type CostState, parseCostState } from './cost-state';
-import { readNewLines } from './jsonl-tail';
+import { scanLines } from './jsonl-tail';
 
 export interface MessageUsage {
   id: string;
@@ -27,76 +27,82 @@ export interface TranscriptRead {
   lastModel?: string;
   /** The last `cost-state` line read: Claude Code's own cost of the session so far. */
   costState?: CostState;
+  /** Lines too long to parse, skipped (see MAX_LINE_BYTES). */
+  skippedLines: number;
+  /** Why the file could not be read, when it could not. */
+  unreadable?: string;
 }
 
 const WRITE_TOOLS: Record<string, string> = { Write: 'file_path', Edit: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
 
 export const totalOf = (m: MessageUsage) => m.input + m.output + m.cacheWrite5m + m.cacheWrite1h + m.cacheRead;
 
-/** Reads complete JSONL lines from `offset` on; a half-written last line waits for the next read. */
+/**
+ * Reads complete JSONL lines from `offset` on; a half-written last line waits for the next read.
+ * `maxBytes` bounds one call's work (hooks); the offset returned says where the next read starts.
+ */
 export function readTranscript(path: string, offset = 0, maxBytes?: number): TranscriptRead {
-  const out: TranscriptRead = { messages: [], offsetEnd: offset, toolUses: 0, filesWritten: [] };
-  const tail = readNewLines(path, offset, maxBytes);
-  if (tail === 'shrunk') out.offsetEnd = 0; // a shorter file was replaced: start over
-  else if (tail) {
-    out.offsetEnd = tail.offsetEnd;
-    parseLines(tail.text, out);
-  }
+  const out: TranscriptRead = { messages: [], offsetEnd: offset, toolUses: 0, filesWritten: [], skippedLines: 0 };
+  const byId = new Map<string, MessageUsage>();
+  const files = new Set<string>();
+  const scan = scanLines(path, offset, (line) => parseLine(line, out, byId, files), { maxBytes });
+  if (scan.shrunk) out.offsetEnd = 0; // a shorter file was replaced: start over
+  else out.offsetEnd = scan.offsetEnd;
+  out.skippedLines = scan.skippedLines;
+  out.unreadable = scan.unreadable;
+  out.messages = [...byId.values()];
+  out.filesWritten = [...files];
   return out;
 }
 
-function parseLines(text: string, out: TranscriptRead): void {
-  const byId = new Map<string, MessageUsage>();
-  const files = new Set<string>();
-  for (const line of text.split('\n')) {
-    if (!line.includes('"assistant"')) {
-      const state = parseCostState(line);
+function parseLine(bytes: Buffer, out: TranscriptRead, byId: Map<string, MessageUsage>, files: Set<string>): void {
+  if (!bytes.includes('"assistant"')) {
+    if (bytes.includes('"cost-state"')) {
+      const state = parseCostState(bytes.toString('utf8'));
       if (state) out.costState = state;
-      const ts = line ? tsOf(line) : undefined;
-      if (ts !== undefined) track(out, ts);
-      continue;
     }
-    let rec: any;
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const ts = rec.timestamp ? Date.parse(rec.timestamp) : undefined;
-    if (ts !== undefined && !Number.isNaN(ts)) track(out, ts);
-    const msg = rec.message;
-    if (rec.type !== 'assistant' || !msg || typeof msg !== 'object') continue;
-    if (Array.isArray(msg.content)) {
-      for (const block of msg.content) {
-        if (block?.type !== 'tool_use') continue;
-        out.toolUses++;
-        const key = WRITE_TOOLS[block.name];
-        const file = key ? block.input?.[key] : undefined;
-        if (typeof file === 'string') files.add(file);
-      }
-    }
-    const u = msg.usage;
-    if (!u || typeof msg.id !== 'string') continue;
-    if (typeof msg.model === 'string' && msg.model !== '<synthetic>') out.lastModel = msg.model;
-    const total5m = num(u.cache_creation?.ephemeral_5m_input_tokens);
-    const total1h = num(u.cache_creation?.ephemeral_1h_input_tokens);
-    const creation = num(u.cache_creation_input_tokens);
-    const next: MessageUsage = {
-      id: msg.id,
-      model: typeof msg.model === 'string' ? msg.model : undefined,
-      ts: ts !== undefined && !Number.isNaN(ts) ? ts : undefined,
-      input: num(u.input_tokens),
-      output: num(u.output_tokens),
-      // The split by cache lifetime is missing in older transcripts: count it all as 5-minute writes.
-      cacheWrite5m: total5m + total1h === creation ? total5m : creation - total1h,
-      cacheWrite1h: total1h,
-      cacheRead: num(u.cache_read_input_tokens),
-    };
-    const prev = byId.get(msg.id);
-    byId.set(msg.id, prev ? mergeMax(prev, next) : next);
+    const ts = tsOf(bytes);
+    if (ts !== undefined) track(out, ts);
+    return;
   }
-  out.messages = [...byId.values()];
-  out.filesWritten = [...files];
+  let rec: any;
+  try {
+    rec = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return;
+  }
+  const ts = rec.timestamp ? Date.parse(rec.timestamp) : undefined;
+  if (ts !== undefined && !Number.isNaN(ts)) track(out, ts);
+  const msg = rec.message;
+  if (rec.type !== 'assistant' || !msg || typeof msg !== 'object') return;
+  if (Array.isArray(msg.content)) {
+    for (const block of msg.content) {
+      if (block?.type !== 'tool_use') continue;
+      out.toolUses++;
+      const key = WRITE_TOOLS[block.name];
+      const file = key ? block.input?.[key] : undefined;
+      if (typeof file === 'string') files.add(file);
+    }
+  }
+  const u = msg.usage;
+  if (!u || typeof msg.id !== 'string') return;
+  if (typeof msg.model === 'string' && msg.model !== '<synthetic>') out.lastModel = msg.model;
+  const total5m = num(u.cache_creation?.ephemeral_5m_input_tokens);
+  const total1h = num(u.cache_creation?.ephemeral_1h_input_tokens);
+  const creation = num(u.cache_creation_input_tokens);
+  const next: MessageUsage = {
+    id: msg.id,
+    model: typeof msg.model === 'string' ? msg.model : undefined,
+    ts: ts !== undefined && !Number.isNaN(ts) ? ts : undefined,
+    input: num(u.input_tokens),
+    output: num(u.output_tokens),
+    // The split by cache lifetime is missing in older transcripts: count it all as 5-minute writes.
+    cacheWrite5m: total5m + total1h === creation ? total5m : creation - total1h,
+    cacheWrite1h: total1h,
+    cacheRead: num(u.cache_read_input_tokens),
+  };
+  const prev = byId.get(msg.id);
+  byId.set(msg.id, prev ? mergeMax(prev, next) : next);
 }
 
 function track(out: TranscriptRead, ts: number): void {
@@ -104,8 +110,11 @@ function track(out: TranscriptRead, ts: number): void {
   if (out.lastTs === undefined || ts > out.lastTs) out.lastTs = ts;
 }
 
-function tsOf(line: string): number | undefined {
-  const m = /"timestamp":\s*"([^"]+)"/.exec(line);
+/** The line's timestamp, decoding only the few bytes around it. */
+function tsOf(bytes: Buffer): number | undefined {
+  const at = bytes.indexOf('"timestamp":');
+  if (at < 0) return undefined;
+  const m = /^"timestamp":\s*"([^"]+)"/.exec(bytes.toString('utf8', at, at + 64));
   if (!m) return undefined;
   const t = Date.parse(m[1]!);
   return Number.isNaN(t) ? undefined : t;

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem, loadConfig } from '../../config/load';
-import { openLedger, schemaVersion } from '../../ledger/db';
+import { openLedger, schemaVersion, type Ledger } from '../../ledger/db';
+import { replaySpool } from '../../hooks/ingest';
 import { latestVersion } from '../../ledger/migrations';
 import { findAddon } from '../../ledger/native';
-import { movedAsideFiles } from '../../ledger/corrupt';
+import { isCorruption, moveAsideOpened, movedAsideFiles, quickCheck } from '../../ledger/corrupt';
 import { quarantinedFiles, spooledFiles } from '../../ledger/spool';
 import { bootstrapRunning, installNative } from '../../runtime/bootstrap';
 import { ledgerPath, logPath, wardenHome } from '../../runtime/paths';
@@ -23,12 +24,14 @@ export function registerDoctorCommand(program: Command): void {
     .command('doctor')
     .description('check Node, the ledger, the native module, the spool, config and hook wiring')
     .option('--install', 'install the native SQLite module now if it is missing')
+    .option('--fix', 'if quick_check finds the ledger damaged, move it aside (kept, never deleted), start a new one and replay the spool')
     .option('--json', 'print JSON')
     .action((opts) => {
       if (opts.install) {
         const res = installNative();
         process.stderr.write(`${res.message}\n`);
       }
+      if (opts.fix) process.stderr.write(`${fixDamagedLedger()}\n`);
       const checks = runChecks();
       if (opts.json) printJson({ ok: checks.every((c) => c.ok), checks });
       else {
@@ -58,20 +61,27 @@ export function runChecks(): Check[] {
   if (addon) {
     try {
       const db = openLedger();
-      const version = schemaVersion(db);
-      const events = (db.prepare('SELECT count(*) AS n, max(received_at) AS last FROM events').get() as { n: number; last: number | null });
-      const hooks = db.prepare(`SELECT kind, count(*) AS n FROM events WHERE kind IN ('SessionStart','PreToolUse','PostToolUseFailure','SubagentStop') GROUP BY kind`).all() as { kind: string; n: number }[];
-      const quick = db.pragma('quick_check', { simple: true });
-      db.close();
-      checks.push({ name: 'ledger', ok: quick === 'ok', detail: `${file} (schema ${version}/${latestVersion}, ${events.n} events, integrity ${quick})`, fix: 'move the damaged ledger.db aside; agent-warden creates a new one' });
-      checks.push({
-        name: 'hooks wired',
-        ok: events.n > 0,
-        detail: events.n > 0 ? `last event ${new Date(events.last!).toISOString()}; ${hooks.map((h) => `${h.kind} ${h.n}`).join(', ')}` : 'no event recorded yet',
-        fix: 'load the plugin (`claude --plugin-dir <repo>` or `claude plugin install agent-warden@agent-warden`) and run a session',
-      });
+      // quick_check first: damaged pages make the counts below throw SQLITE_CORRUPT.
+      const quick = quickCheck(db);
+      if (quick !== 'ok') {
+        db.close();
+        checks.push({ name: 'ledger', ok: false, detail: `${file} is damaged (quick_check: ${quick})`, fix: DAMAGED_FIX });
+      } else {
+        const version = schemaVersion(db);
+        const events = (db.prepare('SELECT count(*) AS n, max(received_at) AS last FROM events').get() as { n: number; last: number | null });
+        const hooks = db.prepare(`SELECT kind, count(*) AS n FROM events WHERE kind IN ('SessionStart','PreToolUse','PostToolUseFailure','SubagentStop') GROUP BY kind`).all() as { kind: string; n: number }[];
+        db.close();
+        checks.push({ name: 'ledger', ok: true, detail: `${file} (schema ${version}/${latestVersion}, ${events.n} events, integrity ok)` });
+        checks.push({
+          name: 'hooks wired',
+          ok: events.n > 0,
+          detail: events.n > 0 ? `last event ${new Date(events.last!).toISOString()}; ${hooks.map((h) => `${h.kind} ${h.n}`).join(', ')}` : 'no event recorded yet',
+          fix: 'load the plugin (`claude --plugin-dir <repo>` or `claude plugin install agent-warden@agent-warden`) and run a session',
+        });
+      }
     } catch (err) {
-      checks.push({ name: 'ledger', ok: false, detail: `${file}: ${(err as Error).message}`, fix: 'check the directory permissions and free disk space' });
+      if (isCorruption(err)) checks.push({ name: 'ledger', ok: false, detail: `${file} is damaged (${(err as Error).message})`, fix: DAMAGED_FIX });
+      else checks.push({ name: 'ledger', ok: false, detail: `${file}: ${(err as Error).message}`, fix: 'check the directory permissions and free disk space' });
     }
   }
   checks.push(modeCheck('ledger file mode', file, 0o600));
@@ -109,6 +119,26 @@ export function runChecks(): Check[] {
   const hooksFile = join(__dirname, '..', 'hooks', 'hooks.json');
   if (existsSync(hooksFile)) checks.push({ name: 'plugin hooks file', ok: true, detail: hooksFile });
   return checks;
+}
+
+const DAMAGED_FIX = 'run `agent-warden doctor --fix`: it moves the damaged file aside (kept for `sqlite3 <file> .recover`), starts a new ledger and replays the spool';
+
+/** `doctor --fix`: moves a ledger that fails quick_check aside, starts a new one, replays the spool. */
+function fixDamagedLedger(): string {
+  let db: Ledger | undefined;
+  try {
+    db = openLedger();
+    const quick = quickCheck(db);
+    if (quick === 'ok') return `the ledger ${ledgerPath()} is sound (quick_check ok); nothing to fix`;
+    const moved = moveAsideOpened(db);
+    db = openLedger();
+    const replayed = replaySpool(db, loadConfig(process.cwd()).config, Number.MAX_SAFE_INTEGER);
+    return `the ledger failed quick_check (${quick}); ${moved ? `moved it to ${moved}` : 'another process already moved it aside'}, started a new ledger at ${ledgerPath()}, replayed ${replayed} spooled event(s)`;
+  } catch (err) {
+    return `could not fix the ledger: ${(err as Error).message}`;
+  } finally {
+    if (db?.open) db.close();
+  }
 }
 
 function modeCheck(name: string, path: string, want: number): Check {

@@ -42,7 +42,7 @@ function settleModels(db: Ledger, ev: StoredEvent, messages: MessageUsage[], ctx
 
 function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: string | null, m: MessageUsage, ctx: ProjectionContext): void {
   const price = priceModel(m.model, ctx.pricing, learnedRates(db, m.model));
-  db.prepare(
+  cached(db, 
     `INSERT INTO usage (session_id, agent_id, message_id, project, agent_type, ts, model, input_tokens, output_tokens,
        cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, cost_usd, price_source)
      VALUES (@session, @agent, @id, @project, @type, @ts, @model, @input, @output, @w5, @w1, @read, @total, @cost, @source)
@@ -71,7 +71,7 @@ function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: st
     source: price.source,
   });
   // A merged row may have grown: price it again from its stored counts.
-  db.prepare(`UPDATE usage SET cost_usd = ${COST_SQL}, price_source = @source WHERE session_id = @session AND agent_id = @agent AND message_id = @id`).run({
+  cached(db, `UPDATE usage SET cost_usd = ${COST_SQL}, price_source = @source WHERE session_id = @session AND agent_id = @agent AND message_id = @id`).run({
     ...ratesArgs(price.rates),
     source: price.source,
     session: ev.sessionId,
@@ -85,7 +85,7 @@ const ratesArgs = (r: Rates) => ({ ri: r.input, ro: r.output, rw5: r.cache_write
 
 export function learnedRates(db: Ledger, model: string | undefined): Rates | undefined {
   if (!model) return undefined;
-  return db.prepare('SELECT input, output, cache_write_5m, cache_write_1h, cache_read FROM learned_rates WHERE model = ?').get(model) as Rates | undefined;
+  return cached(db, 'SELECT input, output, cache_write_5m, cache_write_1h, cache_read FROM learned_rates WHERE model = ?').get(model) as Rates | undefined;
 }
 
 /** Records Claude Code's cost per model for the session, learns rates for models without an exact price, reprices. */
@@ -216,4 +216,15 @@ export function repriceIfChanged(db: Ledger, ctx: ProjectionContext): boolean {
   }
   db.prepare(`INSERT INTO pricing_state (key, value) VALUES ('basis', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(basis);
   return true;
+}
+
+// Prepared once per handle: a transcript read can bring tens of thousands of messages, and
+// compiling a statement for each one cost seconds per hook (issue 15, large transcripts).
+const statements = new WeakMap<Ledger, Map<string, ReturnType<Ledger['prepare']>>>();
+function cached(db: Ledger, sql: string): ReturnType<Ledger['prepare']> {
+  let byText = statements.get(db);
+  if (!byText) statements.set(db, (byText = new Map()));
+  let stmt = byText.get(sql);
+  if (!stmt) byText.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
 }
