@@ -13,6 +13,7 @@ import { registerOptimizeCommand } from './commands/optimize';
 import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
+import { registerSpawnCommands } from './commands/spawn';
 import { reportError } from './errors';
 import { loadConfig } from '../config/load';
 import { openLedger } from '../ledger/db';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerLedgerCommands(program);
   registerDoctorCommand(program);
   registerBudgetCommands(program);
+  registerSpawnCommands(program);
   registerBreakerCommands(program);
   registerReportCommand(program);
   registerFailureCommands(program);
