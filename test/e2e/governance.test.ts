@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text, type Step } from '../support/conversation';
 import { firstUserText, isMainThread, isSubagent, toolResults, type MockModel, type ModelRequest } from '../support/mock-model';
-import { CLI, cliJson, REPO } from '../support/warden';
+import { CLI, cliJson, REPO, runCli } from '../support/warden';
 import { scratch } from '../support/scratch';
 
 const NESTER = { name: 'nester', description: 'Delegates further.', tools: 'Bash, Agent', body: 'You are a nester.' };
@@ -188,6 +188,12 @@ describe('budget actions and rolling windows', () => {
     const [status] = cliJson<any[]>(['budget', 'status', '--session', run.result!.session_id], wardenHome, { cwd });
     expect(status).toMatchObject({ budget: '5h', scope: '5h', limit: 5000 });
     expect(status.spent).toBeGreaterThanOrEqual(6000);
+    expect(Date.parse(status.resets_at) - Date.now()).toBeGreaterThan(4 * 3_600_000); // the first session's spend ages out ~5 h from now
+    const report = runCli(['report', '--all-projects'], wardenHome, { cwd });
+    expect(report.stdout).toMatch(/limits \(now\)\n\s+5h\s+[\d,]+ of 5,000 \(\d+(\.\d)?%\), oldest spend ages out \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(report.stdout).toMatch(/dispatches stepped in on: 1 denied/);
+    const listing = runCli(['dispatches', '--session', run.result!.session_id], wardenHome, { cwd });
+    expect(listing.stdout).toMatch(/#\d+ denied: agent-warden: the 5h budget is spent/);
   });
 });
 
