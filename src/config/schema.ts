@@ -40,7 +40,7 @@ function build() {
         z.enum(budgetActions).check(z.describe('What a dispatch that would overrun (or finds spent) the budget gets: "deny", "ask" the user with the estimate, or "downgrade" to `downgrade_to`.')),
         'deny',
       ),
-      downgrade_to: z._default(z.string().check(z.minLength(1), z.describe('The model a downgraded dispatch runs on (action "downgrade").')), 'haiku'),
+      downgrade_to: z._default(z.string().check(z.minLength(1), z.describe('The model a downgraded dispatch runs on (action "downgrade"): an alias the Agent tool accepts (haiku, sonnet, opus in Claude Code 2.1.328).')), 'haiku'),
       warn_at: z._default(fraction().check(z.describe('Fraction of the limit at which the model is told, once per session.')), 0.8),
       on_exhausted: z._default(
         z.enum(['dispatches', 'all_tools']).check(z.describe('What a spent budget stops: new dispatches only, or every tool call.')),
