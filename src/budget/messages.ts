@@ -15,14 +15,16 @@ function usage(m: Meter): string {
 }
 
 export function resetText(s: BudgetState, now: number): string {
+  if (s.budget.scope === 'dispatch') return 'it counts each dispatch on its own';
   if (s.window.end === undefined) return 'it ends with this session';
+  if (s.window.rolling) return `it is a rolling ${s.budget.scope} window: the oldest spend in it ages out ${localTime(s.window.end, s.timeZone)} (in ${duration(s.window.end - now)})`;
   return `it resets ${localTime(s.window.end, s.timeZone)} (in ${duration(s.window.end - now)})`;
 }
 
 function howToGoOn(s: BudgetState, m: Meter, sessionId: string): string {
   const flag = m.unit === 'tokens' ? '--add 50000' : '--add-usd 5';
-  const budget = s.budget.id ? ` --budget ${s.budget.id}` : '';
-  const set = `agent-warden budget set --scope ${s.budget.scope}${s.budget.agent_type ? ` --agent ${s.budget.agent_type}` : ''} ${m.unit === 'tokens' ? '--tokens' : '--usd'} <new limit>`;
+  const budget = s.budget.id || s.budget.scope === 'dispatch' || s.budget.model ? ` --budget ${s.key}` : '';
+  const set = `agent-warden budget set --scope ${s.budget.scope}${s.budget.agent_type ? ` --agent ${s.budget.agent_type}` : ''}${s.budget.model ? ` --model ${s.budget.model}` : ''} ${m.unit === 'tokens' ? '--tokens' : '--usd'} <new limit>`;
   return `To go on, the user can raise the limit (\`${set}\`, or edit "budgets" in ~/.claude/agent-warden/config.json or .claude/agent-warden.json) or allow this session more once (\`agent-warden budget override --session ${sessionId}${budget} ${flag}\`).`;
 }
 
@@ -42,4 +44,25 @@ export function warningText(s: BudgetState, m: Meter, now: number): string {
   const next = s.budget.on_exhausted === 'all_tools' ? 'every tool call' : 'new subagent dispatches';
   const state = isSpent(m) ? `is spent; ${next} will be denied` : `is at ${pct(m)}; once it is spent, ${next} will be denied`;
   return `agent-warden: the ${s.label} ${state} (${usage(m)}; ${resetText(s, now)}). Prefer doing small tasks directly over dispatching subagents.`;
+}
+
+/** Told to a running subagent whose own dispatch budget is spent: stop calling tools and report. */
+export function dispatchSpentReason(s: BudgetState, m: Meter, o: { sessionId: string; toolName: string }): string {
+  return (
+    `agent-warden: this subagent has spent its ${s.label}: ${usage(m)}. This ${o.toolName} call is denied and so will be every further tool call: ` +
+    `stop now and reply with your final report of what you have done and found so far (say what is left undone). ${howToGoOn(s, m, o.sessionId)}`
+  );
+}
+
+/** The `ask` action: what the user is asked to approve. */
+export function askReason(s: BudgetState, m: Meter, p: { tokens: number; usd?: number } | undefined, o: { now: number; agentType: string }): string {
+  const cost = p ? `about ${amount('tokens', p.tokens)}${p.usd !== undefined ? ` (~${amount('usd', p.usd)})` : ''}` : 'an unknown amount';
+  const state = isSpent(m) ? 'is spent' : 'would be overrun';
+  return `agent-warden: this ${o.agentType} dispatch is predicted to bill ${cost}; the ${s.label} ${state}: ${usage(m)}; ${resetText(s, o.now)}. Allow it anyway?`;
+}
+
+/** The `downgrade` action: told to the model, which sees the dispatch run on a cheaper model. */
+export function downgradeText(s: BudgetState, m: Meter, p: { tokens: number } | undefined, o: { now: number; agentType: string; model: string }): string {
+  const cost = p ? `predicted to bill about ${amount('tokens', p.tokens)}, which` : 'one that';
+  return `agent-warden: this ${o.agentType} dispatch, ${cost} would overrun the ${s.label} (${usage(m)}; ${resetText(s, o.now)}), runs on the cheaper model "${o.model}" instead.`;
 }

@@ -3,7 +3,7 @@
 // `agent-warden budget status`, so both always agree.
 import type { Budget, Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { billed, overrides, reserved, sessionStart, type SpendFilter } from './spend';
+import { billed, oldestSpend, overrides, reserved, sessionStart, type SpendFilter } from './spend';
 import { systemTimeZone, windowOf, type Window } from './window';
 
 export type Unit = 'tokens' | 'usd';
@@ -36,16 +36,19 @@ export interface BudgetState {
 export interface Subject {
   sessionId: string;
   project: string;
+  /** For `dispatch` budgets: the subagent whose own spend is checked. */
+  agentId?: string;
 }
 
 /** Stable name of a budget: its id, else scope[:agent_type][:project]. Keys notices and overrides. */
 export function budgetKey(b: Budget): string {
-  return b.id ?? [b.scope, b.agent_type, b.project ? 'project' : undefined].filter(Boolean).join(':');
+  return b.id ?? [b.scope, b.agent_type, b.model ? `model=${b.model}` : undefined, b.project ? 'project' : undefined].filter(Boolean).join(':');
 }
 
 export function budgetLabel(b: Budget): string {
   const name = b.id ? `"${b.id}" (${b.scope})` : b.scope;
-  return `${name} budget${b.agent_type ? ` for ${b.agent_type} dispatches` : ''}${b.project ? ' in this project' : ''}`;
+  const scope = b.scope === 'dispatch' ? ' of this dispatch' : '';
+  return `${name} budget${scope}${b.agent_type ? ` for ${b.agent_type} dispatches` : ''}${b.model ? ` on ${b.model} models` : ''}${b.project ? ' in this project' : ''}`;
 }
 
 export function timeZoneOf(config: Config): string {
@@ -55,16 +58,20 @@ export function timeZoneOf(config: Config): string {
 export function evaluateBudget(db: Ledger, config: Config, b: Budget, subject: Subject, now: number): BudgetState {
   const timeZone = timeZoneOf(config);
   const window = windowOf(b.scope, now, timeZone);
+  const perSession = b.scope === 'session' || b.scope === 'dispatch';
   const filter: SpendFilter = {
-    ...(b.scope === 'session' ? { sessionId: subject.sessionId } : { since: window.start }),
-    agentType: b.agent_type,
+    ...(perSession ? { sessionId: subject.sessionId } : { since: window.start }),
+    ...(b.scope === 'dispatch' ? { agentId: subject.agentId ?? '\u0000none' } : {}),
+    agentType: b.scope === 'dispatch' ? undefined : b.agent_type,
     project: b.project ? subject.project : undefined,
+    model: b.model,
   };
-  if (b.scope === 'session') window.start = sessionStart(db, subject.sessionId) ?? now;
+  if (perSession) window.start = sessionStart(db, subject.sessionId) ?? now;
+  if (window.rolling) window.end = (oldestSpend(db, filter) ?? now) + window.rolling;
   const key = budgetKey(b);
   const spend = billed(db, filter);
   const held = reserved(db, filter);
-  const raise = overrides(db, { sessionId: subject.sessionId, budgetKey: key, since: b.scope === 'session' ? 0 : window.start });
+  const raise = overrides(db, { sessionId: subject.sessionId, budgetKey: key, since: perSession ? 0 : window.start });
   const meters: Meter[] = [];
   if (b.limit_tokens !== undefined) {
     meters.push({ unit: 'tokens', spent: spend.tokens, reserved: held, limit: b.limit_tokens + raise.tokens, raised: raise.tokens, unpricedTokens: 0 });

@@ -9,6 +9,20 @@ export interface SpendFilter {
   since?: number;
   agentType?: string;
   project?: string;
+  /** One subagent's own spend (a `dispatch` budget). */
+  agentId?: string;
+  /** Only usage of models matching this family/prefix or glob (see modelGlobs). */
+  model?: string;
+}
+
+/**
+ * A budget's `model` filter as GLOB patterns over lower-cased model names: a glob is used as
+ * written; anything else is a family or name prefix ("opus" matches claude-opus-5-5, "claude-opus-5" too).
+ */
+export function modelGlobs(model: string): [string, string] {
+  const m = model.toLowerCase();
+  if (/[*?[]/.test(m)) return [m, m];
+  return [`${m}*`, `claude-${m}*`];
 }
 
 export interface Billed {
@@ -28,6 +42,8 @@ function where(f: SpendFilter, alias: string, timeColumn: string): { sql: string
   if (f.since !== undefined) (parts.push(`${alias}.${timeColumn} >= ?`), args.push(f.since));
   if (f.agentType !== undefined) (parts.push(`${alias}.agent_type = ?`), args.push(f.agentType));
   if (f.project !== undefined) (parts.push(`${alias}.project = ?`), args.push(f.project));
+  if (f.agentId !== undefined) (parts.push(`${alias}.agent_id = ?`), args.push(f.agentId));
+  if (f.model !== undefined) (parts.push(`(lower(coalesce(${alias}.model, '')) GLOB ? OR lower(coalesce(${alias}.model, '')) GLOB ?)`), args.push(...modelGlobs(f.model)));
   return { sql: parts.length ? parts.join(' AND ') : '1', args };
 }
 
@@ -49,6 +65,8 @@ export function billed(db: Ledger, f: SpendFilter): Billed {
  * so far. A dispatch of a session that has ended holds nothing (it will never report back).
  */
 export function reserved(db: Ledger, f: SpendFilter): number {
+  // A dispatch's model is often only known once it runs: model-filtered and per-dispatch budgets hold no reservations.
+  if (f.model !== undefined || f.agentId !== undefined) return 0;
   const w = where(f, 'd', 'started_at');
   const row = db
     .prepare(
@@ -82,4 +100,11 @@ export function overrides(db: Ledger, o: { sessionId?: string; budgetKey: string
 export function sessionStart(db: Ledger, sessionId: string): number | undefined {
   const row = db.prepare('SELECT started_at FROM sessions WHERE session_id = ?').get(sessionId) as { started_at: number | null } | undefined;
   return row?.started_at ?? undefined;
+}
+
+/** The earliest counted spend since `since` (a rolling window frees up as it ages out). */
+export function oldestSpend(db: Ledger, f: SpendFilter): number | undefined {
+  const w = where(f, 'u', 'ts');
+  const row = db.prepare(`SELECT min(u.ts) AS ts FROM usage u WHERE ${w.sql} AND u.total_tokens > 0`).get(...w.args) as { ts: number | null };
+  return row.ts ?? undefined;
 }

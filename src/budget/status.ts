@@ -2,6 +2,7 @@
 // burn rate (spend so far divided by the time the window has run).
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
+import { capStates, depthOf } from '../spawn/caps';
 import { budgetKey, evaluateBudget, used, type Subject, type Unit } from './meter';
 
 export interface BudgetStatusRow {
@@ -35,9 +36,38 @@ export interface BudgetStatusRow {
 // A window younger than this gives no meaningful rate (one early message would look like a flood).
 const MIN_ELAPSED_MS = 5 * 60_000;
 
+/** A spawn cap beside the budgets in `budget status`: the same keys where they mean something. */
+export interface CapStatusRow {
+  budget: string;
+  scope: 'spawn';
+  unit: 'subagents' | 'depth';
+  /** Subagents started (max_per_session), running now (max_running), or the deepest run so far (max_depth). */
+  spent: number;
+  limit: number;
+  raised: number;
+  percent: number;
+}
+
+export function capStatus(db: Ledger, config: Config, sessionId: string): CapStatusRow[] {
+  return capStates(db, config, { sessionId }).map((c) => {
+    const spent = c.cap === 'max_depth' ? deepestRun(db, sessionId) : c.current;
+    return {
+      budget: `spawn.${c.cap}`,
+      scope: 'spawn',
+      unit: c.cap === 'max_depth' ? 'depth' : 'subagents',
+      spent,
+      limit: c.limit,
+      raised: c.raised,
+      percent: Math.round((spent / c.limit) * 1000) / 10,
+    };
+  });
+}
+
 export function budgetStatus(db: Ledger, config: Config, subject: Subject, now: number): BudgetStatusRow[] {
   return config.budgets.flatMap((b) => {
-    const s = evaluateBudget(db, config, b, subject, now);
+    // A dispatch budget is shown for the session's most expensive dispatch so far.
+    const s = evaluateBudget(db, config, b, b.scope === 'dispatch' ? { ...subject, agentId: costliestRun(db, subject.sessionId, b.agent_type) } : subject, now);
+    const forecastable = s.window.end !== undefined && !s.window.rolling;
     return s.meters.map((m): BudgetStatusRow => {
       const total = used(m);
       const rate = m.spent / Math.max(now - s.window.start, MIN_ELAPSED_MS);
@@ -57,8 +87,8 @@ export function budgetStatus(db: Ledger, config: Config, subject: Subject, now: 
         window_start: new Date(s.window.start).toISOString(),
         resets_at: s.window.end === undefined ? null : new Date(s.window.end).toISOString(),
         resets_in_ms: s.window.end === undefined ? null : s.window.end - now,
-        forecast_at_reset: s.window.end === undefined ? null : round(m.unit, total + rate * (s.window.end - now)),
-        exhausted_at: toLimit !== undefined && (s.window.end === undefined || toLimit < s.window.end) ? new Date(toLimit).toISOString() : null,
+        forecast_at_reset: !forecastable ? null : round(m.unit, total + rate * (s.window.end! - now)),
+        exhausted_at: b.scope !== 'dispatch' && toLimit !== undefined && (s.window.end === undefined || toLimit < s.window.end) ? new Date(toLimit).toISOString() : null,
         unpriced_tokens: m.unpricedTokens,
         lower_bound: m.unpricedTokens > 0,
         estimated_tokens: m.estimatedTokens ?? 0,
@@ -69,3 +99,15 @@ export function budgetStatus(db: Ledger, config: Config, subject: Subject, now: 
 }
 
 const round = (unit: Unit, n: number) => (unit === 'tokens' ? Math.round(n) : Math.round(n * 10_000) / 10_000);
+
+function costliestRun(db: Ledger, sessionId: string, agentType: string | undefined): string | undefined {
+  const row = db
+    .prepare(`SELECT agent_id FROM agent_runs WHERE session_id = ? AND (? IS NULL OR agent_type = ?) ORDER BY total_tokens DESC LIMIT 1`)
+    .get(sessionId, agentType ?? null, agentType ?? null) as { agent_id: string } | undefined;
+  return row?.agent_id;
+}
+
+function deepestRun(db: Ledger, sessionId: string): number {
+  const rows = db.prepare('SELECT agent_id FROM agent_runs WHERE session_id = ? LIMIT 500').all(sessionId) as { agent_id: string }[];
+  return rows.reduce((max, r) => Math.max(max, depthOf(db, sessionId, r.agent_id)), 0);
+}

@@ -8,7 +8,11 @@ export interface Window {
   start: number;
   /** When the budget resets; undefined for a session budget (it ends with the session). */
   end?: number;
+  /** Rolling windows ("5h", "7d"): their length in ms; `end` is when the oldest counted spend leaves. */
+  rolling?: number;
 }
+
+export const ROLLING_MS: Partial<Record<Budget['scope'], number>> = { '5h': 5 * 3_600_000, '7d': 7 * 86_400_000 };
 
 interface LocalDate {
   year: number;
@@ -73,7 +77,9 @@ export function systemTimeZone(): string {
 }
 
 export function windowOf(scope: Budget['scope'], now: number, timeZone: string): Window {
-  if (scope === 'session') return { start: 0 };
+  if (scope === 'session' || scope === 'dispatch') return { start: 0 };
+  const rolling = ROLLING_MS[scope];
+  if (rolling) return { start: now - rolling, end: now + rolling, rolling };
   const d = wallClock(now, timeZone);
   if (scope === 'day') return { start: localMidnight(d.year, d.month, d.day, timeZone), end: localMidnight(d.year, d.month, d.day + 1, timeZone) };
   if (scope === 'week') {

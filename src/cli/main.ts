@@ -16,6 +16,7 @@ import { registerPricingCommand } from './commands/pricing';
 import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
+import { registerSpawnCommands } from './commands/spawn';
 import { reportError } from './errors';
 import { loadConfig } from '../config/load';
 import { openLedger } from '../ledger/db';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerLedgerCommands(program);
   registerDoctorCommand(program);
   registerBudgetCommands(program);
+  registerSpawnCommands(program);
   registerBreakerCommands(program);
   registerReportCommand(program);
   registerFailureCommands(program);

@@ -6,7 +6,8 @@ const nonNegative = () => z.number().check(z.minimum(0));
 const positive = () => z.number().check(z.positive());
 const fraction = () => z.number().check(z.gt(0), z.lte(1));
 
-export const budgetScopes = ['session', 'day', 'week', 'month'] as const;
+export const budgetScopes = ['session', 'day', 'week', 'month', 'dispatch', '5h', '7d'] as const;
+export const budgetActions = ['deny', 'ask', 'downgrade'] as const;
 
 const isTimeZone = (tz: string) => {
   try {
@@ -21,11 +22,25 @@ function build() {
   const budgetSchema = z
     .strictObject({
       id: z.optional(z.string().check(z.minLength(1), z.describe('A name for the budget (used by `budget override --budget`); default: scope[:agent_type][:project].'))),
-      scope: z.enum(budgetScopes).check(z.describe('The window spend is counted over: one session, or the calendar day, week (from Monday) or month in `timezone`.')),
+      scope: z
+        .enum(budgetScopes)
+        .check(
+          z.describe(
+            'The window spend is counted over: one session; the calendar day, week (from Monday) or month in `timezone`; the rolling last 5 hours ("5h") or 7 days ("7d"); or each single dispatch on its own ("dispatch": its subagent is stopped once it has spent it).',
+          ),
+        ),
       limit_tokens: z.optional(positive().check(z.describe('Billed tokens (input, output, cache writes and reads) allowed per window.'))),
       limit_usd: z.optional(positive().check(z.describe('USD allowed per window; models without a known price count at an estimate (the newest model of their family), and messages say so.'))),
       agent_type: z.optional(z.string().check(z.minLength(1), z.describe("Only this agent type's dispatches count and are stopped."))),
       project: z.optional(z.boolean().check(z.describe('true: count this project only; default: every project of the user.'))),
+      model: z.optional(
+        z.string().check(z.minLength(1), z.describe('Only spend on these models counts: a family or model-name prefix ("opus", "claude-opus-5") or a glob ("*opus*").')),
+      ),
+      action: z._default(
+        z.enum(budgetActions).check(z.describe('What a dispatch that would overrun (or finds spent) the budget gets: "deny", "ask" the user with the estimate, or "downgrade" to `downgrade_to`.')),
+        'deny',
+      ),
+      downgrade_to: z._default(z.string().check(z.minLength(1), z.describe('The model a downgraded dispatch runs on (action "downgrade"): an alias the Agent tool accepts (haiku, sonnet, opus in Claude Code 2.1.328).')), 'haiku'),
       warn_at: z._default(fraction().check(z.describe('Fraction of the limit at which the model is told, once per session.')), 0.8),
       on_exhausted: z._default(
         z.enum(['dispatches', 'all_tools']).check(z.describe('What a spent budget stops: new dispatches only, or every tool call.')),
@@ -59,6 +74,15 @@ function build() {
     // Deny tool calls when agent-warden itself cannot check budgets and breakers (default: let them through).
     fail_closed: z._default(z.boolean().check(z.describe('Deny tool calls when agent-warden cannot reach its ledger or check budgets (default false: let them through).')), false),
     budgets: z._default(z.array(budgetSchema).check(z.describe('Token and cost budgets, checked before every dispatch.')), []),
+    // Caps on subagents; a project config may only lower them (lower is tighter).
+    spawn: z._default(
+      z.strictObject({
+        max_per_session: z.optional(positive().check(z.describe('Subagents one session may start (denied dispatches do not count).'))),
+        max_depth: z.optional(positive().check(z.describe('How deep dispatches may nest: 1 = only the main thread dispatches.'))),
+        max_running: z.optional(positive().check(z.describe('Subagents of one session running at the same time.'))),
+      }),
+      {},
+    ),
     budget: z._default(
       z.strictObject({
         // Predicted cost of a dispatch whose agent type has no history yet (tokens).
@@ -123,6 +147,7 @@ export const schemas = (): Schemas => (built ??= build());
 export type Config = z.output<Schemas['configSchema']>;
 export type ConfigInput = z.input<Schemas['configSchema']>;
 export type Budget = z.output<Schemas['budgetSchema']>;
+export type SpawnCaps = Config['spawn'];
 export type ModelPrice = z.output<Schemas['modelPriceSchema']>;
 
 export const defaultConfig = (): Config => schemas().configSchema.parse({});

@@ -12,6 +12,7 @@ import { redact, redactText } from '../privacy/redact';
 import { estimateTokens } from '../tokens/estimate';
 import { agentFactsFor, mainTranscriptFact, staleRunFacts } from './agent-facts';
 import { filesNamedIn } from './context-files';
+import { liveAgentFacts } from './live-agent-facts';
 import { transcriptCallsFact } from './transcript-calls';
 import type { PreToolCall, PreToolPolicy, Verdict } from './policy';
 import { isAgentTool, type WireEvent } from './wire';
@@ -70,7 +71,7 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
   const mainCalls = turnEnd && event.transcript_path ? transcriptCallsFact(db, event.session_id, event.transcript_path, config) : undefined;
   // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path.
   const perCall = event.hook_event_name === 'PreToolUse' || event.hook_event_name === 'PostToolUseFailure';
-  const agentFacts = [...agentFactsFor(event, config), ...(perCall ? [] : staleRunFacts(db, config, { sessionId: event.session_id }))];
+  const agentFacts = [...agentFactsFor(event, config), ...liveAgentFacts(db, config, event), ...(perCall ? [] : staleRunFacts(db, config, { sessionId: event.session_id }))];
 
   return db
     .transaction((): HookOutput | undefined => {
@@ -114,8 +115,11 @@ function decide(ctx: HookContext, stored: StoredEvent, event: WireEvent & { hook
     if (v.deny) break; // the first denial decides; later policies need not reserve anything
   }
   const denial = verdicts.find((v) => v.deny)?.deny;
+  const ask = denial ? undefined : verdicts.find((v) => v.ask)?.ask;
   const dispatch = isDispatch ? Object.assign({}, ...verdicts.map((v) => v.dispatch ?? {})) : undefined;
-  const updatedInput = denial ? undefined : verdicts.find((v) => v.updatedInput)?.updatedInput;
+  if (dispatch && denial) Object.assign(dispatch, { governance: 'denied', governance_reason: denial.reason });
+  else if (dispatch && ask) Object.assign(dispatch, { governance: 'asked', governance_reason: ask.reason });
+  const updatedInput = denial ? undefined : mergedInput(call.toolInput, verdicts);
   const context = verdicts.map((v) => v.context).filter(Boolean).join('\n') || undefined;
   const decision = {
     tool_use_id: call.toolUseId,
@@ -123,17 +127,28 @@ function decide(ctx: HookContext, stored: StoredEvent, event: WireEvent & { hook
     deny: Boolean(denial),
     policy: denial?.policy,
     reason: denial?.reason,
+    ask: ask ? true : undefined,
+    ask_reason: ask?.reason,
     dispatch,
     rewritten: Boolean(updatedInput),
     context,
     circuits: verdicts.flatMap((v) => v.circuits ?? []),
     notices: verdicts.flatMap((v) => v.notices ?? []),
   };
-  if (decision.deny || decision.dispatch || decision.rewritten || decision.context || decision.circuits.length || decision.notices.length) {
+  if (decision.deny || decision.ask || decision.dispatch || decision.rewritten || decision.context || decision.circuits.length || decision.notices.length) {
     const ev = appendEvent(ctx.db, { receivedAt: stored.receivedAt, sessionId: call.sessionId, project: ctx.project, source: ctx.source, kind: 'decision', toolUseId: call.toolUseId, toolName: call.toolName, payload: { ...decision, updated_input: updatedInput && redact(updatedInput, ctx.config.privacy) } });
     if (ev) projectEvent(ctx.db, ev, { pricing: ctx.config.pricing });
   }
-  return preToolOutput(denial?.reason, context, updatedInput);
+  return preToolOutput(denial?.reason, context, updatedInput, ask?.reason);
+}
+
+/** Rewrites of several policies (a budget's model downgrade, a proxy's agent type) combine: each keeps the keys it changed. */
+function mergedInput(original: Record<string, unknown>, verdicts: Verdict[]): Record<string, unknown> | undefined {
+  const rewrites = verdicts.map((v) => v.updatedInput).filter((u): u is Record<string, unknown> => Boolean(u));
+  if (rewrites.length <= 1) return rewrites[0];
+  const merged: Record<string, unknown> = { ...original };
+  for (const r of rewrites) for (const [k, v] of Object.entries(r)) if (v !== original[k]) merged[k] = v;
+  return merged;
 }
 
 function toCall(ctx: HookContext, event: WireEvent & { hook_event_name: 'PreToolUse' }, warden: Record<string, any> | undefined): PreToolCall {
@@ -153,12 +168,15 @@ function toCall(ctx: HookContext, event: WireEvent & { hook_event_name: 'PreTool
   };
 }
 
-function preToolOutput(denyReason: string | undefined, context: string | undefined, updatedInput: Record<string, unknown> | undefined): HookOutput | undefined {
-  if (!denyReason && !context && !updatedInput) return undefined;
+function preToolOutput(denyReason: string | undefined, context: string | undefined, updatedInput: Record<string, unknown> | undefined, askReason?: string): HookOutput | undefined {
+  if (!denyReason && !context && !updatedInput && !askReason) return undefined;
   const out: Record<string, unknown> = { hookEventName: 'PreToolUse' };
   if (denyReason) {
     out.permissionDecision = 'deny';
     out.permissionDecisionReason = denyReason;
+  } else if (askReason) {
+    out.permissionDecision = 'ask';
+    out.permissionDecisionReason = askReason;
   }
   if (updatedInput) out.updatedInput = updatedInput;
   if (context) out.additionalContext = context;
@@ -177,9 +195,10 @@ function earlierOutput(ctx: HookContext, event: WireEvent): HookOutput | undefin
   let updatedInput: Record<string, unknown> | undefined;
   if (d.rewritten && !d.deny) {
     const call = toCall(ctx, event, undefined);
-    for (const policy of ctx.policies) updatedInput ??= policy({ db: ctx.db, config: ctx.config, now: ctx.now }, call)?.updatedInput;
+    const verdicts = ctx.policies.map((policy) => policy({ db: ctx.db, config: ctx.config, now: ctx.now }, call) ?? {});
+    updatedInput = mergedInput(call.toolInput, verdicts);
   }
-  return preToolOutput(d.deny ? d.reason : undefined, d.context, updatedInput);
+  return preToolOutput(d.deny ? d.reason : undefined, d.context, updatedInput, d.ask && !d.deny ? d.ask_reason : undefined);
 }
 
 /** Facts computed from the live input before redaction (hashes, sizes) that projections need. */

@@ -38,9 +38,18 @@ export interface Notice {
 
 export interface Verdict {
   deny?: { reason: string; policy: string };
+  /** Ask the user (`permissionDecision: "ask"`); a denial from any policy still wins. */
+  ask?: { reason: string; policy: string };
   context?: string;
   updatedInput?: Record<string, unknown>;
-  dispatch?: { reserved_tokens?: number; via_proxy?: boolean; agent_type?: string };
+  dispatch?: {
+    reserved_tokens?: number;
+    via_proxy?: boolean;
+    agent_type?: string;
+    /** Why a dispatch was governed, for `agent-warden dispatches`: denied, asked or downgraded. */
+    governance?: 'denied' | 'asked' | 'downgraded';
+    governance_reason?: string;
+  };
   circuits?: CircuitChange[];
   notices?: Notice[];
 }

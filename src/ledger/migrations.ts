@@ -245,6 +245,25 @@ export const migrations: Migration[] = [
       CREATE INDEX usage_model ON usage(model, session_id);
     `,
   },
+  {
+    version: 8,
+    why: "Governance (issue 18): a running subagent's transcript is read live (its own offset) so a dispatch budget can stop it; spawn caps need each run's depth; `dispatches` shows why a dispatch was denied, asked or downgraded.",
+    sql: `
+      ALTER TABLE agent_runs ADD COLUMN live_offset INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE agent_runs ADD COLUMN spawn_depth INTEGER;
+      ALTER TABLE dispatches ADD COLUMN governance TEXT;
+      ALTER TABLE dispatches ADD COLUMN governance_reason TEXT;
+      CREATE INDEX dispatches_parent ON dispatches(session_id, parent_agent_id);
+      CREATE TABLE spawn_overrides (
+        seq INTEGER PRIMARY KEY,
+        session_id TEXT,
+        cap TEXT NOT NULL,
+        add_n INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER,
+        note TEXT
+      );
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -43,10 +43,13 @@ const handlers: Record<string, Handler> = {
   transcript_calls: all(toolCalls.transcriptCalls, dispatches.transcriptCalls, sessions.callsOffset),
   agent_transcript: agentRuns.agentTranscript,
   agent_link: agentRuns.agentLink,
+  /** A running subagent's transcript read incrementally at its tool calls. */
+  agent_usage: agentRuns.agentUsage,
   /** A decision made at PreToolUse: denials, reservations, proxy rewrites, circuit changes, notices. */
   decision: all(toolCalls.decision, dispatches.decision, decisions.decision),
   prompt_tokens: dispatches.promptTokens,
   budget_override: decisions.budgetOverride,
+  spawn_override: decisions.spawnOverride,
   breaker_reset: all(decisions.breakerReset, toolCalls.breakerReset),
   /** A session read from Claude Code's history by `agent-warden import`. */
   session_imported: sessions.sessionImported,
@@ -58,4 +61,4 @@ export function project(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): vo
   if (handler) handler(db, ev, ctx);
 }
 
-export const projectionTables = ['sessions', 'usage', 'tool_calls', 'dispatches', 'agent_runs', 'circuits', 'budget_notices', 'budget_overrides', 'cost_states', 'learned_rates'] as const;
+export const projectionTables = ['sessions', 'usage', 'tool_calls', 'dispatches', 'agent_runs', 'circuits', 'budget_notices', 'budget_overrides', 'cost_states', 'learned_rates', 'spawn_overrides'] as const;

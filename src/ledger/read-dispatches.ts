@@ -33,6 +33,9 @@ export interface DispatchRecord {
   prompt_tokens_exact: boolean;
   final_message: string | null;
   error: string | null;
+  /** Why agent-warden governed this dispatch: denied, asked (the user was asked) or downgraded; null when it did not. */
+  governance: 'denied' | 'asked' | 'downgraded' | null;
+  governance_reason: string | null;
   files_written: string[];
   context_files: { path: string; bytes: number; tokens: number }[];
   transcript_path: string | null;
@@ -69,7 +72,8 @@ const RECORD = `json_object(
   'total_tokens', coalesce(r.total_tokens, 0), 'reported_total_tokens', d.reported_total_tokens,
   'cost_usd', CASE WHEN ${HAS_RUN} AND r.total_tokens = 0 THEN 0 WHEN ${HAS_RUN} AND r.unpriced_tokens = 0 THEN r.cost_usd END,
   'unpriced', ${BOOL(`${HAS_RUN} AND r.unpriced_tokens > 0`)}, 'prompt_tokens', d.prompt_tokens, 'prompt_tokens_exact', ${BOOL('d.prompt_tokens_exact = 1')},
-  'final_message', coalesce(d.final_message, r.last_message), 'error', d.error, 'files_written', ${LIST('r.files_written')},
+  'final_message', coalesce(d.final_message, r.last_message), 'error', d.error,
+  'governance', d.governance, 'governance_reason', d.governance_reason, 'files_written', ${LIST('r.files_written')},
   'context_files', ${LIST('d.context_files')}, 'transcript_path', r.transcript_path)`;
 
 const SELECT = `SELECT ${RECORD} FROM dispatches d LEFT JOIN agent_runs r ON r.session_id = d.session_id AND r.agent_id = d.agent_id`;

@@ -28,7 +28,7 @@ describe('config schema', () => {
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schema/config.schema.json'), 'utf8'));
-    expect(schema.properties.budgets.items.properties.scope.enum).toEqual(['session', 'day', 'week', 'month']);
+    expect(schema.properties.budgets.items.properties.scope.enum).toEqual(['session', 'day', 'week', 'month', 'dispatch', '5h', '7d']);
   });
 
   it('budgets from both files add up; a broken project file is reported and ignored, the user file still applies', () => {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { withBudget, type BudgetInput } from '../../budget/config-edit';
-import { budgetStatus, type BudgetStatusRow } from '../../budget/status';
+import { budgetStatus, capStatus, type BudgetStatusRow } from '../../budget/status';
 import { duration } from '../../budget/window';
 import { formatProblem, loadConfig, problemsIn } from '../../config/load';
 import { budgetScopes } from '../../config/schema';
@@ -19,7 +19,7 @@ export function registerBudgetCommands(program: Command): void {
 
   budget
     .command('status')
-    .description('each budget: spend, limit, percent, time to reset, forecast at the current burn rate')
+    .description('each budget and spawn cap: spend, limit, percent, time to reset (rolling windows: when the oldest spend ages out), forecast at the current burn rate')
     .option('--session <id>', 'session for session budgets (default: the latest in this project)')
     .option('--json', 'print a JSON array')
     .action((opts) => {
@@ -27,8 +27,21 @@ export function registerBudgetCommands(program: Command): void {
       const { config, problems } = loadConfig(project);
       for (const p of problems) process.stderr.write(`agent-warden: config: ${formatProblem(p)}\n`);
       const now = Date.now();
-      const rows = withLedger((db) => budgetStatus(db, config, { sessionId: opts.session ?? latestSession(db, project) ?? '', project }, now));
-      if (opts.json) return printJson(rows);
+      const [rows, caps] = withLedger((db) => {
+        const sessionId = opts.session ?? latestSession(db, project) ?? '';
+        return [budgetStatus(db, config, { sessionId, project }, now), capStatus(db, config, sessionId)] as const;
+      });
+      if (opts.json) return printJson([...rows, ...caps]);
+      if (caps.length) {
+        const capTable = table(caps, [
+          { header: 'spawn cap', value: (r) => r.budget.replace(/^spawn\./, '') },
+          { header: 'this session', value: (r) => fmtInt(r.spent), align: 'right' },
+          { header: 'cap', value: (r) => fmtInt(r.limit) + (r.raised ? ` (+${fmtInt(r.raised)})` : ''), align: 'right' },
+          { header: '%', value: (r) => colourPercent(r.percent), align: 'right' },
+        ]);
+        process.stdout.write(capTable + '\n' + (rows.length ? '\n' : ''));
+      }
+      if (!rows.length && caps.length) return;
       if (!rows.length) return void process.stdout.write('No budgets configured. Add one with `agent-warden budget set --scope day --tokens 2000000`.\n');
       process.stdout.write(statusTable(rows) + '\n');
       for (const r of rows.filter((r) => r.lower_bound)) {
@@ -49,6 +62,9 @@ export function registerBudgetCommands(program: Command): void {
     .option('--this-project', "count only this project's spend (default: all projects)")
     .option('--warn-at <fraction>', 'tell the model past this fraction (default 0.8)', Number)
     .option('--on-exhausted <what>', 'what a spent budget stops: dispatches (default) or all_tools')
+    .option('--model <family-or-glob>', 'count only spend on these models (e.g. opus, or a glob such as "*opus*")')
+    .option('--action <action>', 'what an overrunning dispatch gets: deny (default), ask or downgrade')
+    .option('--downgrade-to <model>', 'the model a downgraded dispatch runs on (default haiku)')
     .option('--id <name>', 'a name for the budget')
     .option('--project', 'write .claude/agent-warden.json in this project instead of the user config')
     .option('--remove', 'remove the matching budget instead')
@@ -63,6 +79,9 @@ export function registerBudgetCommands(program: Command): void {
         project: opts.thisProject ? true : undefined,
         warn_at: opts.warnAt,
         on_exhausted: opts.onExhausted,
+        model: opts.model,
+        action: opts.action,
+        downgrade_to: opts.downgradeTo,
       };
       for (const k of Object.keys(entry)) if (entry[k] === undefined) delete entry[k];
       const { next, replaced } = withBudget(readConfigFile(file), entry as BudgetInput, { remove: opts.remove });
@@ -135,10 +154,11 @@ function statusTable(rows: BudgetStatusRow[]): string {
     { header: 'spent', value: (r) => fmt(r, r.spent + r.reserved), align: 'right' },
     { header: 'limit', value: (r) => fmt(r, r.limit), align: 'right' },
     { header: '%', value: (r) => colourPercent(r.percent), align: 'right' },
-    { header: 'resets in', value: (r) => (r.resets_in_ms === null ? 'session end' : duration(r.resets_in_ms)), align: 'right' },
+    { header: 'resets in', value: (r) => (r.scope === 'dispatch' ? 'per dispatch' : r.resets_in_ms === null ? 'session end' : (ROLLING.has(r.scope) ? 'frees in ' : '') + duration(r.resets_in_ms)), align: 'right' },
     { header: 'forecast', value: forecast, align: 'right' },
     { header: 'limit reached', value: (r) => (r.exhausted_at ? r.exhausted_at.replace('T', ' ').slice(0, 16) : '') },
   ]);
 }
 
+const ROLLING = new Set(['5h', '7d']);
 const colourPercent = (p: number) => (p >= 100 ? pc.red(`${p}%`) : p >= 80 ? pc.yellow(`${p}%`) : `${p}%`);

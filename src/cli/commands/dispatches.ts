@@ -46,7 +46,13 @@ export function dispatchTable(rows: DispatchRecord[]): string {
     { header: 'tokens', value: (r) => fmtInt(r.total_tokens), align: 'right' },
     { header: 'cost', value: (r) => (r.status === 'denied' ? '' : fmtUsd(r.cost_usd)), align: 'right' },
     { header: 'description', value: (r) => r.description },
-  ]);
+  ]) + governanceNotes(rows);
+}
+
+/** Why agent-warden refused, asked about or downgraded a dispatch, one line each under the table. */
+function governanceNotes(rows: DispatchRecord[]): string {
+  const lines = rows.filter((r) => r.governance).map((r) => `${pc.yellow(`#${r.id} ${r.governance}`)}: ${r.governance_reason ?? r.error ?? ''}`);
+  return lines.length ? '\n' + lines.join('\n') : '';
 }
 
 const colourStatus = (s: string) => (s === 'completed' ? pc.green(s) : s === 'running' ? pc.cyan(s) : pc.red(s));

@@ -8,8 +8,10 @@ import { buildUsageReport, type UsageReport } from '../../report/usage-report';
 import { USAGE_COLUMNS, footnotes, mainThreadLine, scopeLine, usageCsv, usageMarkdown } from '../../report/usage-render';
 import { PRICING_DATE } from '../../tokens/pricing';
 import { UserError } from '../errors';
+import { budgetStatus, capStatus } from '../../budget/status';
+import { loadConfig } from '../../config/load';
 import { withLedger } from '../ledger-access';
-import { pc, printJson, table } from '../output';
+import { fmtInt, pc, printJson, table } from '../output';
 import { parseSince } from '../time';
 
 export interface ScopeFlags {
@@ -83,8 +85,45 @@ export function registerReportCommand(program: Command): void {
       }
       if (opts.md) return void process.stdout.write(usageMarkdown(report));
       process.stdout.write(terminalReport(report));
+      const limits = limitsSection(scopeFrom(opts));
+      if (limits) process.stdout.write(limits);
     });
 }
+
+/**
+ * Budgets (rolling windows included) and spawn caps as they stand now, and how often agent-warden
+ * stepped in on the dispatches in scope. The JSON report keeps its schema: `budget status --json` has these.
+ */
+function limitsSection(scope: ReportScope): string | undefined {
+  const project = scope.project ?? resolve(process.env.CLAUDE_PROJECT_DIR ?? process.cwd());
+  const { config } = loadConfig(project);
+  if (!config.budgets.length && !Object.values(config.spawn).some((v) => v !== undefined)) return undefined;
+  const now = Date.now();
+  const { budgets, caps, governed } = withLedger((db) => {
+    const session =
+      scope.sessionId ??
+      (db.prepare('SELECT session_id FROM sessions WHERE project = ? ORDER BY last_event_at DESC LIMIT 1').get(project) as { session_id: string } | undefined)?.session_id ??
+      '';
+    const governed = db
+      .prepare(
+        `SELECT governance AS g, count(*) AS n FROM dispatches WHERE governance IS NOT NULL AND coalesce(started_at, 0) >= ? AND coalesce(started_at, 0) <= ?
+           AND (? IS NULL OR project = ?) AND (? IS NULL OR session_id = ?) GROUP BY governance`,
+      )
+      .all(scope.since ?? 0, scope.until ?? Number.MAX_SAFE_INTEGER, scope.project ?? null, scope.project ?? null, scope.sessionId ?? null, scope.sessionId ?? null) as { g: string; n: number }[];
+    return { budgets: budgetStatus(db, config, { sessionId: session, project }, now), caps: capStatus(db, config, session), governed };
+  });
+  const amount = (unit: string, n: number) => (unit === 'usd' ? `$${n.toFixed(2)}` : fmtInt(n));
+  const lines = [pc.bold('limits (now)')];
+  for (const b of budgets) {
+    const resets = b.scope === 'dispatch' ? 'per dispatch (the costliest one of the session)' : b.resets_at === null ? 'ends with the session' : `${ROLLING_SCOPES.has(b.scope) ? 'oldest spend ages out' : 'resets'} ${b.resets_at.replace('T', ' ').slice(0, 16)} UTC`;
+    lines.push(`  ${b.budget.padEnd(24)} ${amount(b.unit, b.spent + b.reserved)} of ${amount(b.unit, b.limit)} (${b.percent}%), ${resets}`);
+  }
+  for (const c of caps) lines.push(`  ${c.budget.padEnd(24)} ${fmtInt(c.spent)} of ${fmtInt(c.limit)} (${c.percent}%) in the latest session`);
+  if (governed.length) lines.push(`  dispatches stepped in on: ${governed.map((g) => `${g.n} ${g.g}`).join(', ')} (why: \`agent-warden dispatches\`)`);
+  return lines.join('\n') + '\n';
+}
+
+const ROLLING_SCOPES = new Set(['5h', '7d']);
 
 function terminalReport(report: UsageReport): string {
   // Every column needs about 150 characters; narrower terminals get the compact table.

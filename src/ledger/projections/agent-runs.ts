@@ -62,7 +62,22 @@ export function agentTranscript(db: Ledger, ev: StoredEvent, ctx: ProjectionCont
 export function agentLink(db: Ledger, ev: StoredEvent): void {
   const p = ev.payload;
   upsertRun(db, ev, p.agent_id);
+  if (typeof p.spawn_depth === 'number') db.prepare('UPDATE agent_runs SET spawn_depth = ? WHERE session_id = ? AND agent_id = ?').run(p.spawn_depth, ev.sessionId, p.agent_id);
   link(db, ev.sessionId!, p.tool_use_id, p.agent_id, p.parent_agent_id);
+}
+
+/** A running subagent's new messages, read at its own tool calls (dispatch budgets stop it on them). */
+export function agentUsage(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
+  const p = ev.payload;
+  upsertRun(db, ev, p.agent_id);
+  agentTranscriptUsage(db, ev, ctx);
+  db.prepare('UPDATE agent_runs SET live_offset = max(live_offset, ?), transcript_path = coalesce(transcript_path, ?) WHERE session_id = ? AND agent_id = ?').run(
+    p.offset_end ?? 0,
+    p.transcript_path ?? null,
+    ev.sessionId,
+    p.agent_id,
+  );
+  recomputeRunTotals(db, ev.sessionId!, p.agent_id);
 }
 
 export function upsertRun(db: Ledger, ev: StoredEvent, agentId: string): void {

@@ -50,6 +50,19 @@ export function budgetOverride(db: Ledger, ev: StoredEvent): void {
   );
 }
 
+/** spawn_override: a logged raise of one spawn cap, for one session (or all). */
+export function spawnOverride(db: Ledger, ev: StoredEvent): void {
+  const p = ev.payload;
+  db.prepare('INSERT OR IGNORE INTO spawn_overrides (seq, session_id, cap, add_n, created_at, note) VALUES (?, ?, ?, ?, ?, ?)').run(
+    ev.seq,
+    p.session_id ?? null,
+    String(p.cap),
+    Math.max(0, Math.floor(Number(p.add) || 0)),
+    ev.receivedAt,
+    p.note ?? null,
+  );
+}
+
 /** breaker_reset: the circuit side; the failure streaks it forgets are in tool_calls. */
 export function breakerReset(db: Ledger, ev: StoredEvent): void {
   const p = ev.payload;

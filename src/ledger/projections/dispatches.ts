@@ -37,7 +37,8 @@ export function decision(db: Ledger, ev: StoredEvent): void {
     ensureDispatch(db, ev, p.tool_use_id);
     db.prepare(
       `UPDATE dispatches SET denied = max(denied, ?), error = CASE WHEN ? THEN ? ELSE error END,
-         reserved_tokens = ?, via_proxy = max(via_proxy, ?), agent_type = coalesce(?, agent_type)
+         reserved_tokens = ?, via_proxy = max(via_proxy, ?), agent_type = coalesce(?, agent_type),
+         governance = coalesce(?, governance), governance_reason = coalesce(?, governance_reason)
        WHERE session_id = ? AND tool_use_id = ?`,
     ).run(
       p.deny ? 1 : 0,
@@ -46,6 +47,8 @@ export function decision(db: Ledger, ev: StoredEvent): void {
       p.dispatch.reserved_tokens ?? 0,
       p.dispatch.via_proxy ? 1 : 0,
       p.dispatch.agent_type ?? null,
+      p.dispatch.governance ?? null,
+      p.dispatch.governance_reason ?? null,
       ev.sessionId,
       p.tool_use_id,
     );
