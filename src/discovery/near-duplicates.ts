@@ -2,7 +2,7 @@
 // `python-expert`, `code-reviewer` and `code-reviewer-pro`, `acme:backend-architect` and
 // `tools:backend-architect`). Discovery shows each role once, with the others as "also: …", so the
 // top results are different roles. Judged on names and descriptions only, both cheap to compare.
-import { terms } from './text';
+import { nameSynonym, term, terms, words } from './text';
 
 // Words that say what kind of agent it is, not which role: they do not tell roles apart.
 const ROLE_WORDS = new Set(
@@ -20,7 +20,10 @@ export interface Fingerprint {
 
 export function fingerprint(agent: { name: string; description: string }): Fingerprint {
   const base = agent.name.slice(agent.name.lastIndexOf(':') + 1).toLowerCase();
-  const nameTerms = new Set(terms(base.replace(/[-_.]/g, ' ')).filter((t) => !ROLE_WORDS.has(t)));
+  // Abbreviations in names read as what they stand for: `golang-pro` and `go-expert`, `ml-engineer`
+  // and `machine-learning-engineer`.
+  const nameWords = words(base).flatMap((w) => nameSynonym(w) ?? [w]);
+  const nameTerms = new Set(nameWords.map(term).filter((t): t is string => !!t && !ROLE_WORDS.has(t)));
   const plain = agent.description.replace(/<example>[\s\S]*?(<\/example>|$)/gi, ' ').slice(0, 600);
   return { base, nameTerms, descTerms: new Set(terms(plain)) };
 }
@@ -41,8 +44,9 @@ export function nearDuplicates(a: Fingerprint, b: Fingerprint): boolean {
   if (a.base === b.base) return true;
   const names = jaccard(a.nameTerms, b.nameTerms);
   const descs = jaccard(a.descTerms, b.descTerms);
-  if (names === 1) return descs >= 0.08;
-  if (names >= 0.6) return descs >= 0.2;
+  if (names === 1) return descs >= 0.05;
+  if (names >= 0.6) return descs >= 0.1;
+  if (names >= 0.5) return descs >= 0.3;
   return descs >= 0.6;
 }
 

@@ -50,26 +50,52 @@ export const SYNONYM_WEIGHT = 0.7;
 /** Weight of the user's own words inside a matched phrase ("first" in "tests first"). */
 export const PHRASE_WORD_WEIGHT = 0.3;
 
+interface SynonymFile {
+  abbreviations: Record<string, string>;
+  related: Record<string, string>;
+}
+
+interface Entry {
+  words: string[];
+  adds: string[];
+  /** An abbreviation: the expansion means exactly what the user typed. */
+  exact: boolean;
+}
+
 interface SynonymTable {
-  single: Map<string, string[]>;
-  phrases: Array<{ words: string[]; adds: string[] }>;
+  single: Map<string, Entry>;
+  phrases: Entry[];
 }
 
 let compiled: SynonymTable | undefined;
 
 function synonymTable(): SynonymTable {
   if (compiled) return compiled;
-  const single = new Map<string, string[]>();
-  const phrases: SynonymTable['phrases'] = [];
-  for (const [key, value] of Object.entries((table as { terms: Record<string, string> }).terms)) {
-    const keyWords = words(key);
-    const adds = words(value);
-    if (keyWords.length === 0 || adds.length === 0) continue;
-    if (keyWords.length === 1 && !/[^a-z0-9]/.test(key)) single.set(keyWords[0]!, adds);
-    else phrases.push({ words: keyWords, adds });
+  const file = table as SynonymFile;
+  const single = new Map<string, Entry>();
+  const phrases: Entry[] = [];
+  for (const [section, exact] of [
+    [file.related, false],
+    [file.abbreviations, true],
+  ] as const) {
+    for (const [key, value] of Object.entries(section)) {
+      const entry = { words: words(key), adds: words(value), exact };
+      if (entry.words.length === 0 || entry.adds.length === 0) continue;
+      if (entry.words.length === 1 && !/[^a-z0-9]/.test(key)) single.set(entry.words[0]!, entry);
+      else phrases.push(entry);
+    }
   }
   compiled = { single, phrases };
   return compiled;
+}
+
+/**
+ * What an abbreviation in an agent name stands for (`golang` → `go`, `ml` → `machine learning`),
+ * so names are compared by meaning; undefined for any other word.
+ */
+export function nameSynonym(word: string): string[] | undefined {
+  const entry = synonymTable().single.get(word);
+  return entry?.exact ? entry.adds : undefined;
 }
 
 export interface SynonymMatch {
@@ -77,6 +103,7 @@ export interface SynonymMatch {
   from: string[];
   /** The words the table adds for them, before stemming. */
   adds: string[];
+  exact: boolean;
 }
 
 /** The synonym table's entries that a query matches, single words first, then phrases. */
@@ -85,17 +112,17 @@ export function synonymMatches(query: string): SynonymMatch[] {
   const ws = words(query);
   const matches: SynonymMatch[] = [];
   for (const w of ws) {
-    const adds = single.get(w);
-    if (adds) matches.push({ from: [w], adds });
+    const entry = single.get(w);
+    if (entry) matches.push({ from: [w], adds: entry.adds, exact: entry.exact });
   }
   const joined = ` ${ws.join(' ')} `;
-  for (const p of phrases) if (joined.includes(` ${p.words.join(' ')} `)) matches.push({ from: p.words, adds: p.adds });
+  for (const p of phrases) if (joined.includes(` ${p.words.join(' ')} `)) matches.push({ from: p.words, adds: p.adds, exact: p.exact });
   return matches;
 }
 
 /**
  * A query as weighted terms. The user's own words weigh 1; what the synonym table adds weighs
- * SYNONYM_WEIGHT, or 1 when the words it stands for are unknown to the index (an abbreviation such
+ * SYNONYM_WEIGHT, or 1 for an abbreviation or when the words it stands for are unknown to the index (an abbreviation such
  * as "k8s" that no agent file uses: the expansion is then all the user said). Words of a matched
  * phrase ("tests first") weigh PHRASE_WORD_WEIGHT themselves: the phrase, not "first", is the point.
  */
@@ -112,10 +139,10 @@ export function queryTerms(query: string, known: (term: string) => boolean = () 
       const t = term(w);
       return !t || !known(t);
     });
+    const weight = m.exact || unknown ? 1 : SYNONYM_WEIGHT;
     for (const w of m.adds) {
       const t = term(w);
       if (!t) continue;
-      const weight = unknown ? 1 : SYNONYM_WEIGHT;
       if ((weights.get(t) ?? 0) < weight) weights.set(t, weight);
     }
   }
