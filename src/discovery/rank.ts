@@ -2,9 +2,14 @@
 // terms), with the terms of ./text.ts (stems, synonyms), an optional usage prior (./usage-prior.ts)
 // and near-duplicates folded into one result (./near-duplicates.ts). Build an AgentIndex once per
 // collection and query it many times; rankDocs is the one-shot form.
-import MiniSearch from 'minisearch';
+import type MiniSearch from 'minisearch';
 import { fingerprint, groupNearDuplicates, type Fingerprint } from './near-duplicates';
 import { queryTerms, term, words } from './text';
+
+// Loaded on first use: the command hook bundles this file for the rare did-you-mean path, and
+// every hook process would otherwise compile MiniSearch at start (scripts/build.mjs lazyVendor).
+let MiniSearchClass: typeof MiniSearch | undefined;
+const miniSearch = (): typeof MiniSearch => (MiniSearchClass ??= require('minisearch') as typeof MiniSearch);
 
 export interface RankDoc {
   name: string;
@@ -51,7 +56,8 @@ export class AgentIndex<D extends RankDoc> {
   private readonly vocabulary = new Set<string>();
 
   constructor(readonly docs: readonly D[]) {
-    this.search = new MiniSearch<IndexedFields>({
+    const Search = miniSearch();
+    this.search = new Search<IndexedFields>({
       fields: FIELDS,
       tokenize: words,
       processTerm: (w) => {

@@ -13,6 +13,7 @@ import { projectOf } from '../runtime/paths';
 import { startBootstrap } from '../runtime/bootstrap';
 import { handleHookEvent, eventUid, type HookOutput } from './handle';
 import { defaultPolicies } from './policies';
+import { failureNote } from './failure-context';
 import { sessionIndex } from './session-context';
 import { countPromptTokensLater, startCuratorWatcher } from './background';
 import { parseHookInput, type WireEvent } from './wire';
@@ -54,7 +55,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
       return undefined;
     }
     const out = handleHookEvent(
-      { db, config, project, now, source: opts.source ?? 'command', policies: defaultPolicies, sessionContext: sessionIndex },
+      { db, config, project, now, source: opts.source ?? 'command', policies: defaultPolicies, sessionContext: sessionIndex, failureContext: failureNote },
       parsed.event,
       { uid },
     );

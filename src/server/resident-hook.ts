@@ -60,7 +60,8 @@ export class ResidentHooks {
     this.db = undefined;
   }
 
-  private ledger(): Ledger | undefined {
+  /** The server's one ledger handle (discovery reads the usage prior through it too). */
+  ledger(): Ledger | undefined {
     if (this.db?.open) return this.db;
     try {
       this.db = openLedger();
