@@ -53,30 +53,8 @@ export function usagePrior(past: readonly PastDispatch[], query: string, now: nu
   };
 }
 
-/**
- * The agents among `names` with the most completed dispatches in this project, decayed the same
- * way: what SessionStart names as "used here" without a query to rank for. One indexed query.
- */
-export function mostUsed(db: Database, project: string, names: ReadonlySet<string>, now: number, halfLifeDays: number, k: number): string[] {
-  const keys = projectKeys(project);
-  const rows = db
-    .prepare(
-      `SELECT agent_type AS agentType, started_at AS startedAt FROM dispatches
-        WHERE project IN (${keys.map(() => '?').join(', ')}) AND status = 'completed' AND started_at >= ?
-        ORDER BY started_at DESC LIMIT ${MAX_ROWS}`,
-    )
-    .all(...keys, now - 10 * halfLifeDays * DAY) as Array<{ agentType: string | null; startedAt: number }>;
-  const halfLifeMs = halfLifeDays * DAY;
-  const scores = new Map<string, number>();
-  for (const r of rows) {
-    if (!r.agentType || !names.has(r.agentType)) continue;
-    scores.set(r.agentType, (scores.get(r.agentType) ?? 0) + 0.5 ** (Math.max(0, now - r.startedAt) / halfLifeMs));
-  }
-  return [...scores].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, k).map(([name]) => name);
-}
-
 // Hooks record Claude Code's project dir as given; a symlinked checkout may appear either way.
-function projectKeys(project: string): string[] {
+export function projectKeys(project: string): string[] {
   const keys = new Set([resolve(project)]);
   try {
     keys.add(realpathSync(project));

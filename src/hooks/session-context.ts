@@ -1,7 +1,7 @@
 // What SessionStart tells the model: the index of extended agents and how to reach them, naming
 // the ones this project used most (the usage prior's decay, without a query).
 import { extendedIndex } from '../discovery/session-index';
-import { mostUsed } from '../discovery/usage-prior';
+import { mostUsed } from '../discovery/most-used';
 import { errorText, trace } from '../runtime/log';
 import type { HookContext } from './handle';
 import type { WireEvent } from './wire';
