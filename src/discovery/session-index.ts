@@ -32,9 +32,11 @@ export function extendedIndex(project: string, opts: IndexOptions = {}): string 
   }
   const used = names.size && opts.mostUsed ? opts.mostUsed(names) : [];
   const n = scan.files.length;
-  const usedNote = used.length ? `; used here before: ${used.join(', ')}` : '';
-  const head = `agent-warden: ${n} more agent${n === 1 ? ' is' : 's are'} installed but not listed${usedNote}`;
   const tail = `. To use one, call ${DISCOVER_TOOL} with the task, then call Agent with subagent_type set to the name it returns (agent-warden routes it).`;
+  const plainHead = `agent-warden: ${n} more agent${n === 1 ? ' is' : 's are'} installed but not listed`;
+  const usedHead = used.length ? `${plainHead}; used here before: ${used.join(', ')}` : plainHead;
+  // The way in matters more than the names: they go first when the text would be too long.
+  const head = (usedHead + tail).length <= MAX_CHARS ? usedHead : plainHead;
   const categories = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c, k]) => `${c} ${k}`);
   let text = head + tail;
   for (let shown = categories.length; shown > 0; shown--) {
