@@ -59,7 +59,9 @@ export function registerFindCommand(program: Command): void {
           { header: 'tier', value: (r) => r.tier },
           { header: 'category', value: (r) => r.category },
           { header: 'tokens', value: (r) => fmtInt(r.listing_tokens), align: 'right' },
-          { header: 'description', value: (r) => (r.also.length ? `${r.description} (also: ${r.also.join(', ')})` : r.description) },
+          // The same role from other collections, each also a valid subagent_type.
+          ...(ranked.some((r) => r.also.length) ? [{ header: 'also', value: (r: (typeof ranked)[number]) => r.also.join(', ') }] : []),
+          { header: 'description', value: (r) => r.description },
         ]) + '\n',
       );
     });
