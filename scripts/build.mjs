@@ -31,6 +31,7 @@ const entries = {
 /** Module specifier -> file name under dist/vendor/. */
 const lazyVendor = {
   'gray-matter': 'gray-matter',
+  minisearch: 'minisearch',
   'js-tiktoken/lite': 'js-tiktoken-lite',
   'js-tiktoken/ranks/cl100k_base': 'js-tiktoken-cl100k',
 };

@@ -1,100 +1,133 @@
-// Ranks agents for a task description: BM25 over weighted fields (BM25F-style: the name counts
-// most, then category and description, then the body). Pure and small, so the server can rank on
-// every call without an index to keep fresh.
+// Ranks agents for a task description on MiniSearch (BM25 with field boosts, prefix and fuzzy
+// terms), with the terms of ./text.ts (stems, synonyms), an optional usage prior (./usage-prior.ts)
+// and near-duplicates folded into one result (./near-duplicates.ts). Build an AgentIndex once per
+// collection and query it many times; rankDocs is the one-shot form.
+import type MiniSearch from 'minisearch';
+import { fingerprint, groupNearDuplicates, type Fingerprint } from './near-duplicates';
+import { queryTerms, term, words } from './text';
+
+// Loaded on first use: the command hook bundles this file for the rare did-you-mean path, and
+// every hook process would otherwise compile MiniSearch at start (scripts/build.mjs lazyVendor).
+let MiniSearchClass: typeof MiniSearch | undefined;
+const miniSearch = (): typeof MiniSearch => (MiniSearchClass ??= require('minisearch') as typeof MiniSearch);
 
 export interface RankDoc {
   name: string;
   description: string;
   body: string;
   category?: string;
+  tools?: string[];
 }
 
 export interface Ranked<D> {
   doc: D;
   score: number;
+  /** Near-duplicates of `doc` (same role, another plugin or collection), best first. */
+  also: D[];
 }
 
-const FIELD_WEIGHTS = { name: 3, category: 2, description: 2, body: 1 } as const;
-const K1 = 1.2;
-const B = 0.75;
+export interface RankOptions {
+  limit?: number;
+  /** A factor ≥ 1 per agent name from this project's own history; see ./usage-prior.ts. */
+  prior?: (name: string) => number;
+}
 
-// Words that say nothing about which specialist fits a task.
-const STOPWORDS = new Set(
-  'a an and are as at be but by can do for from has have help how i in into is it its me my need of on or our please so some that the their them then there these this to up use used using want we when which who will with without you your agent agents expert specialist task tasks work'.split(' '),
-);
+// Tuned on bench/recall/tuning.json (see README "Discovery"): the name says the role, the
+// description and the body's first paragraph say what it is for; the rest of the body mentions
+// many things in passing and only breaks ties.
+export const FIELD_BOOSTS = { name: 5, description: 2, intro: 1, category: 1, tools: 0.3, rest: 0.3 } as const;
+const FIELDS = Object.keys(FIELD_BOOSTS) as Array<keyof typeof FIELD_BOOSTS>;
+const REST_CHARS = 6000;
 
-/** Lower-case word stems: a light suffix strip so "designer", "designing" and "design" meet. */
-export function terms(text: string): string[] {
-  const out: string[] = [];
-  for (const word of text.toLowerCase().split(/[^a-z0-9+#]+/)) {
-    if (word.length < 2 || STOPWORDS.has(word)) continue;
-    out.push(stem(word));
+interface IndexedFields {
+  id: number;
+  name: string;
+  description: string;
+  intro: string;
+  category: string;
+  tools: string;
+  rest: string;
+}
+
+export class AgentIndex<D extends RankDoc> {
+  private readonly search: MiniSearch<IndexedFields>;
+  private readonly prints: Fingerprint[];
+  /** Every term in the index, to tell an abbreviation no agent uses from a real word. */
+  private readonly vocabulary = new Set<string>();
+
+  constructor(readonly docs: readonly D[]) {
+    const Search = miniSearch();
+    this.search = new Search<IndexedFields>({
+      fields: FIELDS,
+      tokenize: words,
+      processTerm: (w) => {
+        const t = term(w);
+        if (t) this.vocabulary.add(t);
+        return t ?? null;
+      },
+      searchOptions: { boost: { ...FIELD_BOOSTS } },
+    });
+    this.search.addAll(docs.map((doc, id) => fieldsOf(doc, id)));
+    this.prints = docs.map((doc) => fingerprint(doc));
   }
-  return out;
-}
 
-export function stem(word: string): string {
-  if (word.length <= 4) return word;
-  for (const [suffix, replacement] of SUFFIXES) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, -suffix.length) + replacement;
+  rank(query: string, opts: RankOptions = {}): Ranked<D>[] {
+    const limit = Math.max(1, opts.limit ?? 10);
+    const weighted = queryTerms(query, (t) => this.vocabulary.has(t));
+    if (weighted.size === 0 || this.docs.length === 0) return [];
+    const hits = this.search.search([...weighted.keys()].join(' '), {
+      // The query is already terms: split on spaces, no second stemming.
+      tokenize: (q) => q.split(' '),
+      processTerm: (t) => t,
+      boostTerm: (t) => weighted.get(t) ?? 1,
+      prefix: (t) => t.length >= 4,
+      fuzzy: (t) => (t.length >= 6 ? 0.2 : false),
+      maxFuzzy: 2,
+      weights: { prefix: 0.5, fuzzy: 0.3 },
+      combineWith: 'OR',
+    });
+    const scored = hits.map((h) => ({ id: h.id as number, score: h.score * (opts.prior?.(this.docs[h.id as number]!.name) ?? 1) }));
+    scored.sort((a, b) => b.score - a.score || (this.docs[a.id]!.name < this.docs[b.id]!.name ? -1 : 1));
+    return groupNearDuplicates(scored, (s) => this.prints[s.id]!, limit).map((g) => ({
+      doc: this.docs[g.first.id]!,
+      score: g.first.score,
+      also: g.also.map((s) => this.docs[s.id]!),
+    }));
   }
-  return word;
 }
 
-const SUFFIXES: Array<[string, string]> = [
-  ['ments', ''],
-  ['ment', ''],
-  ['ations', 'ate'],
-  ['ation', 'ate'],
-  ['ities', ''],
-  ['ity', ''],
-  ['ers', ''],
-  ['er', ''],
-  ['ing', ''],
-  ['ies', 'y'],
-  ['ied', 'y'],
-  ['ed', ''],
-  ['es', ''],
-  ['s', ''],
-];
-
-interface Indexed<D> {
-  doc: D;
-  tf: Map<string, number>;
-  length: number;
+/** Ranks once, building a throw-away index (the CLI, tests); servers keep an AgentIndex. */
+export function rankDocs<D extends RankDoc>(docs: readonly D[], query: string, limit = 10, opts: Omit<RankOptions, 'limit'> = {}): Ranked<D>[] {
+  return new AgentIndex(docs).rank(query, { ...opts, limit });
 }
 
-export function rankDocs<D extends RankDoc>(docs: D[], query: string, limit = 10): Ranked<D>[] {
-  const q = [...new Set(terms(query))];
-  if (q.length === 0 || docs.length === 0) return [];
-  const indexed: Indexed<D>[] = docs.map((doc) => {
-    const tf = new Map<string, number>();
-    let length = 0;
-    for (const field of Object.keys(FIELD_WEIGHTS) as Array<keyof typeof FIELD_WEIGHTS>) {
-      const text = field === 'name' ? doc.name.replace(/[-_:]/g, ' ') : (doc[field] ?? '');
-      for (const t of terms(text)) {
-        tf.set(t, (tf.get(t) ?? 0) + FIELD_WEIGHTS[field]);
-        length += FIELD_WEIGHTS[field];
-      }
-    }
-    return { doc, tf, length };
+function fieldsOf(doc: RankDoc, id: number): IndexedFields {
+  const examples: string[] = [];
+  const description = doc.description
+    .replaceAll('\\n', '\n')
+    .replace(/<example>([\s\S]*?)(<\/example>|$)/gi, (_m, inner: string) => {
+      examples.push(inner);
+      return ' ';
+    });
+  const { intro, rest } = splitBody(doc.body);
+  return {
+    id,
+    name: doc.name.replace(/[-_:.]/g, ' '),
+    description,
+    intro,
+    category: (doc.category ?? '').replace(/[-_&]/g, ' '),
+    tools: (doc.tools ?? []).join(' '),
+    rest: `${examples.join(' ')} ${rest}`.slice(0, REST_CHARS),
+  };
+}
+
+/** The body's first paragraph of prose (headings skipped), and the rest. */
+export function splitBody(body: string): { intro: string; rest: string } {
+  const paragraphs = body.split(/\n\s*\n/);
+  const at = paragraphs.findIndex((p) => {
+    const text = p.trim();
+    return text.length > 0 && !/^#/.test(text) && !/^-{3,}$/.test(text);
   });
-  const avgLength = indexed.reduce((sum, d) => sum + d.length, 0) / indexed.length || 1;
-  const df = new Map<string, number>();
-  for (const t of q) df.set(t, indexed.filter((d) => d.tf.has(t)).length);
-  const n = indexed.length;
-  const scored = indexed.map((d) => {
-    let score = 0;
-    for (const t of q) {
-      const f = d.tf.get(t);
-      if (!f) continue;
-      const idf = Math.log(1 + (n - df.get(t)! + 0.5) / (df.get(t)! + 0.5));
-      score += (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / avgLength));
-    }
-    return { doc: d.doc, score };
-  });
-  return scored
-    .filter((r) => r.score > 0)
-    .sort((a, b) => b.score - a.score || (a.doc.name < b.doc.name ? -1 : 1))
-    .slice(0, Math.max(1, limit));
+  if (at === -1) return { intro: '', rest: body };
+  return { intro: paragraphs[at]!.slice(0, 1200), rest: paragraphs.slice(at + 1).join('\n\n') };
 }

@@ -26,6 +26,8 @@ export interface HookContext {
   policies: PreToolPolicy[];
   /** Extra context for SessionStart (e.g. the extended-agent index). */
   sessionContext?: (ctx: HookContext, event: WireEvent) => string | undefined;
+  /** Extra context after a failed tool call (e.g. did-you-mean for an unknown agent type). */
+  failureContext?: (ctx: HookContext, event: WireEvent) => string | undefined;
 }
 
 export interface HookOutput {
@@ -72,6 +74,7 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
   // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path.
   const perCall = event.hook_event_name === 'PreToolUse' || event.hook_event_name === 'PostToolUseFailure';
   const agentFacts = [...agentFactsFor(event, config), ...liveAgentFacts(db, config, event), ...(perCall ? [] : staleRunFacts(db, config, { sessionId: event.session_id }))];
+  const failureNote = event.hook_event_name === 'PostToolUseFailure' ? ctx.failureContext?.(ctx, event) : undefined;
 
   return db
     .transaction((): HookOutput | undefined => {
@@ -99,6 +102,7 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
         const context = ctx.sessionContext?.(ctx, event);
         return context ? { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: context } } : undefined;
       }
+      if (failureNote) return { hookSpecificOutput: { hookEventName: 'PostToolUseFailure', additionalContext: failureNote } };
       return undefined;
     })
     .immediate();

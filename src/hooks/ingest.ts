@@ -12,7 +12,7 @@ import { boundDepth, redact, redactText } from '../privacy/redact';
 import { errorText, trace } from '../runtime/log';
 import { projectOf } from '../runtime/paths';
 import { startBootstrap } from '../runtime/bootstrap';
-import { handleHookEvent, eventUid, type HookOutput } from './handle';
+import { handleHookEvent, eventUid, type HookContext, type HookOutput } from './handle';
 import { defaultPolicies } from './policies';
 import { sessionIndex } from './session-context';
 import { countPromptTokensLater, startCuratorWatcher } from './background';
@@ -25,6 +25,11 @@ export interface IngestOptions {
   /** An open ledger to reuse (the resident server keeps one); otherwise opened and closed here. */
   db?: Ledger;
   maxSpoolReplay?: number;
+  /**
+   * Context to add after a failed tool call. The resident server passes the did-you-mean for an
+   * unknown agent type (./failure-context.ts); the command hook does not load the search index.
+   */
+  failureContext?: HookContext['failureContext'];
 }
 
 export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOutput | undefined {
@@ -59,7 +64,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
       return undefined;
     }
     const out = handleHookEvent(
-      { db: ledger, config, project, now, source: opts.source ?? 'command', policies: defaultPolicies, sessionContext: sessionIndex },
+      { db: ledger, config, project, now, source: opts.source ?? 'command', policies: defaultPolicies, sessionContext: sessionIndex, failureContext: opts.failureContext },
       parsed.event,
       { uid },
     );

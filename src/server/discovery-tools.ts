@@ -1,9 +1,11 @@
 // The two discovery tools, as plain functions from arguments to an MCP tool result so they can be
 // tested without a transport. Failures are results with isError, never thrown.
 import { readFileSync } from 'node:fs';
-import { loadCollection, type DiscoveryAgent } from '../discovery/collection';
+import type { DiscoveryAgent } from '../discovery/collection';
+import { discover } from '../discovery/discover';
 import { invalidAgentName } from '../discovery/names';
-import { rankDocs } from '../discovery/rank';
+import { projectIndex } from '../discovery/project-index';
+import type { Ledger } from '../ledger/db';
 
 export interface ToolResult {
   content: Array<{ type: 'text'; text: string }>;
@@ -20,19 +22,29 @@ const NO_MATCH_HINT = 'Try other words, or use general-purpose.';
 
 const fail = (text: string): ToolResult => ({ content: [{ type: 'text', text }], isError: true });
 
-export function discoverAgents(project: string, args: { query?: unknown; limit?: unknown }): ToolResult {
+/** What the tools may use besides the agent files: the ledger for the usage prior. */
+export interface DiscoveryDeps {
+  ledger?: () => Ledger | undefined;
+  halfLifeDays?: number;
+}
+
+export function discoverAgents(project: string, args: { query?: unknown; limit?: unknown }, deps: DiscoveryDeps = {}): ToolResult {
   if (typeof args.query !== 'string' || args.query.trim() === '') return fail('discover_agents needs a "query": describe the task in a few words.');
   const limit = typeof args.limit === 'number' && Number.isFinite(args.limit) ? Math.min(MAX_LIMIT, Math.max(1, Math.floor(args.limit))) : DEFAULT_LIMIT;
-  const ranked = rankDocs(loadCollection(project), args.query, limit);
-  const agents = ranked.map(({ doc, score }) => ({
+  const { results } = discover(project, args.query, { limit, ledger: deps.ledger?.(), halfLifeDays: deps.halfLifeDays });
+  const agents = results.map(({ doc, score, also }) => ({
     name: doc.name,
     description: doc.summary,
     tier: doc.tier,
     ...(doc.category ? { category: doc.category } : {}),
     listing_tokens: doc.listingTokens,
     score: Math.round(score * 100) / 100,
+    // The same role from other plugins or collections: each is still a valid subagent_type.
+    ...(also.length ? { also: also.map((d) => d.name) } : {}),
   }));
-  const lines = agents.map((a, i) => `${i + 1}. ${a.name} [${a.tier}${a.category ? `, ${a.category}` : ''}, ${a.listing_tokens} tok]: ${a.description}`);
+  const lines = agents.map(
+    (a, i) => `${i + 1}. ${a.name} [${a.tier}${a.category ? `, ${a.category}` : ''}, ${a.listing_tokens} tok]: ${a.description}${a.also ? ` (also: ${a.also.join(', ')})` : ''}`,
+  );
   const text = agents.length ? `${lines.join('\n')}\n\n${DISPATCH_HINT}` : `No agent matches "${args.query}". ${NO_MATCH_HINT}`;
   // Claude Code hands the model the structured result when there is one, so the hint goes in both.
   return { content: [{ type: 'text', text }], structuredContent: { agents, next: agents.length ? DISPATCH_HINT : NO_MATCH_HINT } };
@@ -42,10 +54,9 @@ export function getAgentSpec(project: string, args: { name?: unknown }): ToolRes
   const why = invalidAgentName(args.name);
   if (why) return fail(`get_agent_spec: ${why}.`);
   const name = args.name as string;
-  const collection = loadCollection(project);
-  const agent = collection.find((a) => a.name === name);
+  const agent = projectIndex(project).agents.find((a) => a.name === name);
   if (!agent) {
-    const near = rankDocs(collection, name.replace(/[-_]/g, ' '), 3).map((r) => r.doc.name);
+    const near = discover(project, name.replace(/[-_:]/g, ' '), { limit: 3 }).results.map((r) => r.doc.name);
     return fail(`No agent is named "${name}".${near.length ? ` Close matches: ${near.join(', ')}.` : ''} Use discover_agents to search.`);
   }
   let definition: string;

@@ -4,6 +4,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { loadConfig } from '../config/load';
 import { errorText, trace } from '../runtime/log';
 import { projectOf } from '../runtime/paths';
 import { discoverAgents, getAgentSpec, type ToolResult } from './discovery-tools';
@@ -28,7 +29,7 @@ server.setRequestHandler(CallToolRequestSchema, async (req): Promise<ToolResult>
   try {
     switch (req.params.name) {
       case 'discover_agents':
-        return discoverAgents(project, args);
+        return discoverAgents(project, args, { ledger: () => hooks.ledger(), halfLifeDays: halfLifeDays() });
       case 'get_agent_spec':
         return getAgentSpec(project, args);
       case 'hook':
@@ -42,6 +43,14 @@ server.setRequestHandler(CallToolRequestSchema, async (req): Promise<ToolResult>
   }
 });
 
+
+function halfLifeDays(): number | undefined {
+  try {
+    return loadConfig(project).config.core.half_life_days;
+  } catch {
+    return undefined; // discovery falls back to the default half-life; config errors surface in hooks and doctor
+  }
+}
 
 function shutdown(): void {
   withdrawResident();

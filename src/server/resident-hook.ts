@@ -2,6 +2,7 @@
 // of starting a Node process per event. The event takes the same path as the command hook's
 // (ingestHookInput → handleHookEvent), with `source: 'mcp'` and one ledger handle kept open.
 import { openLedger, type Ledger } from '../ledger/db';
+import { failureNote } from '../hooks/failure-context';
 import { ingestHookInput } from '../hooks/ingest';
 import { loadConfig } from '../config/load';
 import { errorText, trace } from '../runtime/log';
@@ -23,7 +24,7 @@ export class ResidentHooks {
     const db = this.ledger();
     let out;
     try {
-      out = ingestHookInput(text, { source: 'mcp', db });
+      out = ingestHookInput(text, { source: 'mcp', db, failureContext: failureNote });
     } catch (err) {
       // ingest never throws by design; if it does, answer "no opinion" like the command hook.
       trace(`resident hook: internal error: ${errorText(err)} (please report it)`);
@@ -60,7 +61,8 @@ export class ResidentHooks {
     this.db = undefined;
   }
 
-  private ledger(): Ledger | undefined {
+  /** The server's one ledger handle (discovery reads the usage prior through it too). */
+  ledger(): Ledger | undefined {
     if (this.db?.open) return this.db;
     try {
       this.db = openLedger();

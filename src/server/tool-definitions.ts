@@ -11,6 +11,7 @@ const agentSummary = {
     category: { type: 'string' },
     listing_tokens: { type: 'integer' },
     score: { type: 'number' },
+    also: { type: 'array', items: { type: 'string' }, description: 'Near-duplicates: the same role from other plugins or collections.' },
   },
   required: ['name', 'description', 'tier', 'listing_tokens'],
 } as const;
@@ -24,7 +25,7 @@ export const toolDefinitions = [
     name: 'discover_agents',
     title: 'Find a subagent for a task',
     description:
-      'Search all installed subagents, including the extended ones not in the Agent listing, for the best fit to a task. Returns name, one-line description, tier and listing tokens. Dispatch the result with the Agent tool (subagent_type = name).',
+      'Search all installed subagents, including the extended ones not in the Agent listing, for the best fit to a task. Returns name, one-line description, tier and listing tokens; near-duplicates of a result (the same role from another plugin) are listed under also. Dispatch the result with the Agent tool (subagent_type = name).',
     inputSchema: {
       type: 'object',
       properties: {

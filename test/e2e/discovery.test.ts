@@ -140,3 +140,23 @@ describe('/agent-warden:find', () => {
   });
 });
 
+
+describe('did-you-mean after an unknown agent type', () => {
+  it('Claude Code fails the dispatch, and the model is told the closest installed agents, extended ones included', async () => {
+    const model = await mock(
+      conversation()
+        .main(dispatch({ subagent_type: 'sql-optimizer', description: 'Tune slow SQL queries', prompt: 'Speed up the orders query.' }), text('Retrying with the suggestion.'))
+        .script(),
+    );
+    const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': DB_TUNER } }));
+    const run = await runClaude({ prompt: 'tune the orders query', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome: temp(makeHome()) });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    const main = model.modelRequests().filter(isMainThread);
+    const [failed] = toolResults(main[1]!);
+    expect(failed).toMatchObject({ isError: true, text: expect.stringContaining("Agent type 'sql-optimizer' not found") });
+    expect(main[1]!.body.messages.map(messageText).join('\n')).toContain(
+      'PostToolUseFailure:Agent hook additional context: agent-warden: no installed agent is named "sql-optimizer". Closest installed agents for this task: db-tuner [extended]',
+    );
+  });
+});

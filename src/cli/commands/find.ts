@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { loadCollection } from '../../discovery/collection';
-import { rankDocs } from '../../discovery/rank';
+import { loadConfig } from '../../config/load';
+import { discover } from '../../discovery/discover';
+import { openLedger, type Ledger } from '../../ledger/db';
+import { errorText } from '../../runtime/log';
 import { UserError } from '../errors';
 import { fmtInt, printJson, table } from '../output';
 
@@ -20,13 +22,34 @@ export function registerFindCommand(program: Command): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a positive whole number, not "${opts.limit}"`);
       const project = opts.project ?? process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
-      const ranked = rankDocs(loadCollection(project), words.join(' '), limit).map(({ doc, score }) => ({
+      // The usage prior needs the ledger; without one the ranking still works, and says so.
+      let ledger: Ledger | undefined;
+      try {
+        ledger = openLedger({ readonly: true });
+      } catch (err) {
+        process.stderr.write(`agent-warden: ranking without this project's usage history (ledger: ${errorText(err)})\n`);
+      }
+      let halfLifeDays: number | undefined;
+      try {
+        halfLifeDays = loadConfig(project).config.core.half_life_days;
+      } catch {
+        // the default half-life; config problems are reported by the commands that use them
+      }
+      let found;
+      try {
+        found = discover(project, words.join(' '), { limit, ledger, halfLifeDays });
+      } finally {
+        ledger?.close();
+      }
+      if (found.priorSkipped && ledger) process.stderr.write(`agent-warden: ranking without this project's usage history: ${found.priorSkipped}\n`);
+      const ranked = found.results.map(({ doc, score, also }) => ({
         name: doc.name,
         tier: doc.tier,
         category: doc.category ?? null,
         listing_tokens: doc.listingTokens,
         score: Math.round(score * 100) / 100,
         description: doc.summary,
+        also: also.map((d) => d.name),
       }));
       if (opts.json) return printJson(ranked);
       if (ranked.length === 0) return void process.stdout.write(`No agent in ${project} matches "${words.join(' ')}".\n`);
@@ -36,6 +59,8 @@ export function registerFindCommand(program: Command): void {
           { header: 'tier', value: (r) => r.tier },
           { header: 'category', value: (r) => r.category },
           { header: 'tokens', value: (r) => fmtInt(r.listing_tokens), align: 'right' },
+          // The same role from other collections, each also a valid subagent_type.
+          ...(ranked.some((r) => r.also.length) ? [{ header: 'also', value: (r: (typeof ranked)[number]) => r.also.join(', ') }] : []),
           { header: 'description', value: (r) => r.description },
         ]) + '\n',
       );

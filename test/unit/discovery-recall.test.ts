@@ -1,0 +1,36 @@
+/**
+ * Recall on real collections with tasks worded as users word them (bench/recall/*.json; the same
+ * sets `npm run bench:recall` prints). The tuning set is what synonyms, boosts and thresholds were
+ * adjusted on. The held-out set (davepoon + lst97 + half of 0xfurai, 201 agents) was written before
+ * anything ran on it and never tuned on; its first run gave top-1 15/20, top-3 17/20
+ * (bench/recall/heldout-first-run.md). Issue 24 asks for 16 and 19: NOT met. These floors guard
+ * against getting worse; they are not the target.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runSet } from '../../bench/recall/sets';
+import { CORPORA } from '../support/fixtures';
+
+const SETS = path.resolve(__dirname, '../../bench/recall');
+const misses = (r: ReturnType<typeof runSet>) =>
+  r.results
+    .filter((t) => t.rank !== 1)
+    .map((t) => `#${t.rank || '-'} ${t.task} → ${t.top.join(' ; ')}`)
+    .join('\n');
+
+describe('recall', () => {
+  it('held-out set: at least the first run\'s 15/20 first and 17/20 in the top three', () => {
+    const r = runSet(path.join(SETS, 'heldout.json'), CORPORA);
+    expect(r.agents).toBeGreaterThanOrEqual(195);
+    expect(r.tasks).toBe(20);
+    expect(r.top3, misses(r)).toBeGreaterThanOrEqual(17);
+    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(15);
+  }, 120_000);
+
+  it('tuning set: 29 of 30 in the top three, 28 first', () => {
+    const r = runSet(path.join(SETS, 'tuning.json'), CORPORA);
+    expect(r.tasks).toBe(30);
+    expect(r.top3, misses(r)).toBeGreaterThanOrEqual(29);
+    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(28);
+  }, 120_000);
+});
