@@ -10,7 +10,7 @@ import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude
 import { bash, conversation, dispatch, text, type Step } from '../support/conversation';
 import { firstUserText, isMainThread, isSubagent, toolResults, type MockModel } from '../support/mock-model';
 import { loadFixtureRun, WIRED } from '../support/fixtures';
-import { cliJson, HOOK, REPO, runCli, runHook, wardenEnv } from '../support/warden';
+import { cliJson, HOOK, PLUGIN_DIR, REPO, runCli, runHook, wardenEnv } from '../support/warden';
 import { scratch } from '../support/scratch';
 
 const WORKER = { name: 'worker', description: 'Does small jobs.', tools: 'Bash', body: 'You are a worker.' };
@@ -20,11 +20,6 @@ const MAIN_USAGE = { input_tokens: 10, output_tokens: 5 };
 const SUB_USAGE = { input_tokens: 1300, output_tokens: 50 };
 const HOOK_ERROR = 'PreToolUse:Agent hook error: agent-warden:';
 
-beforeAll(async () => {
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, [path.join(REPO, 'scripts/build.mjs')], { cwd: REPO });
-});
-
 const { temp, mock, defer } = scratch();
 
 /** A subagent that runs one command and reports: two replies, ~2,700 billed tokens. */
@@ -33,7 +28,7 @@ function subagentSteps(marker: string): Step[] {
 }
 
 async function runSession(o: { model: MockModel; wardenHome: string; cwd: string }) {
-  const run = await runClaude({ prompt: 'do the jobs', modelUrl: o.model.url, home: temp(makeHome()), cwd: o.cwd, pluginDirs: [REPO], wardenHome: o.wardenHome });
+  const run = await runClaude({ prompt: 'do the jobs', modelUrl: o.model.url, home: temp(makeHome()), cwd: o.cwd, pluginDirs: [PLUGIN_DIR], wardenHome: o.wardenHome });
   expect(run.exitCode, run.stderr).toBe(0);
   return run;
 }

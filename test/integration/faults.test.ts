@@ -15,7 +15,7 @@ import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuil
 import { fallbackSpoolDir, spooledFiles } from '../../src/ledger/spool';
 import { HOOK, REPO, hookPayload, makeWardenDirs, runHook, runHookAsync, type WardenDirs } from '../support/hook-runner';
 
-const CLI = path.join(REPO, 'dist', 'cli.cjs');
+import { CLI } from '../support/warden';
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();

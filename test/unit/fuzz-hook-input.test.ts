@@ -13,7 +13,7 @@ import { eventUid } from '../../src/hooks/handle';
 import { ingestHookInput } from '../../src/hooks/ingest';
 import { hookKinds, parseHookInput } from '../../src/hooks/wire';
 import { spooledFiles } from '../../src/ledger/spool';
-import { hookPayload, makeWardenDirs, prng, runHook, type WardenDirs } from '../support/hook-runner';
+import { HOOK, hookPayload, makeWardenDirs, prng, runHook, type WardenDirs } from '../support/hook-runner';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260907);
 const KINDS = [...hookKinds, 'PostToolBatch', 'Notification', 'PreCompact', '', 'pretooluse'];
@@ -142,7 +142,7 @@ describe('fuzzing the hook entry', () => {
   });
 
   it('the real hook process: 150 inputs, exit 0 each time, stdout empty or JSON without a denial, at most one stderr line', () => {
-    expect(fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'hook.cjs')), 'run `node scripts/build.mjs` first').toBe(true);
+    expect(fs.existsSync(HOOK), 'run `node scripts/build.mjs` first').toBe(true);
     const own = makeWardenDirs('fuzz-proc');
     try {
       const r = prng(SEED + 1);
