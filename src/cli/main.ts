@@ -13,8 +13,11 @@ import { registerOptimizeCommand } from './commands/optimize';
 import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
+import { registerTrustCommand } from './commands/trust';
 import { reportError } from './errors';
 import { loadConfig } from '../config/load';
+import { warnAboutConfig } from './config-warnings';
+import { projectOf } from '../runtime/paths';
 import { openLedger } from '../ledger/db';
 
 declare const __WARDEN_VERSION__: string;
@@ -24,6 +27,10 @@ export function buildProgram(): Command {
     .description('Ledger, budgets, circuit breakers and core-set curation for Claude Code subagents.')
     .version(typeof __WARDEN_VERSION__ === 'string' ? __WARDEN_VERSION__ : 'dev')
     .showHelpAfterError('(run with --help for usage)');
+  // Settings agent-warden ignores are worth a line on stderr whatever the command (doctor lists them itself).
+  program.hook('preAction', (_root, action) => {
+    if (action.name() !== 'doctor') warnAboutConfig(projectOf(undefined));
+  });
   registerSessionCommands(program);
   registerEventCommands(program);
   registerDispatchCommands(program);
@@ -36,6 +43,7 @@ export function buildProgram(): Command {
   registerSessionReportCommand(program);
   registerOptimizeCommand(program);
   registerFindCommand(program);
+  registerTrustCommand(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

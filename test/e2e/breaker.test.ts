@@ -41,7 +41,7 @@ describe('breaker with the real CLI', () => {
       expect(r.isError).toBe(true);
       expect(r.text).toMatch(/^PreToolUse:Bash hook error: agent-warden: circuit breaker open for Bash: echo run >> runs\.log.* failed 3 times in a row/);
       expect(r.text).toContain('last error: "Exit code 3 connection refused"');
-      expect(r.text).toMatch(/agent-warden breaker reset call:main:[0-9a-f]{16}/);
+      expect(r.text).toMatch(/breaker reset call:main:[0-9a-f]{16}/);
     }
     expect(run.result!.permission_denials).toHaveLength(7);
 

@@ -138,7 +138,7 @@ describe('budget policy', () => {
     const s = new Session({ budgets: [{ scope: 'day', limit_usd: 5 }], pricing: { 'test-model': { input: 10, output: 0 } } });
     s.bill(600_000, 'test-model'); // $6.00
     s.bill(900_000, 'unknown-model'); // unpriced: not counted
-    expect(denial(s.dispatch())).toMatch(/the day budget is spent: \$6\.00 at least \(900,000 tokens of unpriced models\) of \$5\.00 used \(120%\).*--add-usd 5/);
+    expect(denial(s.dispatch())).toMatch(/the day budget is spent: \$6\.00 at least \(900,000 tokens of unpriced models\) of \$5\.00 used \(120%\).*--budget day --add-usd 6`/);
     const ev = appendEvent(s.db, { kind: 'budget_override', receivedAt: s.now, sessionId: SESSION, source: 'cli', payload: { session_id: SESSION, add_usd: 2 } });
     project(s.db, ev!, { pricing: s.config.pricing });
     expect(denial(s.dispatch())).toBeUndefined();
