@@ -1,7 +1,7 @@
 // Reading and writing one config file for the commands that change settings (`budget set`,
 // `trust`): the file must be a JSON object, is validated before it is written, and is replaced
 // whole by a rename so a reader never sees half a file.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from './errors';
 import { problemsIn } from '../config/load';
@@ -34,6 +34,8 @@ export function writeConfigObject(file: string, next: Record<string, unknown>): 
     renameSync(tmp, file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot write ${file} (${code ?? (err as Error).message}); it is unchanged`, code === 'ENOSPC' ? 'free some disk space and run the command again' : 'check the permissions of its folder, or set AGENT_WARDEN_HOME to a folder you can write');
+    rmSync(tmp, { force: true });
+    if (code === 'ENOSPC') throw new UserError(`cannot write ${file}: the disk is full; the file is unchanged`, 'free some space, then run the command again');
+    throw new UserError(`cannot write ${file} (${code ?? (err as Error).message}); the file is unchanged`, 'check the permissions of its folder, or set AGENT_WARDEN_HOME to a folder you can write');
   }
 }

@@ -15,6 +15,7 @@ export const PLUGIN_FILES = ['.claude-plugin', '.mcp.json', 'agents', 'commands'
 /** A temp plugin dir with a fresh build as its dist/; returns its path. */
 export function buildPluginDir(): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'aw-plugin-')));
+  fs.chmodSync(dir, 0o755); // tests run the CLI as another user too
   for (const item of PLUGIN_FILES) {
     if (fs.existsSync(path.join(REPO, item))) fs.cpSync(path.join(REPO, item), path.join(dir, item), { recursive: true });
   }
