@@ -1,5 +1,6 @@
 // The agent-warden CLI: commands only orchestrate; the logic lives in its modules.
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { registerBreakerCommands } from './commands/breaker';
 import { registerBudgetCommands } from './commands/budget';
 import { registerCoreCommands } from './commands/core';
@@ -50,10 +51,26 @@ export function buildProgram(): Command {
 
 async function main(): Promise<void> {
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram().parseAsync(argvWithStdinArgs(process.argv));
   } catch (err) {
     process.exitCode = reportError(err);
   }
+}
+
+/**
+ * `--args-stdin`: the rest of the arguments come as words on stdin. Slash commands pass the user's
+ * $ARGUMENTS this way, in a quoted heredoc, so no shell ever expands them (`$(…)`, quotes, `;`).
+ */
+export function argvWithStdinArgs(argv: string[]): string[] {
+  const at = argv.indexOf('--args-stdin');
+  if (at < 0) return argv;
+  let text = '';
+  try {
+    text = readFileSync(0, 'utf8').slice(0, 64 * 1024);
+  } catch {
+    // no stdin: no extra arguments
+  }
+  return [...argv.slice(0, at), ...text.split(/\s+/).filter(Boolean), ...argv.slice(at + 1)];
 }
 
 if (require.main === module) void main();

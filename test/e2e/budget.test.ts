@@ -71,7 +71,7 @@ describe('budgets with the real CLI', () => {
     expect(denials).toHaveLength(6 - ran.length);
     expect(denials[0]).toMatch(/session budget/);
     expect(denials[0]).toMatch(/of 6,000 tokens/);
-    expect(denials[0]).toMatch(/agent-warden budget override --session \S+ --add/);
+    expect(denials[0]).toMatch(/budget override --session \S+ --budget session --add \d+/);
 
     const rows = cliJson<any[]>(['dispatches', '--session', run.result!.session_id], wardenHome);
     expect(rows.map((r) => r.status).sort()).toEqual([...Array(ran.length).fill('completed'), ...Array(6 - ran.length).fill('denied')].sort());
@@ -191,9 +191,9 @@ describe('concurrent PreToolUse hooks near the limit', () => {
 
 describe('config errors', () => {
   const cases: Array<{ name: string; file: string; expect: RegExp[] }> = [
-    { name: 'unknown scope', file: JSON.stringify({ budgets: [{ scope: 'fortnight', limit_tokens: 1000 }] }), expect: [/budgets\.0\.scope: must be one of "session", "day", "week", "month" \(fix: use one of the allowed values\)/] },
-    { name: 'negative limit', file: JSON.stringify({ budgets: [{ scope: 'day', limit_tokens: -5 }] }), expect: [/budgets\.0\.limit_tokens: must be greater than 0 \(fix: use a positive number\)/] },
-    { name: 'bad JSON', file: '{"budgets": [ {"scope": "day", ', expect: [/\(file\): not valid JSON: .* \(fix: fix the JSON syntax; the file is ignored until then\)/] },
+    { name: 'unknown scope', file: JSON.stringify({ budgets: [{ scope: 'fortnight', limit_tokens: 1000 }] }), expect: [/budgets\[0\]\.scope: is "fortnight", which is not one of "session", "day", "week", "month"; this budget \(budgets\[0\]\) is ignored; every other budget is still enforced \(fix: use one of "session", "day", "week", "month"\)/] },
+    { name: 'negative limit', file: JSON.stringify({ budgets: [{ scope: 'day', limit_tokens: -5 }] }), expect: [/budgets\[0\]\.limit_tokens: is -5, but it must be greater than 0; this budget \(budgets\[0\]\) is ignored; every other budget is still enforced \(fix: use a number greater than 0\)/] },
+    { name: 'bad JSON', file: '{"budgets": [ {"scope": "day", ', expect: [/\(file\): is not valid JSON \(.*\) \(fix: fix the JSON syntax; every setting in this file is ignored until then\)/] },
   ];
   for (const c of cases) {
     it(`${c.name}: the message names the file, the key and the fix, and logging goes on`, () => {
@@ -228,7 +228,7 @@ describe('budget CLI', () => {
     expect(runCli(['budget', 'set', '--scope', 'day', '--usd', '20', '--project'], wardenHome, { cwd, env }).status).toBe(0);
     const bad = runCli(['budget', 'set', '--scope', 'fortnight', '--tokens', '5'], wardenHome, { cwd, env });
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/config\.json: budgets\.1\.scope: must be one of/);
+    expect(bad.stderr).toMatch(/config\.json: budgets\[1\]\.scope: is "fortnight", which is not one of/);
     expect(JSON.parse(fs.readFileSync(path.join(wardenHome, 'config.json'), 'utf8'))).toEqual({ budgets: [{ scope: 'session', limit_tokens: 1000 }] });
     expect(JSON.parse(fs.readFileSync(path.join(cwd, '.claude', 'agent-warden.json'), 'utf8'))).toEqual({ budgets: [{ scope: 'day', limit_usd: 20 }] });
 

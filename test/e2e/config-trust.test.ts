@@ -151,3 +151,25 @@ describe('a project config may only tighten the user config until the user trust
     expect(JSON.stringify(recordCall(home, project, 's-revoked'))).not.toContain(SECRET);
   });
 });
+
+describe('slash commands pass $ARGUMENTS to no shell (real CLI)', () => {
+  for (const command of ['usage', 'failures']) {
+    it(`/agent-warden:${command} takes its arguments as words: options work, $(…) and ; run nothing`, async () => {
+      const cwd = temp(makeProject());
+      const canary = path.join(cwd, 'canary');
+      const model = await mock(conversation().main(text('Noted.')).script());
+      const run = await runClaude({ prompt: `/agent-warden:${command} --since 7d $(touch ${canary}); touch ${canary}`, modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome: temp(makeHome()) });
+      expect(run.exitCode, run.stderr).toBe(0);
+      // The words reached the CLI as arguments (it refuses the stray ones), never a shell.
+      expect(fs.existsSync(canary)).toBe(false);
+    });
+    it(`/agent-warden:${command} with plain options answers`, async () => {
+      const cwd = temp(makeProject());
+      const model = await mock(conversation().main(text('Noted.')).script());
+      const run = await runClaude({ prompt: `/agent-warden:${command} --since 7d --all-projects`, modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome: temp(makeHome()) });
+      expect(run.exitCode, run.stderr).toBe(0);
+      const [first] = model.modelRequests().filter(isMainThread);
+      expect(JSON.stringify(first!.body.messages)).toMatch(/No usage recorded yet|No failed, killed or denied dispatches/);
+    });
+  }
+});
