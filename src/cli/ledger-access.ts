@@ -19,7 +19,8 @@ export function withLedger<T>(fn: (db: Ledger) => T, opts: { write?: boolean; ca
   const file = ledgerPath();
   if (opts.write) return using(openOrExplain(() => openLedger(), file, 'write'), fn);
   const mine = writable(file);
-  if (opts.catchUp && mine) {
+  // A missing ledger is not created by a reader: it answers from an empty one in memory.
+  if (opts.catchUp && mine && existsSync(file)) {
     let db: Ledger | undefined;
     try {
       db = openLedger();

@@ -119,6 +119,37 @@ describe('another user on a read-only copy of a ledger', () => {
   });
 });
 
+describe('a damaged or missing ledger', () => {
+  it('every read command prints one line naming the cause (damaged) or answers empty (missing); nothing exits 2; a missing ledger is not created', () => {
+    const project = path.join(root, 'project-damaged');
+    fs.mkdirSync(project, { recursive: true });
+    const damaged = path.join(root, 'damaged-home');
+    fs.mkdirSync(damaged, { mode: 0o555 });
+    fs.writeFileSync(path.join(damaged, 'ledger.db'), Buffer.alloc(64 * 1024, 'not a database '));
+    fs.chmodSync(path.join(damaged, 'ledger.db'), 0o444);
+    fs.chmodSync(damaged, 0o555);
+    const missing = path.join(root, 'missing-home');
+    fs.mkdirSync(missing);
+    // The damaged one is read by another user, who cannot move it aside (a hook of its owner would).
+    const run = (home: string, args: string[], user?: string) => {
+      const env = [`PATH=${process.env.PATH}`, `HOME=${root}`, `AGENT_WARDEN_HOME=${home}`, `CLAUDE_PROJECT_DIR=${project}`, 'NO_COLOR=1'];
+      const cmd = user ? ['runuser', '-u', user, '--', 'env', '-i', ...env, process.execPath, CLI, ...args] : ['env', '-i', ...env, process.execPath, CLI, ...args];
+      const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: project, encoding: 'utf8', timeout: 30_000 });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    for (const args of READ_COMMANDS.filter((a) => a[0] !== 'doctor')) {
+      const bad = run(damaged, args, USER);
+      expectCalm(`damaged: ${args.join(' ')}`, bad);
+      expect(bad.status, args.join(' ')).toBe(1);
+      expect(bad.stderr, args.join(' ')).toMatch(/ledger\.db is damaged.*agent-warden doctor/);
+      const none = run(missing, args);
+      expectCalm(`missing: ${args.join(' ')}`, none);
+      if (args[0] !== 'show' && args[0] !== 'session-report') expect(none.status, `${args.join(' ')}: ${none.stderr}`).toBe(0);
+    }
+    expect(fs.readdirSync(missing)).toEqual([]);
+  });
+});
+
 describe('a full disk', () => {
   it('read commands answer from a snapshot, write commands say the disk is full in one line, nothing exits 2', () => {
     const project = path.join(root, 'project-full');
