@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withBudget, type BudgetInput } from '../../budget/config-edit';
+import { budgetKey } from '../../budget/meter';
 import { budgetStatus, type BudgetStatusRow } from '../../budget/status';
 import { duration } from '../../budget/window';
 import { readConfigObject, writeConfigObject } from '../config-file';
@@ -81,6 +82,11 @@ export function registerBudgetCommands(program: Command): void {
         throw new UserError('an override needs a positive --add (tokens) or --add-usd', 'e.g. `agent-warden budget override --session <id> --add 50000`');
       }
       const { config } = loadConfig(projectOf(undefined));
+      const keys = config.budgets.map(budgetKey);
+      // Only a note: the budget may live in another project's config (the command can be run from anywhere).
+      if (opts.budget && !keys.includes(opts.budget)) {
+        process.stderr.write(`agent-warden: note: no budget "${opts.budget}" in the config seen from here (${keys.length ? `these are: ${[...new Set(keys)].join(', ')}` : 'none'}); the override is recorded for "${opts.budget}" anyway.\n`);
+      }
       const payload = { session_id: opts.session ?? null, budget_id: opts.budget ?? null, add_tokens: addTokens, add_usd: addUsd, note: opts.note ?? null };
       const seq = withLedger(
         (db) =>
