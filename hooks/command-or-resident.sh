@@ -16,7 +16,9 @@ alive() {
   return 0
 }
 
-if [ -n "$CLAUDE_PID" ] && read -r pid < "$home/resident/$CLAUDE_PID" 2>/dev/null && alive "$pid"; then
+# The braces matter: a redirection that fails on a bare builtin is reported before its own
+# 2>/dev/null applies, so a missing file would print "cannot open" on every tool call.
+if [ -n "$CLAUDE_PID" ] && { read -r pid < "$home/resident/$CLAUDE_PID"; } 2>/dev/null && alive "$pid"; then
   exit 0
 fi
 exec env -u NODE_EXTRA_CA_CERTS node "$1/dist/hook.cjs"

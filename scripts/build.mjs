@@ -7,8 +7,11 @@
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const bsqlVersion = JSON.parse(readFileSync(new URL('../node_modules/better-sqlite3/package.json', import.meta.url), 'utf8')).version;
 
@@ -59,9 +62,14 @@ const lazyVendorPlugin = {
   },
 };
 
-// Build beside dist/ and move each file in with an atomic rename: a test or a hook running from
-// dist/ meanwhile sees the old file or the new one, never none.
-const out = `dist.tmp-${process.pid}`;
+// `node scripts/build.mjs --out <dir>` builds somewhere else (the tests build into a temp dir, so a
+// test run never rewrites the committed dist/). Relative to the repo root.
+const outArg = process.argv.indexOf('--out');
+const target = outArg > 0 && process.argv[outArg + 1] ? resolve(process.argv[outArg + 1]) : join(root, 'dist');
+
+// Build beside the target and move each file in with an atomic rename: a test or a hook running
+// from it meanwhile sees the old file or the new one, never none.
+const out = `${target}.tmp-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 await Promise.all([
   ...Object.entries(entries).map(([name, src]) =>
@@ -94,8 +102,8 @@ copyFileSync('src/dashboard/page-script.js', `${out}/vendor/dashboard.js`);
 const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 const built = new Set(files(out).map((f) => relative(out, f)));
 for (const file of built) {
-  mkdirSync(dirname(join('dist', file)), { recursive: true });
-  renameSync(join(out, file), join('dist', file));
+  mkdirSync(dirname(join(target, file)), { recursive: true });
+  renameSync(join(out, file), join(target, file));
 }
-for (const file of files('dist').map((f) => relative('dist', f))) if (!built.has(file)) rmSync(join('dist', file));
+for (const file of files(target).map((f) => relative(target, f))) if (!built.has(file)) rmSync(join(target, file));
 rmSync(out, { recursive: true, force: true });

@@ -3,6 +3,9 @@
 // and the command that clears it.
 import type { CircuitChange } from '../hooks/policy';
 import { reopensAt } from './circuit';
+import { wardenCommand } from '../runtime/cli-command';
+
+const reset = (c: CircuitChange) => `\`${wardenCommand(['breaker', 'reset', c.key])}\``;
 
 const quote = (error: string | undefined) => (error ? `"${error.replace(/\s+/g, ' ').trim().slice(0, 300)}"` : '(no error text recorded)');
 
@@ -17,7 +20,7 @@ export function callDenial(c: CircuitChange, now: number): string {
     `with no other successful tool call in between; last error: ${quote(c.last_error)}. Retrying it unchanged will fail the same way: ` +
     `change approach — find and fix the cause first (read the error, inspect the code or environment), or try a different command; ` +
     `once another tool call succeeds this call may run again. One trial retry is allowed ${when(reopensAt(c), now)}. ` +
-    `A user can clear it now with \`agent-warden breaker reset ${c.key}\`.`
+    `A user can clear it now with ${reset(c)}.`
   );
 }
 
@@ -25,7 +28,7 @@ export function agentDenial(c: CircuitChange, now: number): string {
   return (
     `agent-warden: circuit breaker open for subagent type "${c.label}": its last ${c.failures} dispatches in this session failed; ` +
     `last error: ${quote(c.last_error)}. Do the work another way (another agent type, or directly) instead of dispatching it again. ` +
-    `One trial dispatch is allowed ${when(reopensAt(c), now)}. A user can clear it now with \`agent-warden breaker reset ${c.key}\`.`
+    `One trial dispatch is allowed ${when(reopensAt(c), now)}. A user can clear it now with ${reset(c)}.`
   );
 }
 
@@ -33,7 +36,7 @@ export function trialRunning(c: CircuitChange): string {
   return (
     `agent-warden: circuit breaker half-open for ${c.kind === 'agent' ? `subagent type "${c.label}"` : (c.label ?? 'this call')}: ` +
     `its one trial is still running; wait for its result before trying again. ` +
-    `A user can clear it with \`agent-warden breaker reset ${c.key}\`.`
+    `A user can clear it with ${reset(c)}.`
   );
 }
 

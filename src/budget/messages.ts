@@ -1,8 +1,10 @@
 // What the model (and the user reading along) is told: which budget, how much is used of what
 // limit, when it resets, and how to raise or override it. Denials start `agent-warden:`.
-import { amount, isSpent, used, type BudgetState, type Meter } from './meter';
+import { amount, inUnit, isSpent, used, type BudgetState, type Meter } from './meter';
 import type { Prediction } from './predict';
 import { duration, localTime } from './window';
+import { wardenCommand } from '../runtime/cli-command';
+import { projectConfigPath, userConfigPath } from '../runtime/paths';
 
 const pct = (m: Meter) => `${Math.floor((used(m) / m.limit) * 100)}%`;
 
@@ -21,22 +23,40 @@ export function resetText(s: BudgetState, now: number): string {
   return `it resets ${localTime(s.window.end, s.timeZone)} (in ${duration(s.window.end - now)})`;
 }
 
-function howToGoOn(s: BudgetState, m: Meter, sessionId: string): string {
-  const flag = m.unit === 'tokens' ? '--add 50000' : '--add-usd 5';
-  const budget = s.budget.id || s.budget.scope === 'dispatch' || s.budget.model ? ` --budget ${s.key}` : '';
-  const set = `agent-warden budget set --scope ${s.budget.scope}${s.budget.agent_type ? ` --agent ${s.budget.agent_type}` : ''}${s.budget.model ? ` --model ${s.budget.model}` : ''} ${m.unit === 'tokens' ? '--tokens' : '--usd'} <new limit>`;
-  return `To go on, the user can raise the limit (\`${set}\`, or edit "budgets" in ~/.claude/agent-warden/config.json or .claude/agent-warden.json) or allow this session more once (\`agent-warden budget override --session ${sessionId}${budget} ${flag}\`).`;
+/**
+ * Enough to let the call that was denied through (and as much again as the limit, so the session is
+ * not stopped again at once), rounded up: 1,000 tokens, or cents under $1, else whole dollars.
+ */
+export function overrideAmount(m: Meter, predicted: number): number {
+  const needed = Math.max(0, used(m) + predicted - m.limit) + (m.limit - m.raised);
+  if (m.unit === 'tokens') return Math.ceil(needed / 1000) * 1000;
+  return needed < 1 ? Math.ceil(needed * 100) / 100 : Math.ceil(needed);
 }
 
-export function spentReason(s: BudgetState, m: Meter, o: { sessionId: string; now: number; what: string }): string {
-  return `agent-warden: the ${s.label} is spent: ${usage(m)}; ${resetText(s, o.now)}. ${o.what} denied; do not retry it: finish without it or tell the user. ${howToGoOn(s, m, o.sessionId)}`;
+/** The command that lifts this denial for this session, with its values filled in. */
+export function overrideCommand(s: BudgetState, m: Meter, sessionId: string, predicted = 0): string {
+  const add = overrideAmount(m, predicted);
+  return wardenCommand(['budget', 'override', '--session', sessionId, '--budget', s.key, m.unit === 'tokens' ? '--add' : '--add-usd', String(add)]);
 }
 
-export function predictedReason(s: BudgetState, m: Meter, p: Prediction, o: { sessionId: string; now: number; agentType: string }): string {
+function howToGoOn(s: BudgetState, m: Meter, o: { sessionId: string; project?: string; predicted?: number }): string {
+  const add = amount(m.unit, overrideAmount(m, o.predicted ?? 0));
+  const files = [userConfigPath(), ...(o.project ? [projectConfigPath(o.project)] : [])].join(' or ');
+  return (
+    `To go on, the user can allow this session ${add} more on this budget by running \`${overrideCommand(s, m, o.sessionId, o.predicted)}\`, ` +
+    `or raise its limit for good in "budgets" of ${files}. Every budget must allow a call: raising or adding another budget does not lift this one.`
+  );
+}
+
+export function spentReason(s: BudgetState, m: Meter, o: { sessionId: string; project?: string; now: number; what: string; predictedTokens?: number }): string {
+  return `agent-warden: the ${s.label} is spent: ${usage(m)}; ${resetText(s, o.now)}. ${o.what} denied; do not retry it: finish without it or tell the user. ${howToGoOn(s, m, { ...o, predicted: inUnit(m, o.predictedTokens ?? 0) })}`;
+}
+
+export function predictedReason(s: BudgetState, m: Meter, p: Prediction, o: { sessionId: string; project?: string; now: number; agentType: string }): string {
   const basis = p.basis ? `the median of its last ${p.basis} completed dispatch${p.basis === 1 ? '' : 'es'}` : 'budget.default_dispatch_tokens';
   return (
     `agent-warden: this ${o.agentType} dispatch is predicted to bill about ${amount('tokens', p.tokens)} (${basis}), which would overrun the ${s.label}: ` +
-    `${usage(m)}; ${resetText(s, o.now)}. Dispatch denied; do the work without a subagent or tell the user. ${howToGoOn(s, m, o.sessionId)}`
+    `${usage(m)}; ${resetText(s, o.now)}. Dispatch denied; do the work without a subagent or tell the user. ${howToGoOn(s, m, { ...o, predicted: inUnit(m, p.tokens) })}`
   );
 }
 
@@ -50,7 +70,7 @@ export function warningText(s: BudgetState, m: Meter, now: number): string {
 export function dispatchSpentReason(s: BudgetState, m: Meter, o: { sessionId: string; toolName: string }): string {
   return (
     `agent-warden: this subagent has spent its ${s.label}: ${usage(m)}. This ${o.toolName} call is denied and so will be every further tool call: ` +
-    `stop now and reply with your final report of what you have done and found so far (say what is left undone). ${howToGoOn(s, m, o.sessionId)}`
+    `stop now and reply with your final report of what you have done and found so far (say what is left undone). ${howToGoOn(s, m, { sessionId: o.sessionId })}`
   );
 }
 

@@ -95,10 +95,10 @@ function ownDispatchDenial(ctx: PolicyContext, call: PreToolCall, budgets: Budge
 }
 
 function overrunOf(state: BudgetState, call: PreToolCall, prediction: Prediction | undefined, now: number): Overrun | undefined {
-  const o = { sessionId: call.sessionId, now };
+  const o = { sessionId: call.sessionId, project: call.project, now };
   const spent = state.meters.find(isSpent);
   if (spent && (call.isDispatch || state.budget.on_exhausted === 'all_tools')) {
-    return { state, meter: spent, reason: spentReason(state, spent, { ...o, what: call.isDispatch ? 'Dispatch' : `This ${call.toolName} call` }) };
+    return { state, meter: spent, reason: spentReason(state, spent, { ...o, what: call.isDispatch ? 'Dispatch' : `This ${call.toolName} call`, predictedTokens: prediction?.tokens }) };
   }
   if (!prediction || prediction.tokens <= 0) return undefined;
   const overrun = state.meters.find((m) => used(m) + inUnit(m, prediction.tokens) > m.limit);

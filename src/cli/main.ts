@@ -1,5 +1,6 @@
 // The agent-warden CLI: commands only orchestrate; the logic lives in its modules.
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { registerBreakerCommands } from './commands/breaker';
 import { registerBudgetCommands } from './commands/budget';
 import { registerCoreCommands } from './commands/core';
@@ -17,8 +18,11 @@ import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
 import { registerSpawnCommands } from './commands/spawn';
+import { registerTrustCommand } from './commands/trust';
 import { reportError } from './errors';
 import { loadConfig } from '../config/load';
+import { warnAboutConfig } from './config-warnings';
+import { projectOf } from '../runtime/paths';
 import { openLedger } from '../ledger/db';
 
 declare const __WARDEN_VERSION__: string;
@@ -28,6 +32,10 @@ export function buildProgram(): Command {
     .description('Ledger, budgets, circuit breakers and core-set curation for Claude Code subagents.')
     .version(typeof __WARDEN_VERSION__ === 'string' ? __WARDEN_VERSION__ : 'dev')
     .showHelpAfterError('(run with --help for usage)');
+  // Settings agent-warden ignores are worth a line on stderr whatever the command (doctor lists them itself).
+  program.hook('preAction', (_root, action) => {
+    if (action.name() !== 'doctor') warnAboutConfig(projectOf(undefined));
+  });
   registerSessionCommands(program);
   registerEventCommands(program);
   registerDispatchCommands(program);
@@ -44,16 +52,33 @@ export function buildProgram(): Command {
   registerImportCommand(program);
   registerDashboardCommand(program);
   registerPricingCommand(program);
+  registerTrustCommand(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }
 
 async function main(): Promise<void> {
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram().parseAsync(argvWithStdinArgs(process.argv));
   } catch (err) {
     process.exitCode = reportError(err);
   }
+}
+
+/**
+ * `--args-stdin`: the rest of the arguments come as words on stdin. Slash commands pass the user's
+ * $ARGUMENTS this way, in a quoted heredoc, so no shell ever expands them (`$(…)`, quotes, `;`).
+ */
+export function argvWithStdinArgs(argv: string[]): string[] {
+  const at = argv.indexOf('--args-stdin');
+  if (at < 0) return argv;
+  let text = '';
+  try {
+    text = readFileSync(0, 'utf8').slice(0, 64 * 1024);
+  } catch {
+    // no stdin: no extra arguments
+  }
+  return [...argv.slice(0, at), ...text.split(/\s+/).filter(Boolean), ...argv.slice(at + 1)];
 }
 
 if (require.main === module) void main();

@@ -1,49 +1,52 @@
-// Settings: defaults, then the user's file, then the project's. A broken file never disables the
-// ledger: its problems are reported (file, key, fix) and the other layers still apply.
+// Settings: defaults, then the user's file, then the project's. A broken setting never disables
+// the rest: each setting and each list entry is checked on its own, a bad one is reported (file,
+// path, value, fix) and ignored, and everything valid still applies. The project's file may only
+// tighten the user's unless the user trusts that project (see ./trust.ts and SECURITY.md).
 import { readFileSync } from 'node:fs';
 import { projectConfigPath, userConfigPath } from '../runtime/paths';
+import { describeIssue, formatProblem, ignoredPart, ignoredText, type ConfigProblem } from './problems';
 import { schemas, type Config } from './schema';
+import { isTrusted, tightenOnly, type ConfigNotice } from './trust';
+
+export { formatProblem, type ConfigProblem };
+export { formatNotice, type ConfigNotice } from './trust';
 
 // The defaults, computed from the schema at build time (scripts/build.mjs); from source, at first use.
 declare const __DEFAULT_CONFIG__: Config | undefined;
 const defaults = (): Config =>
   typeof __DEFAULT_CONFIG__ === 'object' && __DEFAULT_CONFIG__ ? structuredClone(__DEFAULT_CONFIG__) : schemas().configSchema.parse({});
 
-export interface ConfigProblem {
-  file: string;
-  key: string;
-  message: string;
-  fix: string;
-}
-
 export interface LoadedConfig {
   config: Config;
+  /** Invalid settings, each ignored on its own. */
   problems: ConfigProblem[];
+  /** Project settings ignored because they would loosen the user's guard (project not trusted). */
+  notices: ConfigNotice[];
   files: string[];
 }
 
-const fixes: Record<string, string> = {
-  invalid_value: 'use one of the allowed values',
-  too_small: 'use a positive number',
-  unrecognized_keys: 'remove the key, or check its spelling against the JSON Schema (schema/config.schema.json)',
-  invalid_type: 'use the type the JSON Schema gives for this key',
-  custom: 'see the message',
-};
-
 export function loadConfig(projectDir?: string, opts: { userFile?: string } = {}): LoadedConfig {
   const problems: ConfigProblem[] = [];
+  const notices: ConfigNotice[] = [];
   const files: string[] = [];
-  const layers: Record<string, unknown>[] = [];
-  const candidates = [opts.userFile ?? userConfigPath(), projectDir ? projectConfigPath(projectDir) : undefined];
-  for (const file of candidates) {
-    if (!file) continue;
-    const layer = readLayer(file, problems);
-    if (layer) {
-      layers.push(layer);
+  const userFile = opts.userFile ?? userConfigPath();
+  const user = readLayer(userFile, problems);
+  if (user) files.push(userFile);
+  const layers = user ? [user] : [];
+  if (projectDir) {
+    const file = projectConfigPath(projectDir);
+    const project = readLayer(file, problems);
+    if (project) {
       files.push(file);
+      if ('trusted_projects' in project) {
+        notices.push({ file, key: 'trusted_projects', message: 'a project cannot trust projects; only your own config can (`agent-warden trust`)' });
+        delete project.trusted_projects;
+      }
+      if (isTrusted(user?.trusted_projects, projectDir)) layers.push(project);
+      else layers.push(tightenOnly(mergeOrDefaults(layers, problems), project, file, notices));
     }
   }
-  return { config: merge(layers), problems, files };
+  return { config: mergeOrDefaults(layers, problems), problems, notices, files };
 }
 
 function readLayer(file: string, problems: ConfigProblem[]): Record<string, unknown> | undefined {
@@ -57,34 +60,78 @@ function readLayer(file: string, problems: ConfigProblem[]): Record<string, unkn
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    problems.push({ file, key: '(file)', message: `not valid JSON: ${(err as Error).message}`, fix: 'fix the JSON syntax; the file is ignored until then' });
+    problems.push({ file, key: '(file)', message: `is not valid JSON (${(err as Error).message})`, fix: 'fix the JSON syntax; every setting in this file is ignored until then' });
     return undefined;
   }
-  const found = problemsIn(file, raw);
-  if (!found.length) return raw as Record<string, unknown>;
-  problems.push(...found);
-  return undefined; // an invalid layer is ignored whole rather than half-applied
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push({ file, key: '(file)', message: 'is not a JSON object', fix: 'write the settings as one object, e.g. {"budgets": []}; the file is ignored until then' });
+    return undefined;
+  }
+  return validSettings(file, raw as Record<string, unknown>, problems);
 }
 
-/** What is wrong with one layer's contents (empty when it is valid); also used before writing a file. */
+/**
+ * The valid part of one file: every invalid setting or list entry is reported and dropped on its
+ * own, so one typo in one budget leaves every other budget in force.
+ */
+export function validSettings(file: string, raw: Record<string, unknown>, problems: ConfigProblem[]): Record<string, unknown> {
+  const schema = schemas().configSchema;
+  let layer = structuredClone(raw);
+  const seen = new Set<string>();
+  // Dropping one part can expose no new problem in practice, but a bounded loop costs nothing.
+  for (let pass = 0; pass < 8; pass++) {
+    const parsed = schema.safeParse(layer);
+    if (parsed.success) return layer;
+    const drops: PropertyKey[][] = [];
+    for (const issue of parsed.error.issues) {
+      const unknown = issue.code === 'unrecognized_keys';
+      const parts = unknown ? issue.keys.map((k) => ignoredPart(schema, [...issue.path, k])) : [ignoredPart(schema, issue.path)];
+      for (const [i, problem] of describeIssue(file, schema, layer, issue).entries()) {
+        const part = parts[Math.min(i, parts.length - 1)]!;
+        const id = `${problem.key}|${problem.message}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          problems.push({ ...problem, message: `${problem.message}; ${ignoredText(part, unknown && part.length === issue.path.length + 1)}` });
+        }
+      }
+      drops.push(...parts.map((p) => [...p]));
+    }
+    if (drops.some((p) => p.length === 0)) return {};
+    layer = without(layer, drops);
+  }
+  return {};
+}
+
+/** A copy of `obj` with the settings at `paths` removed (list entries filtered out, indices as given). */
+function without(obj: Record<string, unknown>, paths: PropertyKey[][]): Record<string, unknown> {
+  const GONE = Symbol('gone');
+  for (const path of paths) {
+    let parent: any = obj;
+    for (const seg of path.slice(0, -1)) parent = parent?.[seg as string];
+    if (parent === null || typeof parent !== 'object') continue;
+    const last = path[path.length - 1] as string;
+    if (Array.isArray(parent)) parent[last as unknown as number] = GONE;
+    else delete parent[last];
+  }
+  const sweep = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.filter((x) => x !== GONE).map(sweep);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sweep(x)]));
+    return v;
+  };
+  return sweep(obj) as Record<string, unknown>;
+}
+
+/** What is wrong with one file's contents (empty when it is valid); used before writing a file. */
 export function problemsIn(file: string, raw: unknown): ConfigProblem[] {
-  const parsed = schemas().configSchema.safeParse(raw);
-  if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => {
-    const key = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys?.join(', ') ?? '(root)' : '(root)');
-    return { file, key, message: describe(issue), fix: fixes[issue.code] ?? 'see the JSON Schema' };
-  });
-}
-
-function describe(issue: { code: string; message: string; values?: unknown[]; keys?: string[]; minimum?: unknown }): string {
-  if (issue.code === 'invalid_value' && issue.values) return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'too_small') return `must be greater than ${issue.minimum ?? 0}`;
-  return issue.message;
+  const problems: ConfigProblem[] = [];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [{ file, key: '(file)', message: 'is not a JSON object', fix: 'write the settings as one object' }];
+  validSettings(file, raw as Record<string, unknown>, problems);
+  return problems;
 }
 
 /** Later layers win key by key; budgets add up (a project adds its own to the user's). */
-function merge(layers: Record<string, unknown>[]): Config {
+function mergeOrDefaults(layers: Record<string, unknown>[], problems: ConfigProblem[]): Config {
+  if (!layers.length) return defaults();
   const out: Record<string, any> = {};
   const budgets: unknown[] = [];
   for (const layer of layers) {
@@ -95,11 +142,11 @@ function merge(layers: Record<string, unknown>[]): Config {
     }
   }
   out.budgets = budgets;
-  return layers.length ? schemas().configSchema.parse(out) : defaults();
+  const parsed = schemas().configSchema.safeParse(out);
+  if (parsed.success) return parsed.data;
+  // Each layer is valid on its own; a merge that is not would be our bug. Keep guarding with the defaults.
+  problems.push({ file: '(merged settings)', key: '(top level)', message: `could not be combined (${parsed.error.issues[0]?.message ?? 'unknown'})`, fix: 'run `agent-warden doctor` and report this' });
+  return defaults();
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}: ${p.key}: ${p.message} (fix: ${p.fix})`;
-}

@@ -67,7 +67,7 @@ function build() {
     timezone: z.optional(
       z.string().check(
         z.minLength(1),
-        z.refine(isTimeZone, { message: 'unknown time zone: use an IANA name such as "Europe/Paris" or "America/New_York"' }),
+        z.refine(isTimeZone, { message: 'this system knows no time zone of that name' }),
         z.describe("IANA time zone that day, week and month budgets follow (default: the system's)."),
       ),
     ),
@@ -133,6 +133,11 @@ function build() {
       { auto: false, max_agents: 25, max_tokens: 1000, pinned: [], half_life_days: 14, grace_days: 7, idle_minutes: 30 },
     ),
     pricing: z._default(z.record(z.string(), modelPriceSchema), {}),
+    trusted_projects: z.optional(
+      z.array(z.string().check(z.minLength(1))).check(
+        z.describe("Your config only: project folders whose .claude/agent-warden.json may loosen your settings (set with `agent-warden trust`). Other projects' configs may only tighten."),
+      ),
+    ),
   });
 
   return { budgetSchema, modelPriceSchema, configSchema };

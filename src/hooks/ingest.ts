@@ -2,6 +2,7 @@
 // anything spooled, record and decide. Nothing here may throw at the caller or lose the event:
 // on any failure the event is spooled, one line goes to stderr, and the user's call goes on.
 import { loadConfig, formatProblem } from '../config/load';
+import { configAnnouncement } from '../config/announce';
 import type { Config } from '../config/schema';
 import { isBusy, NativeMissingError, openLedger, type Ledger } from '../ledger/db';
 import { isCorruption, moveAsideOpened } from '../ledger/corrupt';
@@ -10,7 +11,7 @@ import { project as projectEvent } from '../ledger/project';
 import { quarantine, readSpooled, removeSpooled, spooledFiles, spoolEvent } from '../ledger/spool';
 import { boundDepth, redact, redactText } from '../privacy/redact';
 import { errorText, trace } from '../runtime/log';
-import { projectOf } from '../runtime/paths';
+import { projectOf, userConfigPath } from '../runtime/paths';
 import { startBootstrap } from '../runtime/bootstrap';
 import { handleHookEvent, eventUid, type HookContext, type HookOutput } from './handle';
 import { defaultPolicies } from './policies';
@@ -38,7 +39,8 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
   const parsed = withBoundedDepth(parseHookInput(text));
   const cwd = parsed.ok ? parsed.event.cwd : undefined;
   const project = projectOf(cwd, env);
-  const { config, problems } = loadConfig(project);
+  const loaded = loadConfig(project);
+  const { config, problems } = loaded;
   for (const p of problems) if (parsed.ok && parsed.event.hook_event_name === 'SessionStart') trace(`config: ${formatProblem(p)}`);
   const uid = parsed.ok ? eventUid(parsed.event) : undefined;
 
@@ -70,8 +72,10 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
     );
     if (parsed.event.hook_event_name === 'SessionStart') startCuratorWatcher(config, project, env);
     if (parsed.event.hook_event_name === 'SessionEnd') countPromptTokensLater(ledger, parsed.event.session_id, project, env);
-    if (problems.length && parsed.event.hook_event_name === 'SessionStart') {
-      return { ...out, systemMessage: `agent-warden: configuration problems (logging continues):\n${problems.map(formatProblem).join('\n')}` };
+    const told = parsed.event.hook_event_name === 'SessionStart' ? configAnnouncement(loaded) : undefined;
+    if (told) {
+      const context = [out?.hookSpecificOutput?.additionalContext, told.model].filter(Boolean).join('\n\n');
+      return { ...out, systemMessage: told.user, hookSpecificOutput: { ...out?.hookSpecificOutput, hookEventName: 'SessionStart', additionalContext: context } };
     }
     return out;
   };
@@ -131,7 +135,7 @@ function failClosed(config: Config, parsed: ReturnType<typeof parseHookInput>, w
     hookSpecificOutput: {
       hookEventName: 'PreToolUse',
       permissionDecision: 'deny',
-      permissionDecisionReason: `agent-warden: cannot check budgets and breakers right now (${why}), and fail_closed is on. Run \`agent-warden doctor\`; set "fail_closed": false in ~/.claude/agent-warden/config.json to let calls through meanwhile.`,
+      permissionDecisionReason: `agent-warden: cannot check budgets and breakers right now (${why}), and fail_closed is on. Run \`agent-warden doctor\`; set "fail_closed": false in ${userConfigPath()} to let calls through meanwhile.`,
     },
   };
 }

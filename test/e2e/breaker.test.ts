@@ -9,7 +9,7 @@ import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude
 import { bash, conversation, dispatch, text, type Step } from '../support/conversation';
 import { toolResults, type MockModel } from '../support/mock-model';
 import { FIXTURES } from '../support/fixtures';
-import { cliJson, REPO, runCli } from '../support/warden';
+import { cliJson, PLUGIN_DIR, REPO, runCli } from '../support/warden';
 import { scratch } from '../support/scratch';
 
 const { temp, mock } = scratch();
@@ -27,7 +27,7 @@ describe('breaker with the real CLI', () => {
     const cwd = temp(makeProject());
     const retries: Step[] = Array.from({ length: 10 }, () => bash(DEPLOY, 'Deploy'));
     const model = await mock(conversation().main(...retries, text('Gave up.')).script());
-    const run = await runClaude({ prompt: 'deploy', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'deploy', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(run.exitCode, run.stderr).toBe(0);
 
     // Without agent-warden the captured run executed it all ten times.
@@ -41,7 +41,7 @@ describe('breaker with the real CLI', () => {
       expect(r.isError).toBe(true);
       expect(r.text).toMatch(/^PreToolUse:Bash hook error: agent-warden: circuit breaker open for Bash: echo run >> runs\.log.* failed 3 times in a row/);
       expect(r.text).toContain('last error: "Exit code 3 connection refused"');
-      expect(r.text).toMatch(/agent-warden breaker reset call:main:[0-9a-f]{16}/);
+      expect(r.text).toMatch(/breaker reset call:main:[0-9a-f]{16}/);
     }
     expect(run.result!.permission_denials).toHaveLength(7);
 
@@ -65,7 +65,7 @@ describe('breaker with the real CLI', () => {
         .main(bash(DEPLOY), bash(DEPLOY), bash('echo fixed >> config.txt', 'Fix config'), bash(DEPLOY), bash(DEPLOY), text('Still failing.'))
         .script(),
     );
-    const run = await runClaude({ prompt: 'deploy', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'deploy', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(lines(path.join(cwd, 'runs.log'))).toBe(4);
     expect(lines(path.join(cwd, 'config.txt'))).toBe(1);
@@ -87,7 +87,7 @@ describe('breaker with the real CLI', () => {
         .subagent('SUB_OK', text('REPORT ok'))
         .script(),
     );
-    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject({ agents: [flaky] })), pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject({ agents: [flaky] })), pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(run.exitCode, run.stderr).toBe(0);
 
     const records = cliJson<any[]>(['dispatches', '--session', run.result!.session_id], wardenHome);

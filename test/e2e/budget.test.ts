@@ -10,7 +10,7 @@ import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude
 import { bash, conversation, dispatch, text, type Step } from '../support/conversation';
 import { firstUserText, isMainThread, isSubagent, toolResults, type MockModel } from '../support/mock-model';
 import { loadFixtureRun, WIRED } from '../support/fixtures';
-import { cliJson, HOOK, REPO, runCli, runHook, wardenEnv } from '../support/warden';
+import { cliJson, HOOK, PLUGIN_DIR, REPO, runCli, runHook, wardenEnv } from '../support/warden';
 import { scratch } from '../support/scratch';
 import { estimate } from '../../src/tokens/pricing';
 
@@ -21,11 +21,6 @@ const MAIN_USAGE = { input_tokens: 10, output_tokens: 5 };
 const SUB_USAGE = { input_tokens: 1300, output_tokens: 50 };
 const HOOK_ERROR = 'PreToolUse:Agent hook error: agent-warden:';
 
-beforeAll(async () => {
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, [path.join(REPO, 'scripts/build.mjs')], { cwd: REPO });
-});
-
 const { temp, mock, defer } = scratch();
 
 /** A subagent that runs one command and reports: two replies, ~2,700 billed tokens. */
@@ -34,7 +29,7 @@ function subagentSteps(marker: string): Step[] {
 }
 
 async function runSession(o: { model: MockModel; wardenHome: string; cwd: string }) {
-  const run = await runClaude({ prompt: 'do the jobs', modelUrl: o.model.url, home: temp(makeHome()), cwd: o.cwd, pluginDirs: [REPO], wardenHome: o.wardenHome });
+  const run = await runClaude({ prompt: 'do the jobs', modelUrl: o.model.url, home: temp(makeHome()), cwd: o.cwd, pluginDirs: [PLUGIN_DIR], wardenHome: o.wardenHome });
   expect(run.exitCode, run.stderr).toBe(0);
   return run;
 }
@@ -77,7 +72,7 @@ describe('budgets with the real CLI', () => {
     expect(denials).toHaveLength(6 - ran.length);
     expect(denials[0]).toMatch(/session budget/);
     expect(denials[0]).toMatch(/of 6,000 tokens/);
-    expect(denials[0]).toMatch(/agent-warden budget override --session \S+ --add/);
+    expect(denials[0]).toMatch(/budget override --session \S+ --budget session --add \d+/);
 
     const rows = cliJson<any[]>(['dispatches', '--session', run.result!.session_id], wardenHome);
     expect(rows.map((r) => r.status).sort()).toEqual([...Array(ran.length).fill('completed'), ...Array(6 - ran.length).fill('denied')].sort());
@@ -197,9 +192,9 @@ describe('concurrent PreToolUse hooks near the limit', () => {
 
 describe('config errors', () => {
   const cases: Array<{ name: string; file: string; expect: RegExp[] }> = [
-    { name: 'unknown scope', file: JSON.stringify({ budgets: [{ scope: 'fortnight', limit_tokens: 1000 }] }), expect: [/budgets\.0\.scope: must be one of "session", "day", "week", "month", "dispatch", "5h", "7d" \(fix: use one of the allowed values\)/] },
-    { name: 'negative limit', file: JSON.stringify({ budgets: [{ scope: 'day', limit_tokens: -5 }] }), expect: [/budgets\.0\.limit_tokens: must be greater than 0 \(fix: use a positive number\)/] },
-    { name: 'bad JSON', file: '{"budgets": [ {"scope": "day", ', expect: [/\(file\): not valid JSON: .* \(fix: fix the JSON syntax; the file is ignored until then\)/] },
+    { name: 'unknown scope', file: JSON.stringify({ budgets: [{ scope: 'fortnight', limit_tokens: 1000 }] }), expect: [/budgets\[0\]\.scope: is "fortnight", which is not one of "session", "day", "week", "month", "dispatch", "5h", "7d"; this budget \(budgets\[0\]\) is ignored; every other budget is still enforced \(fix: use one of "session", "day", "week", "month", "dispatch", "5h", "7d"\)/] },
+    { name: 'negative limit', file: JSON.stringify({ budgets: [{ scope: 'day', limit_tokens: -5 }] }), expect: [/budgets\[0\]\.limit_tokens: is -5, but it must be greater than 0; this budget \(budgets\[0\]\) is ignored; every other budget is still enforced \(fix: use a number greater than 0\)/] },
+    { name: 'bad JSON', file: '{"budgets": [ {"scope": "day", ', expect: [/\(file\): is not valid JSON \(.*\) \(fix: fix the JSON syntax; every setting in this file is ignored until then\)/] },
   ];
   for (const c of cases) {
     it(`${c.name}: the message names the file, the key and the fix, and logging goes on`, () => {
@@ -234,7 +229,7 @@ describe('budget CLI', () => {
     expect(runCli(['budget', 'set', '--scope', 'day', '--usd', '20', '--project'], wardenHome, { cwd, env }).status).toBe(0);
     const bad = runCli(['budget', 'set', '--scope', 'fortnight', '--tokens', '5'], wardenHome, { cwd, env });
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/config\.json: budgets\.1\.scope: must be one of/);
+    expect(bad.stderr).toMatch(/config\.json: budgets\[1\]\.scope: is "fortnight", which is not one of/);
     expect(JSON.parse(fs.readFileSync(path.join(wardenHome, 'config.json'), 'utf8'))).toEqual({ budgets: [{ scope: 'session', limit_tokens: 1000 }] });
     expect(JSON.parse(fs.readFileSync(path.join(cwd, '.claude', 'agent-warden.json'), 'utf8'))).toEqual({ budgets: [{ scope: 'day', limit_usd: 20 }] });
 

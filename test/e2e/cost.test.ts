@@ -9,7 +9,7 @@ import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude
 import { bash, conversation, dispatch, text, type Step } from '../support/conversation';
 import { firstUserText, isMainThread, isSubagent, toolResults, type MockModel, type Usage } from '../support/mock-model';
 import { scratch } from '../support/scratch';
-import { cliJson, REPO, runCli } from '../support/warden';
+import { cliJson, PLUGIN_DIR, REPO, runCli } from '../support/warden';
 
 const MAIN_MODEL = 'claude-opus-5-5';
 const SUB_MODEL = 'claude-sonnet-5-5';
@@ -31,10 +31,6 @@ const SUB_USAGE: Usage = {
 };
 const HOOK_ERROR = 'PreToolUse:Agent hook error: agent-warden:';
 
-beforeAll(async () => {
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, [path.join(REPO, 'scripts/build.mjs')], { cwd: REPO });
-});
 
 const { temp, mock } = scratch();
 
@@ -55,7 +51,7 @@ async function runSession(model: MockModel, wardenHome: string, cwd: string) {
     modelUrl: model.url,
     home: temp(makeHome()),
     cwd,
-    pluginDirs: [REPO],
+    pluginDirs: [PLUGIN_DIR],
     wardenHome,
     extraArgs: ['--model', MAIN_MODEL],
   });

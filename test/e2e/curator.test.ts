@@ -15,7 +15,7 @@ import { countTokens } from '../../src/tokens/count';
 import { makeHome, makeProject, runClaude } from '../support/claude-cli';
 import { conversation, dispatch, text } from '../support/conversation';
 import { agentListing, isMainThread, listedAgentTypes, type MockModel, type ModelRequest } from '../support/mock-model';
-import { REPO, cliJson, runHook } from '../support/warden';
+import { PLUGIN_DIR, REPO, cliJson, runHook } from '../support/warden';
 import { scratch } from '../support/scratch';
 import { CORPORA } from '../support/fixtures';
 
@@ -73,7 +73,7 @@ async function session(cwd: string, wardenHome: string, agents: readonly string[
   const chat = conversation().main(...agents.map((type) => dispatch({ subagent_type: type, prompt: `TASK_FOR_${type}`, run_in_background: false })), text('Session done.'));
   for (const type of agents) chat.subagent(`TASK_FOR_${type}`, text(`REPORT from ${type}`));
   const model = await mock(chat.script());
-  const run = await runClaude({ prompt: 'work', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome });
+  const run = await runClaude({ prompt: 'work', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome });
   expect(run.exitCode, run.stderr).toBe(0);
   expect(run.result?.is_error, run.stdout).toBe(false);
   return { run, listing: firstListing(model) };

@@ -12,7 +12,7 @@ import { bash, conversation, dispatch, text, toolUse } from '../support/conversa
 import { firstUserText, isMainThread, messageText, isSubagent, toolNames, toolResults } from '../support/mock-model';
 import { scratch } from '../support/scratch';
 
-const REPO = path.resolve(__dirname, '../..');
+import { PLUGIN_DIR } from '../support/warden';
 const TOOL_PREFIX = 'mcp__plugin_agent-warden_warden__';
 
 const DB_TUNER = `---
@@ -54,7 +54,7 @@ describe('proxy dispatch of an extended agent', () => {
     const wardenHome = temp(makeHome());
     const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': DB_TUNER } }));
 
-    const run = await runClaude({ prompt: 'tune it', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'tune it', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome });
 
     expect(run.exitCode, run.stderr).toBe(0);
     const [first] = model.modelRequests().filter(isSubagent);
@@ -90,7 +90,7 @@ describe('discovery tools', () => {
       modelUrl: model.url,
       home: temp(makeHome()),
       cwd,
-      pluginDirs: [REPO],
+      pluginDirs: [PLUGIN_DIR],
       wardenHome: temp(makeHome()),
       allowedTools: ['Bash', 'Agent', `${TOOL_PREFIX}discover_agents`, `${TOOL_PREFIX}get_agent_spec`],
     });
@@ -119,7 +119,7 @@ describe('/agent-warden:find', () => {
     const model = await mock(conversation().main(text('Noted.')).script());
     const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': DB_TUNER } }));
 
-    const run = await runClaude({ prompt: '/agent-warden:find tune slow SQL', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome: temp(makeHome()) });
+    const run = await runClaude({ prompt: '/agent-warden:find tune slow SQL', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome: temp(makeHome()) });
 
     expect(run.exitCode, run.stderr).toBe(0);
     const [first] = model.modelRequests().filter(isMainThread);
@@ -131,7 +131,7 @@ describe('/agent-warden:find', () => {
     const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': DB_TUNER } }));
     const canary = path.join(cwd, 'canary');
 
-    const run = await runClaude({ prompt: `/agent-warden:find the DB's slow SQL $(touch ${canary}) "now"`, modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome: temp(makeHome()) });
+    const run = await runClaude({ prompt: `/agent-warden:find the DB's slow SQL $(touch ${canary}) "now"`, modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome: temp(makeHome()) });
 
     expect(run.exitCode, run.stderr).toBe(0);
     const [first] = model.modelRequests().filter(isMainThread);
@@ -149,7 +149,7 @@ describe('did-you-mean after an unknown agent type', () => {
         .script(),
     );
     const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': DB_TUNER } }));
-    const run = await runClaude({ prompt: 'tune the orders query', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome: temp(makeHome()) });
+    const run = await runClaude({ prompt: 'tune the orders query', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome: temp(makeHome()) });
 
     expect(run.exitCode, run.stderr).toBe(0);
     const main = model.modelRequests().filter(isMainThread);

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text, type Step } from '../support/conversation';
 import { firstUserText, isMainThread, isSubagent, toolResults, type MockModel, type ModelRequest } from '../support/mock-model';
-import { CLI, cliJson, REPO, runCli } from '../support/warden';
+import { CLI, cliJson, PLUGIN_DIR, REPO, runCli } from '../support/warden';
 import { scratch } from '../support/scratch';
 
 const NESTER = { name: 'nester', description: 'Delegates further.', tools: 'Bash, Agent', body: 'You are a nester.' };
@@ -18,15 +18,11 @@ const MAIN_USAGE = { input_tokens: 10, output_tokens: 5 };
 // Each API call of a budgeted subagent bills 1,300 tokens.
 const STEP_USAGE = { input_tokens: 1250, output_tokens: 50 };
 
-beforeAll(async () => {
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, [path.join(REPO, 'scripts/build.mjs')], { cwd: REPO });
-});
 
 const { temp, mock } = scratch();
 
 async function runSession(o: { model: MockModel; wardenHome: string; cwd: string; env?: Record<string, string | undefined> }) {
-  const run = await runClaude({ prompt: 'do the jobs', modelUrl: o.model.url, home: temp(makeHome()), cwd: o.cwd, pluginDirs: [REPO], wardenHome: o.wardenHome, env: o.env, timeoutMs: 120_000 });
+  const run = await runClaude({ prompt: 'do the jobs', modelUrl: o.model.url, home: temp(makeHome()), cwd: o.cwd, pluginDirs: [PLUGIN_DIR], wardenHome: o.wardenHome, env: o.env, timeoutMs: 120_000 });
   expect(run.exitCode, run.stderr).toBe(0);
   return run;
 }

@@ -15,7 +15,7 @@ import { bash, conversation, dispatch, text } from '../support/conversation';
 import type { Usage } from '../support/mock-model';
 import { openOffline, screenshot } from '../support/browser';
 import { scratch } from '../support/scratch';
-import { cliJson, REPO, runCli } from '../support/warden';
+import { cliJson, PLUGIN_DIR, REPO, runCli } from '../support/warden';
 
 const { temp, mock } = scratch();
 
@@ -77,7 +77,7 @@ describe('agent-warden import', () => {
       expect(run.exitCode, run.stderr).toBe(0);
     }
     // A third session recorded live by the hooks: the import must not count it twice.
-    const live = await runClaude({ prompt: 'third session', modelUrl: model.url, home, cwd, pluginDirs: [REPO], wardenHome });
+    const live = await runClaude({ prompt: 'third session', modelUrl: model.url, home, cwd, pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(live.exitCode, live.stderr).toBe(0);
 
     const configDir = path.join(home, '.claude');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { findTranscripts, makeHome, makePlugin, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
 import { countTokens } from '../../src/tokens/count';
-import { cliJson, REPO } from '../support/warden';
+import { cliJson, PLUGIN_DIR, REPO } from '../support/warden';
 import { scratch } from '../support/scratch';
 
 const REVIEWER = {
@@ -64,7 +64,7 @@ describe('ledger with the real CLI', () => {
       modelUrl: model.url,
       home,
       cwd: temp(makeProject({ agents: [REVIEWER] })),
-      pluginDirs: [REPO, probePlugin(log)],
+      pluginDirs: [PLUGIN_DIR, probePlugin(log)],
       wardenHome,
     });
     expect(run.exitCode, run.stderr).toBe(0);
@@ -103,7 +103,7 @@ describe('ledger with the real CLI', () => {
         .script(),
     );
     const home = temp(makeHome());
-    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home, cwd: temp(makeProject({ agents: [REVIEWER] })), pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home, cwd: temp(makeProject({ agents: [REVIEWER] })), pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(run.exitCode, run.stderr).toBe(0);
 
     const records = cliJson<any[]>(['dispatches', '--session', run.result!.session_id], wardenHome);
@@ -148,7 +148,7 @@ describe('ledger with the real CLI', () => {
         .subagent('SUB_BROKEN', () => ({ error: { status: 400, type: 'invalid_request_error', message: 'SUBAGENT_EXPLODED' }, retry: false }))
         .script(),
     );
-    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject()), pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject()), pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(run.exitCode, run.stderr).toBe(0);
     const [record] = cliJson<any[]>(['dispatches', '--session', run.result!.session_id], wardenHome);
     expect(record.status).toBe('failed');

@@ -9,7 +9,7 @@ import { execClaude, makeHome, makeProject, makeTempDir, runClaude } from '../su
 import { conversation, dispatch, text } from '../support/conversation';
 import { isMainThread, messageText, type ModelRequest } from '../support/mock-model';
 import { costText } from '../../src/report/usage-render';
-import { cliJson, REPO, runCli } from '../support/warden';
+import { cliJson, PLUGIN_DIR, REPO, runCli } from '../support/warden';
 import { reportSchema } from '../support/report-json-schema';
 import { scratch } from '../support/scratch';
 
@@ -43,7 +43,7 @@ describe('/agent-warden:usage with the real CLI', () => {
         .subagent('REVIEW_8', text('REPORT all good'))
         .script(),
     );
-    const first = await runClaude({ prompt: 'review it', modelUrl: work.url, home, cwd, pluginDirs: [REPO], wardenHome });
+    const first = await runClaude({ prompt: 'review it', modelUrl: work.url, home, cwd, pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(first.exitCode, first.stderr).toBe(0);
     // The commands set disable-model-invocation: nowhere in what the model is sent; the skill is listed.
     const firstRequest = JSON.stringify(work.modelRequests().find(isMainThread)!.body);
@@ -57,7 +57,7 @@ describe('/agent-warden:usage with the real CLI', () => {
 
     // 2. The slash command: its `!` runs the CLI and the output becomes the prompt.
     const ask = await mock(conversation({ usage }).main(text('Here is your usage.')).script());
-    const second = await runClaude({ prompt: '/agent-warden:usage', modelUrl: ask.url, home, cwd, pluginDirs: [REPO], wardenHome });
+    const second = await runClaude({ prompt: '/agent-warden:usage', modelUrl: ask.url, home, cwd, pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(second.exitCode, second.stderr).toBe(0);
     const prompt = ask.modelRequests().filter(isMainThread).map(userTexts).find((t) => t.includes('agent-warden usage by agent'));
     expect(prompt, 'the report is in the prompt').toBeDefined();

@@ -12,7 +12,7 @@ import { bash, conversation, dispatch, text } from '../support/conversation';
 import { firstUserText, isMainThread, isSubagent, toolResults, type Reply } from '../support/mock-model';
 import { scratch } from '../support/scratch';
 
-const REPO = path.resolve(__dirname, '../..');
+import { PLUGIN_DIR, REPO } from '../support/warden';
 
 const { temp, mock } = scratch();
 
@@ -61,7 +61,7 @@ describe('resident hooks', () => {
     const model = await mock(conversation().main(bash('echo ONE'), bash('echo TWO && exit 3'), text('done')).script());
     const wardenHome = temp(makeHome());
 
-    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject()), pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject()), pluginDirs: [PLUGIN_DIR], wardenHome });
 
     expect(run.exitCode, run.stderr).toBe(0);
     expect(toolResults(model.modelRequests().filter(isMainThread)[1]!)[0]?.text).toBe('ONE');
@@ -81,7 +81,7 @@ describe('resident hooks', () => {
     const model = await mock(conversation().main(fail(), fail(), fail(), fail(), text('stopped')).script());
     const wardenHome = temp(makeHome());
 
-    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject()), pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd: temp(makeProject()), pluginDirs: [PLUGIN_DIR], wardenHome });
 
     expect(run.exitCode, run.stderr).toBe(0);
     const main = model.modelRequests().filter(isMainThread);
@@ -116,7 +116,7 @@ describe('resident hooks', () => {
     );
     const cwd = temp(makeProject({ files: { '.claude/agents-extended/db-tuner.md': '---\nname: db-tuner\ndescription: Tunes SQL.\n---\nDBTUNER_BODY_91x\n' } }));
 
-    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home: temp(makeHome()), cwd, pluginDirs: [PLUGIN_DIR], wardenHome });
 
     expect(run.exitCode, run.stderr).toBe(0);
     expect(killed, 'the server was running and was killed').toBeGreaterThan(0);
@@ -147,7 +147,7 @@ describe('resident hooks', () => {
   it('loses nothing when the server is too slow to answer in time: the late answer is still recorded once', async () => {
     // A copy of the plugin whose mcp_tool hooks give up after 1 s instead of 10 s.
     const plugin = temp(makeTempDir('plugin-slow'));
-    for (const item of ['.claude-plugin', 'dist', 'hooks', '.mcp.json']) fs.cpSync(path.join(REPO, item), path.join(plugin, item), { recursive: true });
+    for (const item of ['.claude-plugin', 'dist', 'hooks', '.mcp.json']) fs.cpSync(path.join(PLUGIN_DIR, item), path.join(plugin, item), { recursive: true });
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(plugin, 'node_modules'));
     const hooksFile = path.join(plugin, 'hooks', 'hooks.json');
     fs.writeFileSync(hooksFile, fs.readFileSync(hooksFile, 'utf8').replaceAll('"tool": "hook", "timeout": 10', '"tool": "hook", "timeout": 1'));

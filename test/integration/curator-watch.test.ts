@@ -12,8 +12,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO, hookPayload, makeWardenDirs, runHook, type WardenDirs } from '../support/hook-runner';
 import { CORPORA } from '../support/fixtures';
+import { CLI } from '../support/warden';
 
-const CLI = path.join(REPO, 'dist', 'cli.cjs');
 const CORPUS = path.join(CORPORA, '0xfurai__claude-code-subagents');
 /** Generous: the watcher acts ~1 s after the last file event and polls the ledger every 2 s. */
 const DEADLINE_MS = 20_000;

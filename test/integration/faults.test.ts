@@ -14,8 +14,8 @@ import { openLedger } from '../../src/ledger/db';
 import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuild';
 import { fallbackSpoolDir, spooledFiles } from '../../src/ledger/spool';
 import { HOOK, REPO, hookPayload, makeWardenDirs, runHook, runHookAsync, type WardenDirs } from '../support/hook-runner';
+import { CLI } from '../support/warden';
 
-const CLI = path.join(REPO, 'dist', 'cli.cjs');
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const c of cleanups.splice(0).reverse()) c();

@@ -6,9 +6,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DIST, REPO } from './built';
 
-export const REPO = path.resolve(__dirname, '..', '..');
-export const HOOK = path.join(REPO, 'dist', 'hook.cjs');
+export { REPO };
+/** The fresh build of the run (see ./built.ts), not the committed dist/. */
+export const HOOK = path.join(DIST, 'hook.cjs');
 
 export interface WardenDirs {
   home: string;

@@ -1,13 +1,15 @@
 /**
  * Running agent-warden's own built artefacts the way users do: the CLI (`dist/cli.cjs`) and the
- * command hook (`dist/hook.cjs`), as real processes against a ledger in a temp home.
+ * command hook (`dist/hook.cjs`) of the run's fresh build, as real processes against a ledger in a temp home.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { DIST, PLUGIN_DIR, REPO } from './built';
 
-export const REPO = path.resolve(__dirname, '../..');
-export const CLI = path.join(REPO, 'dist', 'cli.cjs');
-export const HOOK = path.join(REPO, 'dist', 'hook.cjs');
+export { PLUGIN_DIR, REPO };
+/** The fresh build of the run (see ./built.ts), not the committed dist/. */
+export const CLI = path.join(DIST, 'cli.cjs');
+export const HOOK = path.join(DIST, 'hook.cjs');
 
 export interface Ran {
   status: number | null;

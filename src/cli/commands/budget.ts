@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { withBudget, type BudgetInput } from '../../budget/config-edit';
+import { budgetKey } from '../../budget/meter';
 import { budgetStatus, capStatus, type BudgetStatusRow } from '../../budget/status';
 import { duration } from '../../budget/window';
-import { formatProblem, loadConfig, problemsIn } from '../../config/load';
+import { readConfigObject, writeConfigObject } from '../config-file';
+import { loadConfig } from '../../config/load';
 import { budgetScopes } from '../../config/schema';
 import type { Ledger } from '../../ledger/db';
 import { appendEvent } from '../../ledger/events';
@@ -24,8 +24,7 @@ export function registerBudgetCommands(program: Command): void {
     .option('--json', 'print a JSON array')
     .action((opts) => {
       const project = projectOf(undefined);
-      const { config, problems } = loadConfig(project);
-      for (const p of problems) process.stderr.write(`agent-warden: config: ${formatProblem(p)}\n`);
+      const { config } = loadConfig(project);
       const now = Date.now();
       const [rows, caps] = withLedger((db) => {
         const sessionId = opts.session ?? latestSession(db, project) ?? '';
@@ -84,11 +83,8 @@ export function registerBudgetCommands(program: Command): void {
         downgrade_to: opts.downgradeTo,
       };
       for (const k of Object.keys(entry)) if (entry[k] === undefined) delete entry[k];
-      const { next, replaced } = withBudget(readConfigFile(file), entry as BudgetInput, { remove: opts.remove });
-      const problems = problemsIn(file, next);
-      if (problems.length) throw new UserError(`the budget is not valid, ${file} is unchanged:\n  ${problems.map(formatProblem).join('\n  ')}`, 'fix the options named above');
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
+      const { next, replaced } = withBudget(readConfigObject(file), entry as BudgetInput, { remove: opts.remove });
+      writeConfigObject(file, next);
       process.stderr.write(`agent-warden: ${opts.remove ? (replaced ? 'removed the budget from' : 'no such budget in') : replaced ? 'replaced the budget in' : 'added the budget to'} ${file}\n`);
     });
 
@@ -108,6 +104,11 @@ export function registerBudgetCommands(program: Command): void {
         throw new UserError('an override needs a positive --add (tokens) or --add-usd', 'e.g. `agent-warden budget override --session <id> --add 50000`');
       }
       const { config } = loadConfig(projectOf(undefined));
+      const keys = config.budgets.map(budgetKey);
+      // Only a note: the budget may live in another project's config (the command can be run from anywhere).
+      if (opts.budget && !keys.includes(opts.budget)) {
+        process.stderr.write(`agent-warden: note: no budget "${opts.budget}" in the config seen from here (${keys.length ? `these are: ${[...new Set(keys)].join(', ')}` : 'none'}); the override is recorded for "${opts.budget}" anyway.\n`);
+      }
       const payload = { session_id: opts.session ?? null, budget_id: opts.budget ?? null, add_tokens: addTokens, add_usd: addUsd, note: opts.note ?? null };
       const seq = withLedger(
         (db) =>
@@ -121,22 +122,6 @@ export function registerBudgetCommands(program: Command): void {
       if (opts.json) return printJson({ seq, ...payload });
       process.stderr.write(`agent-warden: override recorded (event ${seq})\n`);
     });
-}
-
-function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return {};
-  }
-  try {
-    const raw = JSON.parse(text);
-    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return raw;
-  } catch {
-    // reported below
-  }
-  throw new UserError(`${file} is not a JSON object, so it was left unchanged`, 'fix its JSON syntax (or remove the file) and run the command again');
 }
 
 function latestSession(db: Ledger, project: string): string | undefined {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { iterateDispatchJson, listDispatches, type DispatchRecord } from '../../ledger/read-dispatches';
+import { toCsv, type CsvValue } from '../../report/csv';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { fmtInt, fmtMs, fmtUsd, pc, printJson, printJsonLines, shortTime, table } from '../output';
@@ -14,10 +15,12 @@ export function registerDispatchCommands(program: Command): void {
     .option('--agent <type>', 'only this agent type')
     .option('--project <dir>', 'only this project')
     .option('--json', 'print a JSON array')
+    .option('--csv', 'print RFC 4180 CSV (every field of --json; lists as JSON text)')
     .action((opts) => {
       const filter = { sessionId: opts.session, since: parseSince(opts.since), agentType: opts.agent, project: opts.project };
       if (opts.json) return withLedger((db) => printJsonLines(iterateDispatchJson(db, filter)));
       const rows = withLedger((db) => listDispatches(db, filter));
+      if (opts.csv) return void process.stdout.write(dispatchCsv(rows));
       if (!rows.length) return void process.stdout.write('No dispatches recorded yet.\n');
       process.stdout.write(dispatchTable(rows) + '\n');
     });
@@ -33,6 +36,19 @@ export function registerDispatchCommands(program: Command): void {
       const lines = Object.entries(row).map(([k, v]) => `${pc.bold(k.padEnd(22))} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '')}`);
       process.stdout.write(lines.join('\n') + '\n');
     });
+}
+
+const CSV_COLUMNS: (keyof DispatchRecord)[] = [
+  'id', 'session_id', 'project', 'tool_use_id', 'agent_id', 'parent_agent_id', 'agent_type', 'requested_type', 'via_proxy', 'description', 'model', 'background', 'status',
+  'started_at', 'ended_at', 'duration_ms', 'tool_use_count', 'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'total_tokens', 'reported_total_tokens',
+  'cost_usd', 'unpriced', 'prompt_tokens', 'prompt_tokens_exact', 'error', 'files_written', 'transcript_path', 'prompt', 'final_message',
+];
+
+export function dispatchCsv(rows: DispatchRecord[]): string {
+  return toCsv(
+    CSV_COLUMNS as string[],
+    rows.map((r) => CSV_COLUMNS.map((c) => (typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : (r[c] as CsvValue)))),
+  );
 }
 
 export function dispatchTable(rows: DispatchRecord[]): string {

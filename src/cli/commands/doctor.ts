@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProblem, loadConfig } from '../../config/load';
+import { formatNotice, formatProblem, loadConfig } from '../../config/load';
 import { openLedger, schemaVersion, type Ledger } from '../../ledger/db';
 import { replaySpool } from '../../hooks/ingest';
 import { latestVersion } from '../../ledger/migrations';
@@ -9,7 +9,7 @@ import { findAddon } from '../../ledger/native';
 import { isCorruption, moveAsideOpened, movedAsideFiles, quickCheck } from '../../ledger/corrupt';
 import { quarantinedFiles, spooledFiles } from '../../ledger/spool';
 import { bootstrapRunning, installNative } from '../../runtime/bootstrap';
-import { ledgerPath, logPath, wardenHome } from '../../runtime/paths';
+import { ledgerPath, logPath, projectOf, wardenHome } from '../../runtime/paths';
 import { pc, printJson } from '../output';
 
 interface Check {
@@ -100,8 +100,14 @@ export function runChecks(): Check[] {
     fix: 'run `agent-warden ledger ingest` once the ledger opens',
   });
 
-  const { problems, files } = loadConfig(process.cwd());
-  checks.push({ name: 'config', ok: problems.length === 0, detail: problems.length ? problems.map(formatProblem).join('; ') : files.length ? files.join(', ') : 'defaults (no config file)' });
+  const { problems, notices, files } = loadConfig(projectOf(undefined));
+  checks.push({
+    name: 'config',
+    ok: problems.length === 0,
+    detail: problems.length ? `${problems.length} invalid setting(s) ignored, every other one applies:\n       ${problems.map(formatProblem).join('\n       ')}` : files.length ? files.join(', ') : 'defaults (no config file)',
+    fix: problems.length ? 'edit the file(s) named above as each fix says' : undefined,
+  });
+  if (notices.length) checks.push({ name: 'project config', ok: true, detail: `${notices.length} setting(s) ignored because they would loosen your guard:\n       ${notices.map(formatNotice).join('\n       ')}` });
 
   const moved = movedAsideFiles(file);
   checks.push({

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
+import { didYouMean } from '../../config/problems';
+import { hookKinds } from '../../hooks/wire';
+import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
+
+/** Kinds the ledger records besides the hook events themselves (facts derived from them, commands). */
+const derivedKinds = ['decision', 'transcript_usage', 'transcript_calls', 'agent_transcript', 'agent_link', 'prompt_tokens', 'budget_override', 'breaker_reset', 'malformed'];
 import { iso, printJson, shortTime, table } from '../output';
 
 export function registerEventCommands(program: Command): void {
@@ -12,6 +18,14 @@ export function registerEventCommands(program: Command): void {
     .option('--json', 'print JSON (with payloads)')
     .action((opts) => {
       const rows = withLedger((db) => {
+        if (opts.kind) {
+          const recorded = (db.prepare('SELECT DISTINCT kind FROM events').all() as { kind: string }[]).map((r) => r.kind);
+          const known = [...new Set([...hookKinds, ...derivedKinds, ...recorded])].sort();
+          if (!known.includes(opts.kind)) {
+            const guess = didYouMean(opts.kind, known);
+            throw new UserError(`"${opts.kind}" is not an event kind${guess ? ` (did you mean "${guess}"?)` : ''}`, `use one of: ${known.join(', ')}`);
+          }
+        }
         const where: string[] = [];
         const args: unknown[] = [];
         if (opts.session) (where.push('session_id = ?'), args.push(opts.session));
@@ -36,7 +50,7 @@ export function registerEventCommands(program: Command): void {
         payload: JSON.parse(r.payload),
       }));
       if (opts.json) return printJson(records);
-      if (!records.length) return void process.stdout.write('No events recorded yet.\n');
+      if (!records.length) return void process.stdout.write(opts.kind || opts.session ? `No ${opts.kind ? `${opts.kind} ` : ''}events recorded${opts.session ? ` for session ${opts.session}` : ''} yet.\n` : 'No events recorded yet.\n');
       process.stdout.write(
         table(records, [
           { header: 'seq', value: (r) => r.seq, align: 'right' },

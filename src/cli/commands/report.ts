@@ -133,5 +133,8 @@ function terminalReport(report: UsageReport): string {
     { header: report.group_by, value: (g) => g.key },
     ...USAGE_COLUMNS.filter((c) => wide || !c.wide).map((c) => ({ header: c.header, value: c.value, align: c.right ? ('right' as const) : ('left' as const) })),
   ]);
-  return [pc.dim(scopeLine(report)), grid, '', mainThreadLine(report), pc.dim(footnotes(report)), ''].join('\n');
+  const hidden = wide ? [] : USAGE_COLUMNS.filter((c) => c.wide).map((c) => c.header);
+  // Say what a narrow terminal leaves out rather than drop it silently.
+  const note = hidden.length ? [pc.dim(`${hidden.length} columns left out to fit ${process.stdout.columns} columns (${hidden.join(', ')}): widen the terminal to 150, or use --md, --csv or --json.`)] : [];
+  return [pc.dim(scopeLine(report)), grid, ...note, '', mainThreadLine(report), pc.dim(footnotes(report)), ''].join('\n');
 }
