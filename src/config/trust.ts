@@ -36,6 +36,8 @@ type Rule = (mine: any, theirs: any) => boolean;
 const atMost: Rule = (mine, theirs) => typeof theirs === 'number' && theirs <= mine;
 const atLeast: Rule = (mine, theirs) => typeof theirs === 'number' && theirs >= mine;
 const always: Rule = () => true;
+/** A cap you did not set is no cap: any project cap tightens it. */
+const capAtMost: Rule = (mine, theirs) => typeof theirs === 'number' && (typeof mine !== 'number' || theirs <= mine);
 
 /** Per section, which project values tighten (or do not touch) the guard; the rest need trust. */
 const sectionRules: Record<string, Record<string, Rule>> = {
@@ -49,6 +51,7 @@ const sectionRules: Record<string, Record<string, Rule>> = {
     exempt_tools: (mine: string[], theirs: string[]) => theirs.every((t) => mine.includes(t)),
   },
   budget: { default_dispatch_tokens: atLeast, prediction_window: always },
+  spawn: { max_per_session: capAtMost, max_depth: capAtMost, max_running: capAtMost },
   // Curation preferences are the project's own business; only turning automatic moves on is not.
   core: { auto: (mine, theirs) => theirs === false || mine === true, max_agents: always, max_tokens: always, pinned: always, half_life_days: always, grace_days: always, idle_minutes: always },
 };

@@ -26,7 +26,7 @@ describe('config validation, entry by entry', () => {
     const { config, problems } = load({ budgets: [{ scope: 'sesion', limit_tokens: 6000 }, { scope: 'session', limit_tokens: 6000 }, { scope: 'day', limit_usd: 5 }] });
     expect(config.budgets.map((b) => b.scope)).toEqual(['session', 'day']);
     expect(problems).toHaveLength(1);
-    expect(formatProblem(problems[0]!)).toMatch(/config\.json: budgets\[0\]\.scope: is "sesion", which is not one of "session", "day", "week", "month"; this budget \(budgets\[0\]\) is ignored; every other budget is still enforced \(fix: did you mean "session"\?/);
+    expect(formatProblem(problems[0]!)).toMatch(/config\.json: budgets\[0\]\.scope: is "sesion", which is not one of "session", "day", "week", "month", "dispatch", "5h", "7d"; this budget \(budgets\[0\]\) is ignored; every other budget is still enforced \(fix: did you mean "session"\?/);
   });
 
   it('bad entries of other lists and bad single settings are dropped one by one; nothing says "Invalid input"', () => {
@@ -75,5 +75,15 @@ describe('config validation, entry by entry', () => {
     expect(trusted.config).toMatchObject({ privacy: 'full', fail_closed: false, breaker: { enabled: false }, core: { auto: true } });
     // A project cannot trust anything itself.
     expect(trusted.notices.map((n) => n.key)).toEqual(['trusted_projects']);
+  });
+
+  it('spawn caps from a project may only be lower than yours (or set where you set none)', () => {
+    const user = { spawn: { max_per_session: 8, max_depth: 2 } };
+    const lower = load(user, { spawn: { max_per_session: 4, max_running: 2 } });
+    expect(lower.notices).toEqual([]);
+    expect(lower.config.spawn).toMatchObject({ max_per_session: 4, max_depth: 2, max_running: 2 });
+    const higher = load(user, { spawn: { max_per_session: 500, max_depth: 5 } });
+    expect(higher.config.spawn).toMatchObject({ max_per_session: 8, max_depth: 2 });
+    expect(higher.notices.map((n) => n.key).sort()).toEqual(['spawn.max_depth', 'spawn.max_per_session']);
   });
 });
