@@ -5,7 +5,7 @@
  * once (a hook event or a `malformed` row), or recognised as a duplicate of an earlier delivery.
  * The PRNG is seeded: a failure names its seed and case number, and reproduces.
  */
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,7 +114,7 @@ describe('fuzzing the hook entry', () => {
     const r = prng(SEED);
     const seen = new Set<string>();
     const counts = { stored: 0, repeats: 0, malformed: 0 };
-    let db: Database.Database | undefined;
+    let db: SqliteDb | undefined;
     const storedRows = () => (db!.prepare(`SELECT count(*) AS n FROM events WHERE kind IN (${STORED_KINDS.map(() => '?').join(',')})`).get(...STORED_KINDS) as { n: number }).n;
     for (let i = 0; i < 3000; i++) {
       const input = generate(r, dirs.project);
@@ -122,7 +122,7 @@ describe('fuzzing the hook entry', () => {
       const before = db ? storedRows() : 0;
       let out: unknown;
       expect(() => (out = ingestHookInput(text, { now: 1_700_000_000_000 + i })), `seed ${SEED} case ${i}`).not.toThrow();
-      db ??= new Database(path.join(dirs.home, 'ledger.db'), { readonly: true });
+      db ??= openDatabase(path.join(dirs.home, 'ledger.db'), { readonly: true });
       const decision = (out as any)?.hookSpecificOutput?.permissionDecision;
       expect(decision, `seed ${SEED} case ${i}: ${text.slice(0, 200)}`).toBeUndefined();
       if (spooledFiles().length && process.env.FUZZ_DUMP) fs.writeFileSync(process.env.FUZZ_DUMP, text);

@@ -3,7 +3,7 @@
 // line each, the input kept as a malformed event, the database intact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/ledger/driver';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 import { runHook } from '../support/warden';
 
@@ -33,7 +33,7 @@ describe('the command hook on bad input', () => {
   });
 
   it('kept every one as a malformed event, and the database is intact', () => {
-    const db = new Database(path.join(home.path, 'ledger.db'), { readonly: true });
+    const db = openDatabase(path.join(home.path, 'ledger.db'), { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const rows = db.prepare(`SELECT payload FROM events WHERE kind = 'malformed' ORDER BY seq`).all() as { payload: string }[];
     expect(rows).toHaveLength(cases.length);
