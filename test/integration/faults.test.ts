@@ -67,7 +67,7 @@ function holdLock(file: string, ms: number, exclusive: boolean): Promise<() => P
     process.stdout.write('locked\\n');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});
     db.exec('ROLLBACK'); db.close();`;
-  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return new Promise((resolve) => child.stdout.once('data', () => resolve(() => exited)));
 }

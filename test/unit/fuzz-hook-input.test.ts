@@ -94,7 +94,7 @@ function generate(r: Rng, cwd: string): string | Buffer {
   }
 }
 
-const STORED_KINDS = [...hookKinds, 'malformed'];
+const STORED_KINDS = [...hookKinds, 'malformed', 'unhandled_hook'];
 
 describe('fuzzing the hook entry', () => {
   let dirs: WardenDirs;
