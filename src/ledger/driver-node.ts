@@ -16,6 +16,8 @@ interface NodeDatabaseSync {
   exec(sql: string): void;
   close(): void;
   readonly isOpen?: boolean;
+  /** Node >= 22.16 / 24. */
+  aggregate?(name: string, options: { start: () => unknown; step: (acc: any, ...args: any[]) => unknown; result: (acc: any) => unknown; deterministic?: boolean }): void;
 }
 interface NodeSqliteModule {
   DatabaseSync: new (file: string, opts?: { readOnly?: boolean }) => NodeDatabaseSync;
@@ -62,6 +64,7 @@ export function openNodeSqlite(file: string, opts: DriverOpenOptions): SqliteDb 
   const raw = sqlite(() => new DatabaseSync(file, opts.readonly ? { readOnly: true } : {}));
   const db = new NodeDb(raw);
   try {
+    addPercentile(raw);
     // better-sqlite3's `timeout` option is this pragma; foreign keys are on in both by default.
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
   } catch (err) {
@@ -69,6 +72,29 @@ export function openNodeSqlite(file: string, opts: DriverOpenOptions): SqliteDb 
     throw err;
   }
   return db;
+}
+
+/**
+ * better-sqlite3's SQLite has the `percentile(Y, P)` aggregate (reports use it for p50/p95); Node's
+ * does not. Same definition: non-NULL Y sorted, linear interpolation at (n-1)*P/100, NULL if none.
+ */
+function addPercentile(raw: NodeDatabaseSync): void {
+  raw.aggregate?.('percentile', {
+    start: () => ({ values: [] as number[], p: 0 }),
+    step: (acc: { values: number[]; p: number }, y: unknown, p: unknown) => {
+      if (typeof y === 'number' || typeof y === 'bigint') acc.values.push(Number(y));
+      acc.p = Number(p);
+      return acc;
+    },
+    result: (acc: { values: number[]; p: number }) => {
+      const v = acc.values.sort((a, b) => a - b);
+      if (v.length === 0 || !(acc.p >= 0 && acc.p <= 100)) return null;
+      const at = ((v.length - 1) * acc.p) / 100;
+      const i = Math.floor(at);
+      return i + 1 < v.length ? v[i]! + (v[i + 1]! - v[i]!) * (at - i) : v[i]!;
+    },
+    deterministic: true,
+  });
 }
 
 class NodeDb implements SqliteDb {

@@ -76,6 +76,14 @@ describe(`the ledger driver on Node ${process.version}`, () => {
     db.close();
   });
 
+  it('has the percentile aggregate the reports use, with SQLite\'s definition', () => {
+    const db = openDatabase(':memory:');
+    const q = (sql: string) => ({ ...(db.prepare(sql).get() as object) });
+    expect(q('WITH t(v) AS (VALUES (1), (2), (10), (NULL)) SELECT percentile(v, 50) AS a, percentile(v, 95) AS b, percentile(v, 0) AS c FROM t')).toEqual({ a: 2, b: 9.2, c: 1 });
+    expect(q('SELECT percentile(v, 50) AS a FROM (SELECT 1 AS v WHERE 0)')).toEqual({ a: null });
+    db.close();
+  });
+
   it('transactions: immediate commits, a throw rolls back, a nested one is a savepoint', () => {
     const db = openLedger({ path: fresh() });
     db.exec('CREATE TABLE t (v TEXT)');
