@@ -99,8 +99,11 @@ describe('a marketplace install', () => {
       const check = Object.fromEntries(doctor.checks.map((c: any) => [c.name, c]));
       expect(check['sqlite driver'].detail).toMatch(/^node:sqlite \(built into Node v22\./);
       expect(check.spool.detail).toBe('empty');
-      // Nothing was fetched or built: npm never ran, no native module anywhere under the plugin's data.
-      expect(fs.existsSync(npmLog), fs.existsSync(npmLog) ? fs.readFileSync(npmLog, 'utf8') : '').toBe(false);
+      // Nothing was fetched or built: agent-warden never ran npm (Claude Code's own installer runs
+      // `npm ci --ignore-scripts` in the plugin's copy, which fails offline without harm), and
+      // there is no native module anywhere under the plugin's data.
+      const npmCalls = fs.existsSync(npmLog) ? fs.readFileSync(npmLog, 'utf8').split('\n').filter(Boolean) : [];
+      expect(npmCalls.filter((c) => c.includes('better-sqlite3') || !c.includes(' ci --ignore-scripts '))).toEqual([]);
       expect(findFile(path.join(home, '.claude', 'plugins'), 'better_sqlite3.node')).toBeUndefined();
       expect(safeRead(path.join(wardenHome, 'warden.log'))).not.toMatch(/spooled|native/);
     } finally {
