@@ -74,7 +74,7 @@ describe('a marketplace install', () => {
 
     const add = await execClaude(['plugin', 'marketplace', 'add', clone], { home, cwd: clone, env });
     expect(add.exitCode, add.stdout + add.stderr).toBe(0);
-    const install = await execClaude(['plugin', 'install', 'agent-warden@agent-warden'], { home, cwd: clone, env });
+    const install = await execClaude(['plugin', 'install', 'agent-warden@agent-warden'], { home, cwd: clone, env, timeoutMs: 300_000 });
     expect(install.exitCode, install.stdout + install.stderr).toBe(0);
 
     const log = path.join(temp(makeTempDir('probe')), 'fired.jsonl');
@@ -122,7 +122,8 @@ describe('a marketplace install', () => {
 
     const add = await execClaude(['plugin', 'marketplace', 'add', clone], { home, cwd: clone });
     expect(add.exitCode, add.stdout + add.stderr).toBe(0);
-    const install = await execClaude(['plugin', 'install', 'agent-warden@agent-warden'], { home, cwd: clone });
+    // Claude Code's installer runs `npm ci --ignore-scripts` in the plugin's copy: minutes on a busy machine.
+    const install = await execClaude(['plugin', 'install', 'agent-warden@agent-warden'], { home, cwd: clone, timeoutMs: 300_000 });
     expect(install.exitCode, install.stdout + install.stderr).toBe(0);
 
     // A probe plugin logs what Claude Code fired, to compare with what reaches the ledger.
