@@ -111,7 +111,7 @@ describe('a marketplace install', () => {
     }
   });
 
-  it('on Node 20: records a session from the first event on, through the native-module bootstrap', { timeout: 420_000 }, async () => {
+  it('on Node 20: records a session from the first event on, through the native-module bootstrap', { timeout: 900_000 }, async () => {
     // The path for a Node without node:sqlite: this file runs in the Node 20 pass of .ci/run.
     expect(nodeSqliteAvailable(), `run under Node 20 (this is ${process.version})`).toBe(false);
     const home = temp(makeHome());
