@@ -1,11 +1,10 @@
 // `planOver(n)`: how long catalog + plan take for a project with n agents (budget: < 0.5 s for 1,000).
 // Builds a throwaway project of synthetic agents and an in-memory ledger in which 5% of them were used.
-import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../config/schema';
-import { findAddon } from '../ledger/native';
+import { openDatabase } from '../ledger/driver';
 import { tokenizerLoaded, countTokens } from '../tokens/count';
 import { planProject } from './curate';
 
@@ -41,7 +40,7 @@ export function makeSyntheticProject(n: number, salt = Math.random().toString(36
 
 export function planOver(n: number): PlanBench {
   const project = makeSyntheticProject(n);
-  const ledger = new Database(':memory:', { nativeBinding: findAddon() });
+  const ledger = openDatabase(':memory:');
   try {
     ledger.exec(`CREATE TABLE dispatches (id INTEGER PRIMARY KEY, project TEXT, agent_type TEXT, via_proxy INTEGER,
       status TEXT, started_at INTEGER, total_tokens INTEGER)`);

@@ -1,6 +1,6 @@
 // One curation step, shared by the CLI and the watcher: catalog → usage → rank → select → plan, and
 // for apply/restore the same under the project's apply lock, after recovering an interrupted batch.
-import type { Database } from 'better-sqlite3';
+import type { SqliteDb as Database } from '../ledger/driver';
 import type { Config } from '../config/schema';
 import { applyPlan, type ApplyResult } from './apply';
 import { type Catalog, buildCatalog } from './catalog';

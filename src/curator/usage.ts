@@ -1,7 +1,7 @@
 // How often each agent type was dispatched in a project, read from the ledger's `dispatches` table.
 // Rows are grouped per hour in SQL (an hour is nothing against a 14-day half-life), so the result
 // stays small however long the history; the decay itself is computed in ./rank.ts.
-import type { Database } from 'better-sqlite3';
+import type { SqliteDb as Database } from '../ledger/driver';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 

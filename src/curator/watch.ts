@@ -3,7 +3,7 @@
 // `quietMs`. One watcher per project (watch.lock); it exits after core.idle_minutes without changes.
 // A kill at any moment is safe: the lock goes stale with its pid, and the next start rolls back a
 // half-done batch from the journal before planning again.
-import type { Database } from 'better-sqlite3';
+import type { SqliteDb as Database } from '../ledger/driver';
 import { mkdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Config } from '../config/schema';

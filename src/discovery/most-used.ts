@@ -1,7 +1,7 @@
 // The extended agents a project used most, for SessionStart, which has no task to rank for: completed
 // dispatches decayed by 0.5^(age / half_life_days) like the usage prior (./usage-prior.ts) and the
 // curator's ranking. Kept apart from the search code so the command hook does not load it.
-import type { Database } from 'better-sqlite3';
+import type { Ledger as Database } from '../ledger/db';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 

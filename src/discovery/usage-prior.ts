@@ -3,7 +3,7 @@
 // the query's terms its description and prompt opening use) times 0.5^(age / half_life_days), the
 // curator's decay (src/curator/rank.ts). The sum s lifts the agent's search score by a factor
 // 1 + MAX_LIFT · s / (s + 1): history reorders close matches, it never makes an unrelated agent win.
-import type { Database } from 'better-sqlite3';
+import type { Ledger as Database } from '../ledger/db';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { terms } from './text';

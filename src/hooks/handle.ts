@@ -45,9 +45,11 @@ export function eventUid(e: WireEvent): string | undefined {
       return `${e.hook_event_name}:${e.session_id}:${p.tool_use_id}`;
     case 'SubagentStart':
       return `SubagentStart:${e.session_id}:${p.agent_id}`;
-    // Served by the resident server too; a prompt id ties them to one turn.
+    // Served by the resident server too; a prompt id ties them to one turn. A background
+    // subagent's <task-notification> comes back as a second UserPromptSubmit with the same
+    // prompt id (2.1.328, 2.1.332): the prompt's hash keeps it a separate event.
     case 'UserPromptSubmit':
-      return p.prompt_id ? `UserPromptSubmit:${e.session_id}:${p.prompt_id}` : undefined;
+      return p.prompt_id ? `UserPromptSubmit:${e.session_id}:${p.prompt_id}:${fastHash(String(p.prompt ?? ''))}` : undefined;
     case 'Stop':
       return p.prompt_id ? `Stop:${e.session_id}:${p.prompt_id}:${p.stop_hook_active ? 1 : 0}:${fastHash(String(p.last_assistant_message ?? ''))}` : undefined;
     default:

@@ -60,6 +60,10 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
   const record = (ledger: Ledger): HookOutput | undefined => {
     replayed = [];
     replaySpool(ledger, config, opts.maxSpoolReplay ?? 500, replayed);
+    if (!parsed.ok && parsed.newerEvent) {
+      storeNewerEvent(ledger, config, { kind: parsed.kind!, bytes: text.length, now, project, sessionId: parsed.sessionId! });
+      return undefined;
+    }
     if (!parsed.ok) {
       trace(`ignored bad hook input: ${safeReason(parsed.reason)}`);
       storeMalformed(ledger, config, { reason: safeReason(parsed.reason), text, now, project, sessionId: parsed.sessionId });
@@ -157,6 +161,19 @@ function storeMalformed(db: Ledger, config: Config, m: { reason: string; text: s
     project: m.project,
     source: 'command',
     payload: { reason: m.reason, bytes: m.text.length, text: malformedText(m.text, config) },
+  });
+  if (ev) projectEvent(db, ev, { pricing: config.pricing });
+}
+
+/** An event kind a newer Claude Code sends: kept by name and size only (its fields are unknown, so none is stored). */
+function storeNewerEvent(db: Ledger, config: Config, e: { kind: string; bytes: number; now: number; project: string; sessionId: string }): void {
+  const ev = appendEvent(db, {
+    kind: 'unhandled_hook',
+    receivedAt: e.now,
+    sessionId: e.sessionId,
+    project: e.project,
+    source: 'command',
+    payload: { hook_event_name: e.kind, bytes: e.bytes },
   });
   if (ev) projectEvent(db, ev, { pricing: config.pricing });
 }

@@ -84,7 +84,11 @@ export const isAgentTool = (toolName: string | undefined) => toolName === 'Agent
 
 export type ParseResult =
   | { ok: true; event: WireEvent }
-  | { ok: false; reason: string; sessionId?: string; kind?: string };
+  | { ok: false; reason: string; sessionId?: string; kind?: string; newerEvent?: boolean };
+
+// A well-formed event of a kind this version does not know: one a newer Claude Code added (2.1.332
+// adds PreSkillShellCommand). Not malformed: counted in the ledger by name, not logged.
+const EVENT_NAME = /^[A-Z][A-Za-z0-9]{0,63}$/;
 
 /** Raw stdin text to a typed event, or the one-line reason it is malformed. */
 export function parseHookInput(text: string, maxBytes = 8 * 1024 * 1024): ParseResult {
@@ -101,7 +105,8 @@ export function parseHookInput(text: string, maxBytes = 8 * 1024 * 1024): ParseR
   const sessionId = typeof obj.session_id === 'string' ? obj.session_id : undefined;
   const name = obj.hook_event_name;
   if (!isHookKind(name)) {
-    return { ok: false, reason: `unknown hook event ${JSON.stringify(name ?? null).slice(0, 60)}`, sessionId, kind: typeof name === 'string' ? name : undefined };
+    const newerEvent = typeof name === 'string' && EVENT_NAME.test(name) && typeof sessionId === 'string' && sessionId.length > 0;
+    return { ok: false, reason: `unknown hook event ${JSON.stringify(name ?? null).slice(0, 60)}`, sessionId, kind: typeof name === 'string' ? name : undefined, newerEvent };
   }
   const parsed = schemaFor(name).safeParse(obj);
   if (!parsed.success) {

@@ -1,6 +1,5 @@
 // Opening the ledger: one SQLite file per user, WAL so hooks of parallel agents can write at once,
 // a busy timeout so they wait instead of failing, files readable by the user alone.
-import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { trace } from '../runtime/log';
@@ -8,17 +7,11 @@ import { ledgerPath } from '../runtime/paths';
 import { inodeOf, isCorruption, moveAside, noteOpened } from './corrupt';
 import { refuseStateSymlinks, tightenMode } from '../runtime/state-paths';
 import { latestVersion, migrations } from './migrations';
-import { findAddon, loadAddon } from './native';
+import { openDatabase, type SqliteDb } from './driver';
 import { sleepSync } from '../runtime/sleep';
 
-export type Ledger = Database.Database;
-
-export class NativeMissingError extends Error {
-  constructor() {
-    super('the SQLite native module (better-sqlite3) is not installed yet');
-    this.name = 'NativeMissingError';
-  }
-}
+export type Ledger = SqliteDb;
+export { NativeMissingError } from './driver-better';
 
 export interface OpenOptions {
   path?: string;
@@ -32,8 +25,6 @@ const OPEN_RETRY_BUDGET_MS = 2000;
 
 export function openLedger(opts: OpenOptions = {}, afterMovingAside = false): Ledger {
   const file = opts.path ?? ledgerPath();
-  const addon = findAddon();
-  if (!addon) throw new NativeMissingError();
   // umask covers the -wal and -shm files SQLite creates beside the database, too.
   const previousMask = process.umask(0o077);
   try {
@@ -41,16 +32,13 @@ export function openLedger(opts: OpenOptions = {}, afterMovingAside = false): Le
     refuseStateSymlinks(file); // issue 15: never open the ledger through a planted link
     if (opts.readonly && !existsSync(file)) {
       // A reader must never create the ledger; an empty in-memory one answers "nothing yet".
-      const db = new Database(':memory:', { nativeBinding: loadAddon(addon) as never });
+      const db = openDatabase(':memory:');
       migrate(db);
       return db;
     }
     const inode = inodeOf(file);
-    const db = new Database(file, {
-      nativeBinding: loadAddon(addon) as never,
-      timeout: opts.busyTimeoutMs ?? 5000,
-      readonly: opts.readonly ?? false,
-    });
+    // Either driver (driver.ts): node:sqlite where Node has it, better-sqlite3 otherwise.
+    const db = openDatabase(file, { busyTimeoutMs: opts.busyTimeoutMs ?? 5000, readonly: opts.readonly ?? false });
     noteOpened(db, file, inode); // issue 15: corruption found later moves this very file aside
     if (opts.readonly) return db;
     try {

@@ -3,7 +3,7 @@
  * .claude/agents-extended runs through the proxy rewrite, and the discovery tools are offered to
  * the model and answer.
  */
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/ledger/driver';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ You are DBTUNER_BODY_91x, a database performance specialist. Always read the que
 const { temp, mock } = scratch();
 
 function dispatchRows(wardenHome: string): Array<Record<string, unknown>> {
-  const db = new Database(path.join(wardenHome, 'ledger.db'), { readonly: true });
+  const db = openDatabase(path.join(wardenHome, 'ledger.db'), { readonly: true });
   try {
     return db.prepare('SELECT agent_type, requested_type, via_proxy, status FROM dispatches').all() as Array<Record<string, unknown>>;
   } finally {
@@ -35,7 +35,7 @@ function dispatchRows(wardenHome: string): Array<Record<string, unknown>> {
 }
 
 function subagentToolEvents(wardenHome: string): Array<Record<string, unknown>> {
-  const db = new Database(path.join(wardenHome, 'ledger.db'), { readonly: true });
+  const db = openDatabase(path.join(wardenHome, 'ledger.db'), { readonly: true });
   try {
     return db.prepare(`SELECT kind, source FROM events WHERE agent_id IS NOT NULL AND kind IN ('PreToolUse', 'PostToolUse', 'PostToolUseFailure')`).all() as Array<Record<string, unknown>>;
   } finally {

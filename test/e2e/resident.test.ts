@@ -3,7 +3,7 @@
  * PostToolUseFailure through `mcp_tool` hooks while the command hook stands down, and when the
  * server is gone the command hook takes over. Either way every event is in the ledger once.
  */
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/ledger/driver';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ interface EventRow {
 }
 
 function ledgerEvents(wardenHome: string): EventRow[] {
-  const db = new Database(path.join(wardenHome, 'ledger.db'), { readonly: true });
+  const db = openDatabase(path.join(wardenHome, 'ledger.db'), { readonly: true });
   try {
     return db.prepare('SELECT kind, source, uid, tool_use_id FROM events ORDER BY seq').all() as EventRow[];
   } finally {

@@ -5,7 +5,7 @@
  * (the next hook or `agent-warden ledger ingest`); doctor says what happened.
  * Build first: `node scripts/build.mjs`.
  */
-import Database from 'better-sqlite3';
+import { chooseDriver, openDatabase } from '../../src/ledger/driver';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +31,7 @@ const pre = (d: WardenDirs, n: number, extra: Record<string, unknown> = {}) => J
 const uidOf = (n: number) => `PreToolUse:fault-s:toolu_${n}`;
 
 function storedUids(d: WardenDirs): string[] {
-  const db = new Database(path.join(d.home, 'ledger.db'), { readonly: true });
+  const db = openDatabase(path.join(d.home, 'ledger.db'), { readonly: true });
   try {
     return (db.prepare(`SELECT uid FROM events WHERE kind = 'PreToolUse' ORDER BY uid`).all() as { uid: string }[]).map((r) => r.uid);
   } finally {
@@ -57,15 +57,17 @@ function expectFailedOpen(run: ReturnType<typeof runHook>) {
 /** Holds the ledger's write lock (or, exclusive, every lock) in another process for `ms`. */
 function holdLock(file: string, ms: number, exclusive: boolean): Promise<() => Promise<void>> {
   const script = `
-    const Database = require(${JSON.stringify(path.join(REPO, 'node_modules', 'better-sqlite3'))});
-    const db = new Database(process.argv[1]);
-    if (${exclusive}) db.pragma('locking_mode = EXCLUSIVE');
+    // The same driver the hooks use on this Node: node:sqlite where it exists, better-sqlite3 otherwise.
+    const db = ${JSON.stringify(chooseDriver())} === 'node:sqlite'
+      ? new (process.getBuiltinModule('node:sqlite').DatabaseSync)(process.argv[1])
+      : new (require(${JSON.stringify(path.join(REPO, 'node_modules', 'better-sqlite3'))}))(process.argv[1]);
+    if (${exclusive}) db.exec('PRAGMA locking_mode = EXCLUSIVE');
     db.exec('BEGIN IMMEDIATE'); db.exec("UPDATE sessions SET events = events WHERE 0");
     db.prepare("INSERT INTO events (uid, received_at, kind, source, payload) VALUES ('lock-probe', 0, 'probe', 'test', 'null')").run();
     process.stdout.write('locked\\n');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});
     db.exec('ROLLBACK'); db.close();`;
-  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return new Promise((resolve) => child.stdout.once('data', () => resolve(() => exited)));
 }

@@ -6,7 +6,7 @@
  * in the right words) and nothing hangs. Bounds here are generous anti-hang bounds; speed lives in
  * bench/.
  */
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -58,7 +58,7 @@ const SPECIAL: Record<string, (dir: string, name: string) => string> = {
 };
 
 function ledgerRows<T>(d: WardenDirs, sql: string): T[] {
-  const db = new Database(path.join(d.home, 'ledger.db'), { readonly: true });
+  const db = openDatabase(path.join(d.home, 'ledger.db'), { readonly: true });
   try {
     return db.prepare(sql).all() as T[];
   } finally {

@@ -4,7 +4,7 @@
  * The hook must then move the file aside, start a fresh ledger and replay what was spooled; doctor
  * must see it with quick_check, and `doctor --fix` must do the move on demand and say where to.
  */
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,7 +45,7 @@ function damagedLedger(d: WardenDirs): string {
   // Overwrite the middle 60% of the file: page 1 (header and schema) stays intact, so it still opens.
   fs.writeSync(fd, Buffer.alloc(Math.floor(size * 0.6), 0xa5), 0, Math.floor(size * 0.6), Math.floor(size * 0.2));
   fs.closeSync(fd);
-  const probe = new Database(file, { readonly: true });
+  const probe = openDatabase(file, { readonly: true });
   expect(probe.pragma('user_version', { simple: true })).toBeGreaterThan(0); // opening works
   probe.close();
   return file;
@@ -54,7 +54,7 @@ function damagedLedger(d: WardenDirs): string {
 const asideFiles = (d: WardenDirs) => fs.readdirSync(d.home).filter((f) => /^ledger\.db\.corrupt-\d+$/.test(f));
 const pre = (d: WardenDirs, n: number) => JSON.stringify(hookPayload('PreToolUse', { session: SESSION, cwd: d.project, toolUseId: `toolu_${String(n).padStart(5, '0')}y` }));
 const uidsIn = (file: string) => {
-  const db = new Database(file, { readonly: true });
+  const db = openDatabase(file, { readonly: true });
   try {
     return (db.prepare(`SELECT uid FROM events ORDER BY seq`).all() as { uid: string }[]).map((r) => r.uid);
   } finally {

@@ -2,7 +2,7 @@
 // and the projections rebuilt after the upgrade equal those of a ledger that started on the newest
 // schema. The loop covers each migration ever shipped, so a new one is tested from every earlier
 // schema without touching this file.
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { runCli, runHook } from '../support/warden';
 const EVENT_COLUMNS = ['seq', 'uid', 'received_at', 'kind', 'session_id', 'project', 'agent_id', 'tool_name', 'tool_use_id', 'source', 'payload'];
 
 function schemaOf(file: string): string[] {
-  const db = new Database(file, { readonly: true });
+  const db = openDatabase(file, { readonly: true });
   try {
     return (db.prepare(`SELECT type || ' ' || name || ' ' || coalesce(sql, '') AS s FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`).all() as { s: string }[]).map((r) => r.s.replace(/\s+/g, ' '));
   } finally {
@@ -22,7 +22,7 @@ function schemaOf(file: string): string[] {
 }
 
 function projections(file: string): Record<string, unknown[]> {
-  const db = new Database(file, { readonly: true });
+  const db = openDatabase(file, { readonly: true });
   try {
     const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('events') AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
     const out: Record<string, unknown[]> = {};
@@ -49,8 +49,8 @@ describe('ledger migrations', () => {
     expect(runCli(['ledger', 'count-tokens'], home).status).toBe(0);
     expect(runCli(['ledger', 'rebuild'], home).status).toBe(0);
     const file = path.join(home, 'ledger.db');
-    const db = new Database(file, { readonly: true });
-    const events = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events ORDER BY seq`).raw().all() as unknown[][];
+    const db = openDatabase(file, { readonly: true });
+    const events = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events ORDER BY seq`).all().map((r) => Object.values(r as object)) as unknown[][];
     db.close();
     expect(events.length).toBeGreaterThan(20);
     current = { file, events, projections: projections(file) };
@@ -62,7 +62,7 @@ describe('ledger migrations', () => {
     const home = path.join(run.path, `from-${version}`);
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
     const file = path.join(home, 'ledger.db');
-    const old = new Database(file);
+    const old = openDatabase(file);
     for (const m of migrations) if (m.version <= version) old.exec(m.sql);
     old.pragma(`user_version = ${version}`);
     if (version > 0) {
@@ -76,9 +76,9 @@ describe('ledger migrations', () => {
     expect(rebuilt.stderr).not.toMatch(/internal error|at .*\.cjs/);
     expect(rebuilt.status).toBe(0);
 
-    const db = new Database(file, { readonly: true });
+    const db = openDatabase(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(latestVersion);
-    const kept = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events ORDER BY seq`).raw().all();
+    const kept = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events ORDER BY seq`).all().map((r) => Object.values(r as object));
     db.close();
     expect(schemaOf(file)).toEqual(schemaOf(current.file));
     if (version === 0) {

@@ -94,8 +94,19 @@ export interface SubagentStats {
   [key: string]: unknown;
 }
 
+/**
+ * The pinned CLI (devDependency), or another version's `claude` named by AGENT_WARDEN_CLAUDE_BIN
+ * (`.ci/run` runs the end-to-end suite a second time on the newest, fetched by scripts/ci-runtimes.sh).
+ */
 export function claudeBin(): string {
-  return path.resolve(__dirname, '../../node_modules/.bin/claude');
+  return process.env.AGENT_WARDEN_CLAUDE_BIN || path.resolve(__dirname, '../../node_modules/.bin/claude');
+}
+
+/** The version the run is meant to be on: AGENT_WARDEN_CLAUDE_VERSION with a custom binary, else the pin. */
+export function expectedClaudeVersion(): string {
+  if (process.env.AGENT_WARDEN_CLAUDE_BIN) return process.env.AGENT_WARDEN_CLAUDE_VERSION ?? '';
+  const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+  return pkg.devDependencies['@anthropic-ai/claude-code'];
 }
 
 /** `claude -p <prompt> --output-format json …` against the mock model. */

@@ -1,6 +1,6 @@
 // Applying plans on real files: restore gives back the exact original layout, an interrupted batch
 // is rolled back, nothing is ever overwritten, and symlinks never lead a move out of the project.
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -29,7 +29,7 @@ import { CORPORA } from '../support/fixtures';
 
 const NOW = Date.UTC(2026, 10, 23, 12);
 const temps: string[] = [];
-const ledgers: Database.Database[] = [];
+const ledgers: SqliteDb[] = [];
 
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -48,8 +48,8 @@ function tempProject(): string {
   return project;
 }
 
-function tempLedger(project: string, used: string[]): Database.Database {
-  const db = new Database(join(tempDir('curator-ledger-'), 'ledger.db'));
+function tempLedger(project: string, used: string[]): SqliteDb {
+  const db = openDatabase(join(tempDir('curator-ledger-'), 'ledger.db'));
   ledgers.push(db);
   db.exec('CREATE TABLE dispatches (id INTEGER PRIMARY KEY, project TEXT, agent_type TEXT, via_proxy INTEGER, status TEXT, started_at INTEGER, total_tokens INTEGER)');
   const insert = db.prepare("INSERT INTO dispatches (project, agent_type, via_proxy, status, started_at, total_tokens) VALUES (?, ?, 0, 'completed', ?, 10)");
@@ -58,7 +58,7 @@ function tempLedger(project: string, used: string[]): Database.Database {
 }
 
 const config = (): Config => defaultConfig();
-const input = (db: Database.Database | undefined, now = NOW) => ({ config: config(), ledger: db, now, tokenCacheFile: false as const });
+const input = (db: SqliteDb | undefined, now = NOW) => ({ config: config(), ledger: db, now, tokenCacheFile: false as const });
 
 /** Every file and folder under .claude, with each file's sha256: the layout, byte for byte. */
 function snapshot(project: string): Record<string, string> {

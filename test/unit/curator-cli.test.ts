@@ -1,5 +1,5 @@
 // `agent-warden core …` end to end through commander, on a temporary project and ledger file.
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/ledger/driver';
 import { Command } from 'commander';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ function setup(opts: { ledger?: boolean } = { ledger: true }) {
   process.env.AGENT_WARDEN_HOME = home; // the listing-token cache goes here, not in the real home
   cpSync(join(CORPORA, '0xfurai__claude-code-subagents'), join(project, '.claude', 'agents'), { recursive: true, filter: (s) => !s.endsWith('.txt') });
   const ledgerFile = join(home, 'ledger.db');
-  const db = new Database(ledgerFile);
+  const db = openDatabase(ledgerFile);
   db.exec('CREATE TABLE dispatches (id INTEGER PRIMARY KEY, project TEXT, agent_type TEXT, via_proxy INTEGER, status TEXT, started_at INTEGER, total_tokens INTEGER)');
   db.prepare("INSERT INTO dispatches (project, agent_type, via_proxy, status, started_at, total_tokens) VALUES (?, 'rust-expert', 0, 'completed', ?, 100)").run(project, Date.now());
   db.close();
@@ -31,7 +31,7 @@ function setup(opts: { ledger?: boolean } = { ledger: true }) {
     err.length = 0;
     const program = new Command('agent-warden').exitOverride();
     registerCoreCommands(program, {
-      openLedger: () => (opts.ledger ? new Database(ledgerFile) : undefined),
+      openLedger: () => (opts.ledger ? openDatabase(ledgerFile) : undefined),
       loadConfig: () => defaultConfig(),
       io: { out: (t) => out.push(t), err: (t) => err.push(t), color: false },
     });

@@ -1,6 +1,6 @@
 // Usage from a real (temporary) SQLite ledger, ranking, the core selection and the plan, over real
 // collections copied into temporary projects.
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { CORPORA } from '../support/fixtures';
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 23, 12);
 const temps: string[] = [];
-const ledgers: Database.Database[] = [];
+const ledgers: SqliteDb[] = [];
 
 function tempProject(corpus?: string): string {
   const project = mkdtempSync(join(tmpdir(), 'curator-plan-'));
@@ -25,17 +25,17 @@ function tempProject(corpus?: string): string {
 }
 
 /** A ledger file with the dispatches columns the curator relies on, plus one it must ignore. */
-function tempLedger(): Database.Database {
+function tempLedger(): SqliteDb {
   const dir = mkdtempSync(join(tmpdir(), 'curator-ledger-'));
   temps.push(dir);
-  const db = new Database(join(dir, 'ledger.db'));
+  const db = openDatabase(join(dir, 'ledger.db'));
   ledgers.push(db);
   db.exec(`CREATE TABLE dispatches (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT, project TEXT, agent_type TEXT,
     via_proxy INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'running', started_at INTEGER, total_tokens INTEGER)`);
   return db;
 }
 
-function dispatch(db: Database.Database, project: string, agentType: string, opts: { ago?: number; status?: string; viaProxy?: boolean; times?: number } = {}) {
+function dispatch(db: SqliteDb, project: string, agentType: string, opts: { ago?: number; status?: string; viaProxy?: boolean; times?: number } = {}) {
   const insert = db.prepare('INSERT INTO dispatches (session_id, project, agent_type, via_proxy, status, started_at, total_tokens) VALUES (?, ?, ?, ?, ?, ?, ?)');
   for (let i = 0; i < (opts.times ?? 1); i++) insert.run('s1', project, agentType, opts.viaProxy ? 1 : 0, opts.status ?? 'completed', NOW - (opts.ago ?? 0), 1234);
 }

@@ -1,7 +1,7 @@
 // A repository can ship the curator's state paths as symlinks out of the project. The curator must
 // refuse them with a message and write, overwrite or delete nothing where they point. Killed runs
 // must not leave `*.tmp` and `apply.lock.*` files behind forever.
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { projectLayout } from '../../src/curator/layout';
 import { CORPORA } from '../support/fixtures';
 
 const temps: string[] = [];
-const ledgers: Database.Database[] = [];
+const ledgers: SqliteDb[] = [];
 afterEach(() => {
   for (const db of ledgers.splice(0)) db.close();
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -31,8 +31,8 @@ function tempProject(): string {
   return project;
 }
 
-function emptyLedger(): Database.Database {
-  const db = new Database(join(tempDir('curator-link-ledger-'), 'ledger.db'));
+function emptyLedger(): SqliteDb {
+  const db = openDatabase(join(tempDir('curator-link-ledger-'), 'ledger.db'));
   ledgers.push(db);
   db.exec('CREATE TABLE dispatches (id INTEGER PRIMARY KEY, project TEXT, agent_type TEXT, via_proxy INTEGER, status TEXT, started_at INTEGER, total_tokens INTEGER)');
   return db;

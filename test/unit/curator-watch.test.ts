@@ -1,6 +1,6 @@
 // The watcher on a real temporary project and ledger file: the layout follows the plan shortly after
 // files are added, edited or deleted and after new dispatches land in the ledger.
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/ledger/driver';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -24,12 +24,12 @@ function setup() {
   temps.push(project, home);
   cpSync(join(CORPORA, 'lst97__claude-code-sub-agents'), join(project, '.claude', 'agents'), { recursive: true, filter: (s) => !s.endsWith('.txt') });
   const ledgerFile = join(home, 'ledger.db');
-  const db = new Database(ledgerFile);
+  const db = openDatabase(ledgerFile);
   db.exec(`CREATE TABLE dispatches (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT, project TEXT, agent_type TEXT,
     via_proxy INTEGER NOT NULL DEFAULT 0, status TEXT, started_at INTEGER, total_tokens INTEGER)`);
   db.close();
   const record = (agentType: string, times = 1) => {
-    const writer = new Database(ledgerFile);
+    const writer = openDatabase(ledgerFile);
     const insert = writer.prepare("INSERT INTO dispatches (session_id, project, agent_type, via_proxy, status, started_at, total_tokens) VALUES ('s', ?, ?, 1, 'completed', ?, 500)");
     for (let i = 0; i < times; i++) insert.run(project, agentType, Date.now());
     writer.close();
@@ -37,13 +37,13 @@ function setup() {
   const options = {
     project,
     loadConfig: () => defaultConfig(),
-    openLedger: () => new Database(ledgerFile, { readonly: true }),
+    openLedger: () => openDatabase(ledgerFile, { readonly: true }),
     tokenCacheFile: false as const,
     quietMs: 1_000,
     pollMs: 250,
   };
   const planNow = () => {
-    const ledger = new Database(ledgerFile, { readonly: true });
+    const ledger = openDatabase(ledgerFile, { readonly: true });
     try {
       return planProject(project, { config: defaultConfig(), ledger, tokenCacheFile: false });
     } finally {

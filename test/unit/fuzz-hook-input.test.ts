@@ -12,7 +12,7 @@
  * `npm run fuzz` runs 10,000 in-process cases and 200 processes; the default test run fewer.
  * A failure prints fast-check's seed and path: `FUZZ_SEED=<seed>` reproduces it.
  */
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import fs from 'node:fs';
@@ -37,7 +37,7 @@ const HOOK_HEAP_MB = 256; // the real hook runs under this heap cap: memory past
 
 // The breaker runs (it counts every failure) but cannot trip: any denial here is spurious.
 const CONFIG = { breaker: { max_consecutive_failures: 1_000_000, agent_max_consecutive_failures: 1_000_000 } };
-const STORED_KINDS = [...hookKinds, 'malformed'];
+const STORED_KINDS = [...hookKinds, 'malformed', 'unhandled_hook'];
 const shapeCount = adversarialShapes(16).length;
 
 function prepare(dirs: WardenDirs): Materials {
@@ -95,7 +95,7 @@ describe('fuzzing every hook event', () => {
     const counts = { stored: 0, repeats: 0, malformed: 0, resident: 0, huge: 0, deep: 0, special: 0 };
     const kinds = new Set<string>();
     const resident = new ResidentHooks();
-    let db: Database.Database | undefined;
+    let db: SqliteDb | undefined;
     let maxRss = 0;
     let slowest = 0;
     const storedRows = () => (db ? (db.prepare(`SELECT count(*) AS n FROM events WHERE kind IN (${STORED_KINDS.map(() => '?').join(',')})`).get(...STORED_KINDS) as { n: number }).n : 0);
@@ -122,7 +122,7 @@ describe('fuzzing every hook event', () => {
           const ms = performance.now() - t;
           slowest = Math.max(slowest, ms);
           maxRss = Math.max(maxRss, process.memoryUsage().rss);
-          db ??= fs.existsSync(path.join(dirs.home, 'ledger.db')) ? new Database(path.join(dirs.home, 'ledger.db'), { readonly: true }) : undefined;
+          db ??= fs.existsSync(path.join(dirs.home, 'ledger.db')) ? openDatabase(path.join(dirs.home, 'ledger.db'), { readonly: true }) : undefined;
           const what = `case ${i} (${c.type}): ${text.slice(0, 300)}`;
           expect(ms, what).toBeLessThan(CASE_MS);
           expect(decisionOf(out), what).toEqual({ decision: undefined, rewritten: false });
@@ -198,7 +198,7 @@ describe('special files named as transcripts, through the real hook', () => {
           expect(run.status, what).toBe(0);
           if (run.stdout) expect(decisionOf(JSON.parse(run.stdout)), what).toEqual({ decision: undefined, rewritten: false });
         }
-        const db = new Database(path.join(own.home, 'ledger.db'), { readonly: true });
+        const db = openDatabase(path.join(own.home, 'ledger.db'), { readonly: true });
         const stored = (db.prepare(`SELECT count(*) AS n FROM events WHERE kind IN (${KINDS.map(() => '?').join(',')})`).get(...KINDS) as { n: number }).n;
         db.close();
         expect(stored).toBe(KINDS.length);
@@ -222,7 +222,7 @@ describe('deep nesting through the real hook', () => {
         expect(run.stderr, `${depth}`).toBe('');
         expect(spooledFiles(path.join(own.home, 'spool')), `${depth} levels were spooled`).toEqual([]);
       }
-      const db = new Database(path.join(own.home, 'ledger.db'), { readonly: true });
+      const db = openDatabase(path.join(own.home, 'ledger.db'), { readonly: true });
       const rows = db.prepare(`SELECT payload FROM events WHERE kind = 'PreToolUse' AND session_id = 's-deep'`).all() as Array<{ payload: string }>;
       db.close();
       expect(rows).toHaveLength(3);

@@ -4,7 +4,7 @@
  * log) are searched for each one. Under `full` they are kept, which proves the search finds them.
  * The secrets are built at run time so no real-looking credential sits in the repository.
  */
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/ledger/driver';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,7 +90,7 @@ function session(dirs: WardenDirs, mode: string, viaSpool: boolean) {
     ingestHookInput(JSON.stringify(hookPayload('Stop', s)), { now: 1_700_000_001_000 }); // replays the spool
     expect(spooledFiles()).toEqual([]);
   }
-  const db = new Database(path.join(dirs.home, 'ledger.db'), { readonly: true });
+  const db = openDatabase(path.join(dirs.home, 'ledger.db'), { readonly: true });
   const dispatch = db.prepare('SELECT prompt, final_message FROM dispatches WHERE tool_use_id = ?').get('toolu_agent') as any;
   const bash = db.prepare('SELECT summary, error FROM tool_calls WHERE tool_use_id = ?').get('toolu_bash') as any;
   const run = db.prepare('SELECT last_message FROM agent_runs WHERE agent_id = ?').get('ag1') as any;

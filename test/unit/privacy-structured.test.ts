@@ -8,7 +8,7 @@
  * and fallback) and warden.log. The secrets are random words with no known shape, so only their
  * names can give them away; the `full` run proves the search finds them when they are there.
  */
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -113,7 +113,7 @@ function run(mode: 'redacted' | 'full', viaSpool: boolean) {
   fs.writeFileSync(path.join(agents, 'db-tuner.md'), '---\nname: db-tuner\ndescription: Tunes databases.\n---\nYou tune databases.\n');
   const ledger = path.join(dirs.home, 'ledger.db');
   const inputs = payloads(dirs, `struct-${mode}-${viaSpool ? 'spool' : 'ledger'}`);
-  let reader: Database.Database | undefined;
+  let reader: SqliteDb | undefined;
   if (viaSpool) fs.mkdirSync(ledger); // a directory where the database should be: every event spools
   const outputs: string[] = [];
   let spooled: string[] = [];
@@ -129,10 +129,10 @@ function run(mode: 'redacted' | 'full', viaSpool: boolean) {
     expect(res.status, res.stderr).toBe(0);
     outputs.push(res.stdout);
     // Held open, so the hook's close is never the last one and the WAL file stays to be searched.
-    if (!reader && fs.existsSync(ledger) && fs.statSync(ledger).isFile()) reader = new Database(ledger, { readonly: true });
+    if (!reader && fs.existsSync(ledger) && fs.statSync(ledger).isFile()) reader = openDatabase(ledger, { readonly: true });
   });
   if (viaSpool) expect(filesUnder(path.join(dirs.home, 'spool'))).toEqual([]); // all replayed
-  reader ??= new Database(ledger, { readonly: true });
+  reader ??= openDatabase(ledger, { readonly: true });
   const kinds = reader.prepare('SELECT kind, count(*) AS n FROM events GROUP BY kind').all() as Array<{ kind: string; n: number }>;
   const decision = reader.prepare(`SELECT payload FROM events WHERE kind = 'decision' AND tool_use_id = 'toolu_agent'`).get() as { payload: string } | undefined;
   const dispatch = reader.prepare(`SELECT prompt FROM dispatches WHERE tool_use_id = 'toolu_agent'`).get() as { prompt: string } | undefined;

@@ -1,7 +1,7 @@
 // `agent-warden core plan|apply|restore|watch`: the curated core agent set. The commands only
 // orchestrate; the curator modules (and gray-matter, chokidar, tiktoken behind them) load when one
 // of these commands runs, never at CLI start. Actions are async: run the program with parseAsync().
-import type { Database } from 'better-sqlite3';
+import type { SqliteDb as Database } from '../../ledger/driver';
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';

@@ -5,6 +5,7 @@ import { formatNotice, formatProblem, loadConfig } from '../../config/load';
 import { openLedger, schemaVersion, type Ledger } from '../../ledger/db';
 import { replaySpool } from '../../hooks/ingest';
 import { latestVersion } from '../../ledger/migrations';
+import { driverReport } from '../../ledger/driver';
 import { findAddon } from '../../ledger/native';
 import { isCorruption, moveAsideOpened, movedAsideFiles, quickCheck } from '../../ledger/corrupt';
 import { quarantinedFiles, spooledFiles } from '../../ledger/spool';
@@ -22,13 +23,15 @@ interface Check {
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('check Node, the ledger, the native module, the spool, config and hook wiring')
-    .option('--install', 'install the native SQLite module now if it is missing')
+    .description('check Node, the SQLite driver, the ledger, the spool, config and hook wiring')
+    .option('--install', 'install the native SQLite module (better-sqlite3) now if this Node needs it and it is missing')
     .option('--fix', 'if quick_check finds the ledger damaged, move it aside (kept, never deleted), start a new one and replay the spool')
     .option('--json', 'print JSON')
     .action((opts) => {
       if (opts.install) {
-        const res = installNative();
+        const { driver, detail } = driverReport();
+        // node:sqlite needs nothing installed; the native module only serves Nodes without it.
+        const res = driver === 'node:sqlite' ? { message: `nothing to install: the ledger uses node:sqlite (${detail})` } : installNative();
         process.stderr.write(`${res.message}\n`);
       }
       if (opts.fix) process.stderr.write(`${fixDamagedLedger()}\n`);
@@ -49,16 +52,19 @@ export function runChecks(): Check[] {
   const major = Number(process.versions.node.split('.')[0]);
   checks.push({ name: 'node', ok: major >= 20, detail: `v${process.versions.node}`, fix: 'install Node.js 20 or newer' });
 
-  const addon = findAddon();
+  // Which SQLite driver this Node runs (driver.ts): node:sqlite needs nothing; better-sqlite3 needs its addon.
+  const sqlite = driverReport();
+  const addon = sqlite.driver === 'better-sqlite3' ? findAddon() : undefined;
+  const ready = sqlite.driver === 'node:sqlite' || Boolean(addon);
   checks.push({
-    name: 'native module',
-    ok: Boolean(addon),
-    detail: addon ?? (bootstrapRunning() ? 'being installed in the background' : 'missing'),
-    fix: 'run `agent-warden doctor --install` (needs npm and a C++ toolchain if no prebuilt binary fits)',
+    name: 'sqlite driver',
+    ok: ready,
+    detail: `${sqlite.driver} (${sqlite.detail}${sqlite.sqliteVersion ? `; SQLite ${sqlite.sqliteVersion}` : ''})${!ready && bootstrapRunning() ? ': being installed in the background' : ''}`,
+    fix: 'run `agent-warden doctor --install` (needs npm and a C++ toolchain if no prebuilt binary fits), or run Claude Code with Node 22.13 or newer',
   });
 
   const file = ledgerPath();
-  if (addon) {
+  if (ready) {
     try {
       const db = openLedger();
       // quick_check first: damaged pages make the counts below throw SQLITE_CORRUPT.
