@@ -9,6 +9,7 @@ import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { readTranscript } from '../tokens/transcript';
 import type { AgentFact } from './agent-facts';
+import { sleepSync } from '../runtime/sleep';
 import type { WireEvent } from './wire';
 
 export type LiveFact = Omit<AgentFact, 'kind'> & { kind: AgentFact['kind'] | 'agent_usage' };
@@ -46,6 +47,7 @@ export function liveAgentFacts(db: Ledger, config: Config, event: WireEvent): Li
     }
   }
   if (needsUsage) {
+    if (typeof p.tool_use_id === 'string') awaitFlush(path, p.tool_use_id);
     const offset = run?.live_offset ?? 0;
     const read = readTranscript(path, offset, MAX_LIVE_READ);
     if (read.offsetEnd !== offset || read.messages.length) {
@@ -57,6 +59,36 @@ export function liveAgentFacts(db: Ledger, config: Config, event: WireEvent): Li
     }
   }
   return facts;
+}
+
+/**
+ * Claude Code appends the assistant message that makes this call to the transcript around the time
+ * the hook fires, not always before it (seen under load). The spend that decides this call includes
+ * that message, so wait briefly until the call's own id is in the file's tail.
+ */
+const FLUSH_WAIT_MS = 400;
+function awaitFlush(path: string, toolUseId: string): void {
+  const deadline = Date.now() + FLUSH_WAIT_MS;
+  while (!tailHas(path, toolUseId) && Date.now() < deadline) sleepSync(15);
+}
+
+function tailHas(path: string, needle: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return false;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return true; // nothing to wait for
+    const length = Math.min(st.size, 256 * 1024);
+    const buf = Buffer.alloc(length);
+    const got = readSync(fd, buf, 0, length, st.size - length);
+    return buf.subarray(0, got).includes(needle);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 interface Meta {

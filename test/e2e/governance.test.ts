@@ -215,7 +215,7 @@ describe("agent-warden's own commands", () => {
           bash('agent-warden budget status; echo CHAINED'),
           (req) => {
             const denial = toolResults(req).find((t) => t.text.includes('agent-warden:'))?.text ?? '';
-            named = /`(agent-warden budget override [^`]+)`/.exec(denial)?.[1] ?? 'agent-warden budget override --missing';
+            named = /`([^`]*budget override [^`]+)`/.exec(denial)?.[1] ?? 'agent-warden budget override --missing';
             return bash(named);
           },
           text('Done.'),
@@ -233,7 +233,8 @@ describe("agent-warden's own commands", () => {
     expect(results[1]!.text).toMatch(/hook error: agent-warden: the (session|5h) budget is spent/);
     // A command that merely starts with agent-warden but chains another is judged like any call.
     expect(results[2]!.text).toMatch(/hook error: agent-warden:/);
-    expect(named).toMatch(/^agent-warden budget override --session \S+ .*--add 50000$/);
+    // Exactly as printed: `[AGENT_WARDEN_HOME=…] node <plugin root>/dist/cli.cjs budget override …`.
+    expect(named).toMatch(/^(AGENT_WARDEN_HOME=\S+ )?\S*node \S+\/dist\/cli\.cjs budget override --session \S+ --budget \S+ --add \d+$/);
     // The override itself ran (not refused) and was recorded.
     expect(results[3]!.text).not.toContain('hook error');
     expect(results[3]!.text).toContain('override recorded');
