@@ -235,8 +235,10 @@ function dispatchHookPayloads(project: string, agentType: string): Array<Record<
 describe('core.auto', () => {
   it('a session start launches the watcher, which makes the layout follow the plan; the dispatch still runs', async () => {
     const project = projectWith('0xfurai__claude-code-subagents');
-    fs.writeFileSync(path.join(project, '.claude', 'agent-warden.json'), JSON.stringify({ core: { auto: true } }));
     const wardenHome = temp(makeHome());
+    // Automatic moves are the user's call: a project's config alone may not turn them on.
+    fs.mkdirSync(wardenHome, { recursive: true });
+    fs.writeFileSync(path.join(wardenHome, 'config.json'), JSON.stringify({ core: { auto: true } }));
     const lock = path.join(project, '.claude', 'agents-extended', '.agent-warden', 'watch.lock');
     defer(() => stopWatcher(lock));
     const original = agentHashes(project);
