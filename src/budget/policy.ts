@@ -1,7 +1,7 @@
 // The budget policy at PreToolUse. It runs inside the hook's write transaction, so the check and
 // the reservation it returns (recorded by the core as the decision event) are one step: parallel
 // dispatches see each other's reservations and cannot all slip under the limit together.
-import type { Budget } from '../config/schema';
+import { isMetered, type Budget } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import type { Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../hooks/policy';
 import { evaluateBudget, inUnit, isSpent, used, type BudgetState, type Meter } from './meter';
@@ -9,7 +9,8 @@ import { predictedReason, spentReason, warningText } from './messages';
 import { predictDispatch, type Prediction } from './predict';
 
 export const budgetPolicy: PreToolPolicy = (ctx, call) => {
-  const { budgets } = ctx.config;
+  // Window budgets (limit_percent alone) meter nothing here: src/windows/policy.ts decides them.
+  const budgets = ctx.config.budgets.filter(isMetered);
   if (!budgets.length) return undefined;
   const applicable = budgets.filter(appliesTo(ctx.db, call));
   if (!applicable.length) return undefined;

@@ -1,6 +1,6 @@
 // `budget status` rows: each budget's meters with time to reset and a forecast at the current
 // burn rate (spend so far divided by the time the window has run).
-import type { Config } from '../config/schema';
+import { isMetered, type Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { budgetKey, evaluateBudget, used, type Subject, type Unit } from './meter';
 
@@ -32,7 +32,7 @@ export interface BudgetStatusRow {
 const MIN_ELAPSED_MS = 5 * 60_000;
 
 export function budgetStatus(db: Ledger, config: Config, subject: Subject, now: number): BudgetStatusRow[] {
-  return config.budgets.flatMap((b) => {
+  return config.budgets.filter(isMetered).flatMap((b) => {
     const s = evaluateBudget(db, config, b, subject, now);
     return s.meters.map((m): BudgetStatusRow => {
       const total = used(m);

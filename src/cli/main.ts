@@ -13,6 +13,7 @@ import { registerOptimizeCommand } from './commands/optimize';
 import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
+import { registerStatuslineCommands } from './commands/statusline';
 import { reportError } from './errors';
 import { loadConfig } from '../config/load';
 import { openLedger } from '../ledger/db';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerSessionReportCommand(program);
   registerOptimizeCommand(program);
   registerFindCommand(program);
+  registerStatuslineCommands(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

@@ -6,7 +6,9 @@ const nonNegative = () => z.number().check(z.minimum(0));
 const positive = () => z.number().check(z.positive());
 const fraction = () => z.number().check(z.gt(0), z.lte(1));
 
-export const budgetScopes = ['session', 'day', 'week', 'month'] as const;
+export const budgetScopes = ['session', 'day', 'week', 'month', '5h', '7d'] as const;
+/** Scopes that are also Claude's own subscription windows, where `limit_percent` applies. */
+export const windowBudgetScopes = ['5h', '7d'] as const;
 
 const isTimeZone = (tz: string) => {
   try {
@@ -24,6 +26,13 @@ function build() {
       scope: z.enum(budgetScopes).check(z.describe('The window spend is counted over: one session, or the calendar day, week (from Monday) or month in `timezone`.')),
       limit_tokens: z.optional(positive().check(z.describe('Billed tokens (input, output, cache writes and reads) allowed per window.'))),
       limit_usd: z.optional(positive().check(z.describe('USD allowed per window; models without a price count as zero, so spend is then a lower bound.'))),
+      limit_percent: z.optional(
+        z.number().check(
+          z.gt(0),
+          z.lte(100),
+          z.describe("Scopes 5h and 7d only: refuse new dispatches while Claude's own 5-hour or weekly window, as Claude Code last reported it, stands at or above this percent."),
+        ),
+      ),
       agent_type: z.optional(z.string().check(z.minLength(1), z.describe("Only this agent type's dispatches count and are stopped."))),
       project: z.optional(z.boolean().check(z.describe('true: count this project only; default: every project of the user.'))),
       warn_at: z._default(fraction().check(z.describe('Fraction of the limit at which the model is told, once per session.')), 0.8),
@@ -33,8 +42,15 @@ function build() {
       ),
     })
     .check(
-      z.refine((b) => b.limit_tokens !== undefined || b.limit_usd !== undefined, {
-        message: 'a budget needs limit_tokens, limit_usd or both',
+      z.refine((b) => b.limit_tokens !== undefined || b.limit_usd !== undefined || b.limit_percent !== undefined, {
+        message: 'a budget needs limit_tokens, limit_usd or (scopes 5h and 7d) limit_percent',
+      }),
+      z.refine((b) => b.limit_percent === undefined || (windowBudgetScopes as readonly string[]).includes(b.scope), {
+        message: 'limit_percent is for scope "5h" or "7d" (Claude\'s 5-hour and weekly windows)',
+      }),
+      // Until token/USD meters over rolling 5h/7d windows exist, those scopes take limit_percent alone.
+      z.refine((b) => !(windowBudgetScopes as readonly string[]).includes(b.scope) || (b.limit_tokens === undefined && b.limit_usd === undefined), {
+        message: 'scopes "5h" and "7d" take limit_percent (Claude\'s reported window); for tokens or USD use scope day, week or month',
       }),
     );
 
@@ -124,5 +140,8 @@ export type Config = z.output<Schemas['configSchema']>;
 export type ConfigInput = z.input<Schemas['configSchema']>;
 export type Budget = z.output<Schemas['budgetSchema']>;
 export type ModelPrice = z.output<Schemas['modelPriceSchema']>;
+
+/** A budget with a token or USD limit (a window budget has only limit_percent). */
+export const isMetered = (b: Budget): boolean => b.limit_tokens !== undefined || b.limit_usd !== undefined;
 
 export const defaultConfig = (): Config => schemas().configSchema.parse({});

@@ -13,6 +13,7 @@ import { projectOf } from '../runtime/paths';
 import { startBootstrap } from '../runtime/bootstrap';
 import { handleHookEvent, eventUid, type HookOutput } from './handle';
 import { defaultPolicies } from './policies';
+import { rememberPluginRoot } from '../statusline/plugin-root';
 import { sessionIndex } from './session-context';
 import { countPromptTokensLater, startCuratorWatcher } from './background';
 import { parseHookInput, type WireEvent } from './wire';
@@ -58,7 +59,10 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
       parsed.event,
       { uid },
     );
-    if (parsed.event.hook_event_name === 'SessionStart') startCuratorWatcher(config, project, env);
+    if (parsed.event.hook_event_name === 'SessionStart') {
+      startCuratorWatcher(config, project, env);
+      rememberPluginRoot(env);
+    }
     if (parsed.event.hook_event_name === 'SessionEnd') countPromptTokensLater(db, parsed.event.session_id, project, env);
     if (problems.length && parsed.event.hook_event_name === 'SessionStart') {
       return { ...out, systemMessage: `agent-warden: configuration problems (logging continues):\n${problems.map(formatProblem).join('\n')}` };

@@ -3,7 +3,8 @@
 import { breakerPolicy } from '../breaker/policy';
 import { budgetPolicy } from '../budget/policy';
 import { proxyDispatchPolicy } from '../discovery/proxy-policy';
+import { windowBudgetPolicy } from '../windows/policy';
 import { internalToolPolicy } from './internal-tool-policy';
 import type { PreToolPolicy } from './policy';
 
-export const defaultPolicies: PreToolPolicy[] = [internalToolPolicy, breakerPolicy, budgetPolicy, proxyDispatchPolicy];
+export const defaultPolicies: PreToolPolicy[] = [internalToolPolicy, breakerPolicy, budgetPolicy, windowBudgetPolicy, proxyDispatchPolicy];
