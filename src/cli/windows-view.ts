@@ -53,3 +53,24 @@ export function windowHistoryText(d: WindowsData, now: number): string {
 }
 
 const levelText = (p: number, limit: number | null) => (limit !== null && p >= limit ? pc.red(`${p}%`) : `${p}%`);
+
+/** `budget status --json` rows for window budgets: unit "percent", the standing level against the limit. */
+export function windowBudgetRows(config: Config, d: WindowsData, now: number) {
+  return [...windowLimits(config)].map(([window, limit]) => {
+    const w = d.standing.find((s) => s.window === window);
+    const periods = d.history.filter((h) => h.window === window);
+    return {
+      budget: window,
+      scope: window,
+      unit: 'percent' as const,
+      spent: w?.used_percentage ?? null,
+      limit,
+      percent: w?.used_percentage ?? null,
+      resets_at: w ? new Date(w.resets_at * 1000).toISOString() : null,
+      resets_in_ms: w ? w.resets_at * 1000 - now : null,
+      reported_at: w ? new Date(w.seen_at).toISOString() : null,
+      peak_percent_7d: periods.length ? Math.max(...periods.map((p) => p.peak_percent)) : null,
+      ms_at_or_above_limit_7d: periods.reduce((n, p) => n + (p.ms_at_or_above_limit ?? 0), 0),
+    };
+  });
+}

@@ -34,7 +34,11 @@ export function renderLine(i: LineInput): string {
   const p = i.colour ? ansi : plain;
   const parts: string[] = [];
   const f = i.facts;
-  if (f && f.tokens > 0) parts.push(`${compact(f.tokens)} tok ${f.usd === null ? '$?' : usd(f.usd) + (f.usdLowerBound ? '+' : '')}`);
+  if (f && f.tokens > 0) {
+    // USD from the ledger; where nothing is priced there, Claude Code's own figure for the session.
+    const money = f.usd !== null ? usd(f.usd) + (f.usdLowerBound ? '+' : '') : i.costUsd !== undefined ? usd(i.costUsd) : '$?';
+    parts.push(`${compact(f.tokens)} tok ${money}`);
+  }
   else if (i.costUsd !== undefined) parts.push(usd(i.costUsd));
   else parts.push('0 tok');
   if (f?.nearest) parts.push(`${f.nearest.budget} ${level(p, f.nearest.percent, 100)}`);

@@ -11,6 +11,7 @@ import { appendEvent } from '../../ledger/events';
 import { project as projectEvent } from '../../ledger/project';
 import { projectConfigPath, projectOf, userConfigPath } from '../../runtime/paths';
 import { UserError } from '../errors';
+import { windowBudgetRows, windowHistoryText, windowLimits, windowRows } from '../windows-view';
 import { withLedger } from '../ledger-access';
 import { fmtInt, pc, printJson, table } from '../output';
 
@@ -27,10 +28,12 @@ export function registerBudgetCommands(program: Command): void {
       const { config, problems } = loadConfig(project);
       for (const p of problems) process.stderr.write(`agent-warden: config: ${formatProblem(p)}\n`);
       const now = Date.now();
-      const rows = withLedger((db) => budgetStatus(db, config, { sessionId: opts.session ?? latestSession(db, project) ?? '', project }, now));
-      if (opts.json) return printJson(rows);
-      if (!rows.length) return void process.stdout.write('No budgets configured. Add one with `agent-warden budget set --scope day --tokens 2000000`.\n');
-      process.stdout.write(statusTable(rows) + '\n');
+      const [rows, windows] = withLedger((db) => [budgetStatus(db, config, { sessionId: opts.session ?? latestSession(db, project) ?? '', project }, now), windowRows(db, config, now)] as const);
+      if (opts.json) return printJson([...rows, ...windowBudgetRows(config, windows, now)]);
+      if (!rows.length && !windowLimits(config).size) return void process.stdout.write('No budgets configured. Add one with `agent-warden budget set --scope day --tokens 2000000`.\n');
+      if (rows.length) process.stdout.write(statusTable(rows) + '\n');
+      // Claude's own 5-hour and weekly windows (window budgets, and their history over the last 7 days).
+      if (windowLimits(config).size || windows.history.length) process.stdout.write(`\n${pc.bold("Claude's windows")}\n${windowHistoryText(windows, now)}\n`);
       for (const r of rows.filter((r) => r.lower_bound)) {
         process.stdout.write(`${pc.yellow('note')} ${r.budget}: spend is a lower bound, ${fmtInt(r.unpriced_tokens)} tokens came from models without a price (add them under "pricing").\n`);
       }

@@ -7,7 +7,10 @@ import { GROUP_BYS, type GroupBy, queryMainThread, queryUsageRows } from '../../
 import { buildUsageReport, type UsageReport } from '../../report/usage-report';
 import { USAGE_COLUMNS, footnotes, mainThreadLine, scopeLine, usageCsv, usageMarkdown } from '../../report/usage-render';
 import { PRICING_DATE } from '../../tokens/pricing';
+import { loadConfig } from '../../config/load';
+import { projectOf } from '../../runtime/paths';
 import { UserError } from '../errors';
+import { windowHistoryText, windowRows } from '../windows-view';
 import { withLedger } from '../ledger-access';
 import { pc, printJson, table } from '../output';
 import { parseSince } from '../time';
@@ -81,8 +84,9 @@ export function registerReportCommand(program: Command): void {
         const hint = report.filters.project ? 'try --all-projects, or a wider --since' : 'it records dispatches as sessions run with the plugin enabled';
         return void process.stdout.write(`No usage recorded yet for ${scopeLine(report)}.\nagent-warden: ${hint}.\n`);
       }
-      if (opts.md) return void process.stdout.write(usageMarkdown(report));
-      process.stdout.write(terminalReport(report));
+      const windows = windowsSection(scopeFrom(opts).since);
+      if (opts.md) return void process.stdout.write(usageMarkdown(report) + (windows ? `\n## Claude's windows\n\n\`\`\`\n${windows}\n\`\`\`\n` : ''));
+      process.stdout.write(terminalReport(report) + (windows ? `${pc.bold("Claude's windows")}\n${windows}\n` : ''));
     });
 }
 
@@ -95,4 +99,17 @@ function terminalReport(report: UsageReport): string {
     ...USAGE_COLUMNS.filter((c) => wide || !c.wide).map((c) => ({ header: c.header, value: c.value, align: c.right ? ('right' as const) : ('left' as const) })),
   ]);
   return [pc.dim(scopeLine(report)), grid, '', mainThreadLine(report), pc.dim(footnotes(report)), ''].join('\n');
+}
+
+/** Claude's 5-hour and weekly windows over the report's period: peaks and time above window budgets. */
+function windowsSection(since: number | undefined): string | undefined {
+  try {
+    const now = Date.now();
+    const { config } = loadConfig(projectOf(undefined));
+    const days = since === undefined ? 7 : Math.max(0, (now - since) / 86_400_000);
+    const data = withLedger((db) => windowRows(db, config, now, days), { catchUp: false });
+    return data.history.length ? windowHistoryText(data, now) : undefined;
+  } catch {
+    return undefined;
+  }
 }
