@@ -1,20 +1,20 @@
 // `agent-warden statusline`: Claude Code runs it on every status update with a JSON payload on
 // stdin, so it must be fast and must never fail. The ledger part of the line (spend, budgets,
-// agents, circuits) is kept in a small per-session cache for a few seconds; only a stale cache or a
-// new rate-limit snapshot (which must be recorded) opens the ledger. The user's own status line, if
+// agents, circuits) is kept in a small per-session cache that stays valid while the ledger files
+// are unchanged (size and mtime of ledger.db and its WAL: every hook event writes there) and for at
+// most CACHE_MAX_AGE_MS (time alone moves circuits and windows on); only a stale cache or a new
+// rate-limit snapshot (which must be recorded) opens the ledger. The user's own status line, if
 // install found one, runs with the same stdin and its first line is printed above ours.
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { wardenHome } from '../runtime/paths';
+import { ledgerPath, wardenHome } from '../runtime/paths';
 import { snapshotKey } from '../windows/rate-limits';
 import type { LineFacts } from './facts';
 import { parseStatusInput, type StatusInput } from './input';
 import { FALLBACK, renderLine, wantsColour } from './render';
 
-/** How long the ledger part of the line is reused (Claude Code refreshes at most every ~300 ms). */
-export const CACHE_TTL_MS = 3000;
+/** The longest the ledger part of the line is reused while the ledger does not change. */
+export const CACHE_MAX_AGE_MS = 30_000;
 const MAX_INPUT = 1 << 20;
 const USER_TIMEOUT_MS = 2000;
 
@@ -51,12 +51,13 @@ function ourLine(text: string, o: RunOptions): string {
   const input = parseStatusInput(text);
   const colour = wantsColour(o.env, o.isTty);
   const key = snapshotKey(input.windows);
-  const file = input.sessionId ? join(statuslineDir(o.env), `${createHash('sha256').update(input.sessionId).digest('hex').slice(0, 20)}.json`) : undefined;
-  let facts = file ? readCache(file, key, o.now) : undefined;
+  const file = input.sessionId ? join(statuslineDir(o.env), `${cacheName(input.sessionId)}.json`) : undefined;
+  const ledger = () => ledgerSignature(o.env);
+  let facts = file ? readCache(file, input.sessionId!, key, ledger(), o.now) : undefined;
   if (!facts) {
     try {
       facts = o.loadFacts()(input, o.now);
-      if (file) writeCache(file, { at: o.now, key, facts });
+      if (file) writeCache(file, { at: o.now, session: input.sessionId!, key, ledger: ledger(), facts });
     } catch {
       facts = undefined; // the ledger is unavailable: the line still shows Claude's own figures
     }
@@ -66,16 +67,43 @@ function ourLine(text: string, o: RunOptions): string {
 
 interface CacheEntry {
   at: number;
+  session: string;
+  /** The rate-limit snapshot the facts were gathered with (a new one must be recorded). */
   key: string;
+  /** The ledger files' sizes and mtimes then. */
+  ledger: string;
   facts: LineFacts;
 }
 
-function readCache(file: string, key: string, now: number): LineFacts | undefined {
+/** Session ids are UUIDs; anything else is hashed (FNV-1a: node:crypto costs ~10% of a start). */
+function cacheName(sessionId: string): string {
+  if (/^[A-Za-z0-9_-]{1,100}$/.test(sessionId)) return `s-${sessionId}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < sessionId.length; i++) h = Math.imul(h ^ sessionId.charCodeAt(i), 0x01000193) >>> 0;
+  return `h-${h.toString(16)}-${sessionId.length}`;
+}
+
+function ledgerSignature(env: NodeJS.ProcessEnv): string {
+  const db = ledgerPath(wardenHome(env));
+  return [db, `${db}-wal`]
+    .map((f) => {
+      try {
+        const st = statSync(f);
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('/');
+}
+
+function readCache(file: string, session: string, key: string, ledger: string, now: number): LineFacts | undefined {
   const text = readSmallFile(file, 256 * 1024);
   if (!text) return undefined;
   try {
     const c = JSON.parse(text) as CacheEntry;
-    return c.key === key && typeof c.at === 'number' && now - c.at >= 0 && now - c.at < CACHE_TTL_MS ? c.facts : undefined;
+    const fresh = typeof c.at === 'number' && now - c.at >= 0 && now - c.at < CACHE_MAX_AGE_MS;
+    return fresh && c.session === session && c.key === key && c.ledger === ledger ? c.facts : undefined;
   } catch {
     return undefined;
   }
@@ -117,6 +145,9 @@ function userLine(text: string, env: NodeJS.ProcessEnv): string {
   const { statusLine } = JSON.parse(saved) as { statusLine?: { command?: unknown } };
   const command = statusLine?.command;
   if (typeof command !== 'string' || !command.trim()) return '';
+  // Loaded only when the user has a status line of their own: it costs every start otherwise.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const r = spawnSync('/bin/sh', ['-c', command], { input: text, env, timeout: USER_TIMEOUT_MS, maxBuffer: 64 * 1024, encoding: 'utf8' });
   const first = (r.stdout ?? '').split('\n').find((l) => l.trim() !== '');
   return first ? first.slice(0, 500).trimEnd() : '';
