@@ -196,7 +196,7 @@ describe('concurrent PreToolUse hooks near the limit', () => {
 
 describe('config errors', () => {
   const cases: Array<{ name: string; file: string; expect: RegExp[] }> = [
-    { name: 'unknown scope', file: JSON.stringify({ budgets: [{ scope: 'fortnight', limit_tokens: 1000 }] }), expect: [/budgets\.0\.scope: must be one of "session", "day", "week", "month" \(fix: use one of the allowed values\)/] },
+    { name: 'unknown scope', file: JSON.stringify({ budgets: [{ scope: 'fortnight', limit_tokens: 1000 }] }), expect: [/budgets\.0\.scope: must be one of "session", "day", "week", "month", "5h", "7d" \(fix: use one of the allowed values\)/] },
     { name: 'negative limit', file: JSON.stringify({ budgets: [{ scope: 'day', limit_tokens: -5 }] }), expect: [/budgets\.0\.limit_tokens: must be greater than 0 \(fix: use a positive number\)/] },
     { name: 'bad JSON', file: '{"budgets": [ {"scope": "day", ', expect: [/\(file\): not valid JSON: .* \(fix: fix the JSON syntax; the file is ignored until then\)/] },
   ];

@@ -28,7 +28,7 @@ describe('config schema', () => {
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schema/config.schema.json'), 'utf8'));
-    expect(schema.properties.budgets.items.properties.scope.enum).toEqual(['session', 'day', 'week', 'month']);
+    expect(schema.properties.budgets.items.properties.scope.enum).toEqual(['session', 'day', 'week', 'month', '5h', '7d']);
   });
 
   it('budgets from both files add up; a broken project file is reported and ignored, the user file still applies', () => {
@@ -43,7 +43,7 @@ describe('config schema', () => {
     const projectFile = path.join(bad.project, '.claude', 'agent-warden.json');
     expect(text).toEqual(
       expect.arrayContaining([
-        `${projectFile}: budgets.0: a budget needs limit_tokens, limit_usd or both (fix: see the message)`,
+        `${projectFile}: budgets.0: a budget needs limit_tokens, limit_usd or (scopes 5h and 7d) limit_percent (fix: see the message)`,
         expect.stringMatching(new RegExp(`^${projectFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: timezone: unknown time zone`)),
       ]),
     );
