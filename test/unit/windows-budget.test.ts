@@ -63,6 +63,20 @@ describe('reading the windows', () => {
       { window: '7d', used_percentage: 30, resets_at: 1781500000 },
       { window: '7d:opus', used_percentage: 50, resets_at: 1781500000 },
     ]);
+    // The server's meter kinds, as the pinned client's schema names them: percent, ISO resets_at, a model scope.
+    expect(
+      parseRateLimits({
+        limits: [
+          { kind: 'session', group: 'g', percent: 85, resets_at: '2026-06-10T14:00:00Z', severity: 'warning', is_active: true },
+          { kind: 'weekly_all', percent: 40, resets_at: '2026-06-14T00:00:00Z' },
+          { kind: 'weekly_scoped', percent: 70, resets_at: '2026-06-14T00:00:00Z', scope: { model: { display_name: 'Opus' } } },
+        ],
+      }),
+    ).toEqual([
+      { window: '5h', used_percentage: 85, resets_at: Date.parse('2026-06-10T14:00:00Z') / 1000 },
+      { window: '7d', used_percentage: 40, resets_at: Date.parse('2026-06-14T00:00:00Z') / 1000 },
+      { window: '7d:opus', used_percentage: 70, resets_at: Date.parse('2026-06-14T00:00:00Z') / 1000 },
+    ]);
     expect(parseRateLimits(null)).toEqual([]);
     expect(parseRateLimits({ five_hour: { used_percentage: -1, resets_at: 5 } })).toEqual([]);
   });
