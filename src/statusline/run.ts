@@ -15,6 +15,8 @@ import { FALLBACK, renderLine, wantsColour } from './render';
 
 /** The longest the ledger part of the line is reused while the ledger does not change. */
 export const CACHE_MAX_AGE_MS = 30_000;
+/** Reused this long whatever changed: while Claude Code streams it refreshes every ~300 ms, and hooks write the ledger at every tool call. */
+export const CACHE_MIN_AGE_MS = 1_000;
 const MAX_INPUT = 1 << 20;
 const USER_TIMEOUT_MS = 2000;
 
@@ -89,7 +91,8 @@ function ledgerSignature(env: NodeJS.ProcessEnv): string {
     .map((f) => {
       try {
         const st = statSync(f);
-        return `${st.size}:${st.mtimeMs}`;
+        // A read-only open creates an empty WAL (new mtime, no change of data): only its size counts then.
+        return st.size === 0 ? '0' : `${st.size}:${st.mtimeMs}`;
       } catch {
         return '-';
       }
@@ -102,8 +105,9 @@ function readCache(file: string, session: string, key: string, ledger: string, n
   if (!text) return undefined;
   try {
     const c = JSON.parse(text) as CacheEntry;
-    const fresh = typeof c.at === 'number' && now - c.at >= 0 && now - c.at < CACHE_MAX_AGE_MS;
-    return fresh && c.session === session && c.key === key && c.ledger === ledger ? c.facts : undefined;
+    const age = typeof c.at === 'number' ? now - c.at : -1;
+    const fresh = age >= 0 && (age < CACHE_MIN_AGE_MS || (age < CACHE_MAX_AGE_MS && c.ledger === ledger));
+    return fresh && c.session === session && c.key === key ? c.facts : undefined;
   } catch {
     return undefined;
   }
