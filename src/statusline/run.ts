@@ -94,7 +94,7 @@ function ledgerSignature(env: NodeJS.ProcessEnv): string {
         // A read-only open creates an empty WAL (new mtime, no change of data): only its size counts then.
         return st.size === 0 ? '0' : `${st.size}:${st.mtimeMs}`;
       } catch {
-        return '-';
+        return '0'; // no file reads like an empty one
       }
     })
     .join('/');
