@@ -145,7 +145,14 @@ function curatorPlanning() {
   });
 }
 
-for (const step of [hookVersusFloor, residentVersusCommand, ledgerQueries, curatorPlanning]) {
+function statuslineVersusFloor() {
+  const r = spawnSync(process.execPath, [join(REPO, 'bench', 'statusline.mjs'), '--runs', quick ? '15' : '40'], { encoding: 'utf8', env: process.env });
+  const m = /ratio warm ([\d.]+)x/.exec(r.stdout);
+  const line = (r.stdout || r.stderr).trim().split('\n')[0];
+  results.push({ what: 'status line (warm) vs node -e ""', value: m ? line : `failed: ${line}`, target: m ? `ratio ${m[1]}x (goal <= 1.5x)` : 'goal <= 1.5x', ok: m ? Number(m[1]) <= 1.5 : false, hard: false });
+}
+
+for (const step of [hookVersusFloor, residentVersusCommand, statuslineVersusFloor, ledgerQueries, curatorPlanning]) {
   process.stderr.write(`bench: ${step.name}…\n`);
   try {
     step();

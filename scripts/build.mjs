@@ -29,6 +29,9 @@ const entries = {
   cli: 'src/cli/main.ts',
   server: 'src/server/main.ts',
   bootstrap: 'src/runtime/bootstrap-main.ts',
+  // The status line runs on every status update: a small entry, and the ledger side on demand.
+  statusline: 'src/statusline/main.ts',
+  'statusline-facts': 'src/statusline/facts-entry.ts',
 };
 
 /** Module specifier -> file name under dist/vendor/. */

@@ -4,7 +4,7 @@
 // A `dispatch` budget is checked at the running subagent's own tool calls (its live spend); the
 // other scopes at dispatches (and every call under on_exhausted "all_tools"). A dispatch that
 // would overrun gets the budget's action: deny, ask the user, or run on a cheaper model.
-import type { Budget } from '../config/schema';
+import { isMetered, type Budget } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import type { Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../hooks/policy';
 import { evaluateBudget, inUnit, isSpent, used, type BudgetState, type Meter } from './meter';
@@ -19,7 +19,8 @@ interface Overrun {
 }
 
 export const budgetPolicy: PreToolPolicy = (ctx, call) => {
-  const { budgets } = ctx.config;
+  // Window budgets (limit_percent alone) meter nothing here: src/windows/policy.ts decides them.
+  const budgets = ctx.config.budgets.filter(isMetered);
   if (!budgets.length) return undefined;
   const callerType = callerTypeOf(ctx.db, call);
   const own = call.agentId ? ownDispatchDenial(ctx, call, budgets, callerType) : undefined;

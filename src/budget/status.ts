@@ -1,6 +1,6 @@
 // `budget status` rows: each budget's meters with time to reset and a forecast at the current
 // burn rate (spend so far divided by the time the window has run).
-import type { Config } from '../config/schema';
+import { isMetered, type Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { capStates, depthOf } from '../spawn/caps';
 import { budgetKey, evaluateBudget, used, type Subject, type Unit } from './meter';
@@ -64,7 +64,7 @@ export function capStatus(db: Ledger, config: Config, sessionId: string): CapSta
 }
 
 export function budgetStatus(db: Ledger, config: Config, subject: Subject, now: number): BudgetStatusRow[] {
-  return config.budgets.flatMap((b) => {
+  return config.budgets.filter(isMetered).flatMap((b) => {
     // A dispatch budget is shown for the session's most expensive dispatch so far.
     const s = evaluateBudget(db, config, b, b.scope === 'dispatch' ? { ...subject, agentId: costliestRun(db, subject.sessionId, b.agent_type) } : subject, now);
     const forecastable = s.window.end !== undefined && !s.window.rolling;

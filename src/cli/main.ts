@@ -19,6 +19,7 @@ import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
 import { registerSpawnCommands } from './commands/spawn';
 import { registerTrustCommand } from './commands/trust';
+import { registerStatuslineCommands } from './commands/statusline';
 import { reportError } from './errors';
 import { loadConfig } from '../config/load';
 import { warnAboutConfig } from './config-warnings';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerDashboardCommand(program);
   registerPricingCommand(program);
   registerTrustCommand(program);
+  registerStatuslineCommands(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

@@ -8,6 +8,8 @@ const fraction = () => z.number().check(z.gt(0), z.lte(1));
 
 export const budgetScopes = ['session', 'day', 'week', 'month', 'dispatch', '5h', '7d'] as const;
 export const budgetActions = ['deny', 'ask', 'downgrade'] as const;
+/** Scopes that are also Claude's own subscription windows, where `limit_percent` applies. */
+export const windowBudgetScopes = ['5h', '7d'] as const;
 
 const isTimeZone = (tz: string) => {
   try {
@@ -31,6 +33,13 @@ function build() {
         ),
       limit_tokens: z.optional(positive().check(z.describe('Billed tokens (input, output, cache writes and reads) allowed per window.'))),
       limit_usd: z.optional(positive().check(z.describe('USD allowed per window; models without a known price count at an estimate (the newest model of their family), and messages say so.'))),
+      limit_percent: z.optional(
+        z.number().check(
+          z.gt(0),
+          z.lte(100),
+          z.describe("Scopes 5h and 7d only: refuse new dispatches while Claude's own 5-hour or weekly window, as Claude Code last reported it, stands at or above this percent."),
+        ),
+      ),
       agent_type: z.optional(z.string().check(z.minLength(1), z.describe("Only this agent type's dispatches count and are stopped."))),
       project: z.optional(z.boolean().check(z.describe('true: count this project only; default: every project of the user.'))),
       model: z.optional(
@@ -48,8 +57,11 @@ function build() {
       ),
     })
     .check(
-      z.refine((b) => b.limit_tokens !== undefined || b.limit_usd !== undefined, {
-        message: 'a budget needs limit_tokens, limit_usd or both',
+      z.refine((b) => b.limit_tokens !== undefined || b.limit_usd !== undefined || b.limit_percent !== undefined, {
+        message: 'a budget needs limit_tokens, limit_usd or (scopes 5h and 7d) limit_percent',
+      }),
+      z.refine((b) => b.limit_percent === undefined || (windowBudgetScopes as readonly string[]).includes(b.scope), {
+        message: 'limit_percent is for scope "5h" or "7d" (Claude\'s 5-hour and weekly windows)',
       }),
     );
 
@@ -154,5 +166,8 @@ export type ConfigInput = z.input<Schemas['configSchema']>;
 export type Budget = z.output<Schemas['budgetSchema']>;
 export type SpawnCaps = Config['spawn'];
 export type ModelPrice = z.output<Schemas['modelPriceSchema']>;
+
+/** A budget with a token or USD limit (a window budget has only limit_percent). */
+export const isMetered = (b: Budget): boolean => b.limit_tokens !== undefined || b.limit_usd !== undefined;
 
 export const defaultConfig = (): Config => schemas().configSchema.parse({});

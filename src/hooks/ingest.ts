@@ -15,6 +15,7 @@ import { projectOf, userConfigPath } from '../runtime/paths';
 import { startBootstrap } from '../runtime/bootstrap';
 import { handleHookEvent, eventUid, type HookContext, type HookOutput } from './handle';
 import { defaultPolicies } from './policies';
+import { rememberPluginRoot } from '../statusline/plugin-root';
 import { sessionIndex } from './session-context';
 import { countPromptTokensLater, startCuratorWatcher } from './background';
 import { parseHookInput, type WireEvent } from './wire';
@@ -74,7 +75,10 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
       parsed.event,
       { uid },
     );
-    if (parsed.event.hook_event_name === 'SessionStart') startCuratorWatcher(config, project, env);
+    if (parsed.event.hook_event_name === 'SessionStart') {
+      startCuratorWatcher(config, project, env);
+      rememberPluginRoot(env);
+    }
     if (parsed.event.hook_event_name === 'SessionEnd') countPromptTokensLater(ledger, parsed.event.session_id, project, env);
     const told = parsed.event.hook_event_name === 'SessionStart' ? configAnnouncement(loaded) : undefined;
     if (told) {

@@ -5,6 +5,7 @@ import { breakerPolicy } from '../breaker/policy';
 import { budgetPolicy } from '../budget/policy';
 import { proxyDispatchPolicy } from '../discovery/proxy-policy';
 import { spawnCapPolicy } from '../spawn/policy';
+import { windowBudgetPolicy } from '../windows/policy';
 import { internalToolPolicy } from './internal-tool-policy';
 import { exemptOwnCommands } from './own-commands';
 import type { PreToolPolicy } from './policy';
@@ -14,5 +15,6 @@ export const defaultPolicies: PreToolPolicy[] = [
   exemptOwnCommands(breakerPolicy),
   exemptOwnCommands(spawnCapPolicy),
   exemptOwnCommands(budgetPolicy),
+  exemptOwnCommands(windowBudgetPolicy),
   proxyDispatchPolicy,
 ];

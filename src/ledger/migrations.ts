@@ -264,6 +264,31 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    why: "Claude Code's subscription windows (5-hour, weekly) as its status line reports them, one row per window per recorded snapshot, and the per-session lifts of window budgets.",
+    sql: `
+      CREATE TABLE rate_limit_windows (
+        seq INTEGER NOT NULL,
+        window TEXT NOT NULL,
+        seen_at INTEGER NOT NULL,
+        used_percentage REAL NOT NULL,
+        resets_at INTEGER NOT NULL,
+        session_id TEXT,
+        project TEXT,
+        PRIMARY KEY (seq, window)
+      );
+      CREATE INDEX rate_limit_windows_latest ON rate_limit_windows(window, resets_at, used_percentage);
+      CREATE INDEX rate_limit_windows_seen ON rate_limit_windows(seen_at);
+      CREATE TABLE window_lifts (
+        seq INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        window TEXT NOT NULL,
+        lifted_at INTEGER NOT NULL,
+        note TEXT
+      );
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

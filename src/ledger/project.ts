@@ -8,6 +8,7 @@ import type { StoredEvent } from './events';
 import * as agentRuns from './projections/agent-runs';
 import * as decisions from './projections/decisions';
 import * as dispatches from './projections/dispatches';
+import * as rateLimits from './projections/rate-limits';
 import * as sessions from './projections/sessions';
 import * as toolCalls from './projections/tool-calls';
 import type { Handler, ProjectionContext } from './projections/types';
@@ -53,6 +54,9 @@ const handlers: Record<string, Handler> = {
   breaker_reset: all(decisions.breakerReset, toolCalls.breakerReset),
   /** A session read from Claude Code's history by `agent-warden import`. */
   session_imported: sessions.sessionImported,
+  /** A snapshot of Claude Code's rate-limit windows, from its status line. */
+  rate_limits: rateLimits.rateLimits,
+  window_lift: rateLimits.windowLift,
 };
 
 export function project(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
@@ -61,4 +65,4 @@ export function project(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): vo
   if (handler) handler(db, ev, ctx);
 }
 
-export const projectionTables = ['sessions', 'usage', 'tool_calls', 'dispatches', 'agent_runs', 'circuits', 'budget_notices', 'budget_overrides', 'cost_states', 'learned_rates', 'spawn_overrides'] as const;
+export const projectionTables = ['sessions', 'usage', 'tool_calls', 'dispatches', 'agent_runs', 'circuits', 'budget_notices', 'budget_overrides', 'cost_states', 'learned_rates', 'spawn_overrides', 'rate_limit_windows', 'window_lifts'] as const;

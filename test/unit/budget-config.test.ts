@@ -43,7 +43,7 @@ describe('config schema', () => {
     const projectFile = path.join(bad.project, '.claude', 'agent-warden.json');
     expect(text).toEqual(
       expect.arrayContaining([
-        `${projectFile}: budgets[0]: a budget needs limit_tokens, limit_usd or both; this budget (budgets[0]) is ignored; every other budget is still enforced (fix: add "limit_tokens": <tokens> or "limit_usd": <dollars> to it)`,
+        `${projectFile}: budgets[0]: a budget needs limit_tokens, limit_usd or (scopes 5h and 7d) limit_percent; this budget (budgets[0]) is ignored; every other budget is still enforced (fix: add "limit_tokens": <tokens> or "limit_usd": <dollars> to it)`,
         `${projectFile}: timezone: is "Mars/Olympus"; this system knows no time zone of that name; timezone is ignored (its default applies); every other setting still applies (fix: use an IANA name such as "Europe/Paris" or "America/New_York")`,
       ]),
     );

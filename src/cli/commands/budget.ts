@@ -11,6 +11,7 @@ import { appendEvent } from '../../ledger/events';
 import { project as projectEvent } from '../../ledger/project';
 import { projectConfigPath, projectOf, userConfigPath } from '../../runtime/paths';
 import { UserError } from '../errors';
+import { windowBudgetRows, windowHistoryText, windowLimits, windowRows } from '../windows-view';
 import { withLedger } from '../ledger-access';
 import { fmtInt, fmtUsd, pc, printJson, table } from '../output';
 
@@ -26,11 +27,11 @@ export function registerBudgetCommands(program: Command): void {
       const project = projectOf(undefined);
       const { config } = loadConfig(project);
       const now = Date.now();
-      const [rows, caps] = withLedger((db) => {
+      const [rows, caps, windows] = withLedger((db) => {
         const sessionId = opts.session ?? latestSession(db, project) ?? '';
-        return [budgetStatus(db, config, { sessionId, project }, now), capStatus(db, config, sessionId)] as const;
+        return [budgetStatus(db, config, { sessionId, project }, now), capStatus(db, config, sessionId), windowRows(db, config, now)] as const;
       });
-      if (opts.json) return printJson([...rows, ...caps]);
+      if (opts.json) return printJson([...rows, ...caps, ...windowBudgetRows(config, windows, now)]);
       if (caps.length) {
         const capTable = table(caps, [
           { header: 'spawn cap', value: (r) => r.budget.replace(/^spawn\./, '') },
@@ -40,9 +41,10 @@ export function registerBudgetCommands(program: Command): void {
         ]);
         process.stdout.write(capTable + '\n' + (rows.length ? '\n' : ''));
       }
-      if (!rows.length && caps.length) return;
-      if (!rows.length) return void process.stdout.write('No budgets configured. Add one with `agent-warden budget set --scope day --tokens 2000000`.\n');
-      process.stdout.write(statusTable(rows) + '\n');
+      if (!rows.length && !caps.length && !windowLimits(config).size) return void process.stdout.write('No budgets configured. Add one with `agent-warden budget set --scope day --tokens 2000000`.\n');
+      if (rows.length) process.stdout.write(statusTable(rows) + '\n');
+      // Claude's own 5-hour and weekly windows (window budgets, and their history over the last 7 days).
+      if (windowLimits(config).size || windows.history.length) process.stdout.write(`\n${pc.bold("Claude's windows")}\n${windowHistoryText(windows, now)}\n`);
       for (const r of rows.filter((r) => r.lower_bound)) {
         process.stdout.write(`${pc.yellow('note')} ${r.budget}: spend is a lower bound, ${fmtInt(r.unpriced_tokens)} tokens came from models without a price (add them under "pricing").\n`);
       }

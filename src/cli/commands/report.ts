@@ -7,9 +7,11 @@ import { GROUP_BYS, type GroupBy, queryMainThread, queryUsageRows } from '../../
 import { buildUsageReport, type UsageReport } from '../../report/usage-report';
 import { USAGE_COLUMNS, footnotes, mainThreadLine, scopeLine, usageCsv, usageMarkdown } from '../../report/usage-render';
 import { PRICING_DATE } from '../../tokens/pricing';
+import { loadConfig } from '../../config/load';
+import { projectOf } from '../../runtime/paths';
 import { UserError } from '../errors';
 import { budgetStatus, capStatus } from '../../budget/status';
-import { loadConfig } from '../../config/load';
+import { windowHistoryText, windowRows } from '../windows-view';
 import { withLedger } from '../ledger-access';
 import { fmtInt, pc, printJson, table } from '../output';
 import { parseSince } from '../time';
@@ -83,8 +85,9 @@ export function registerReportCommand(program: Command): void {
         const hint = report.filters.project ? 'try --all-projects, or a wider --since' : 'it records dispatches as sessions run with the plugin enabled';
         return void process.stdout.write(`No usage recorded yet for ${scopeLine(report)}.\nagent-warden: ${hint}.\n`);
       }
-      if (opts.md) return void process.stdout.write(usageMarkdown(report));
-      process.stdout.write(terminalReport(report));
+      const windows = windowsSection(scopeFrom(opts).since);
+      if (opts.md) return void process.stdout.write(usageMarkdown(report) + (windows ? `\n## Claude's windows\n\n\`\`\`\n${windows}\n\`\`\`\n` : ''));
+      process.stdout.write(terminalReport(report) + (windows ? `${pc.bold("Claude's windows")}\n${windows}\n` : ''));
       const limits = limitsSection(scopeFrom(opts));
       if (limits) process.stdout.write(limits);
     });
@@ -137,4 +140,17 @@ function terminalReport(report: UsageReport): string {
   // Say what a narrow terminal leaves out rather than drop it silently.
   const note = hidden.length ? [pc.dim(`${hidden.length} columns left out to fit ${process.stdout.columns} columns (${hidden.join(', ')}): widen the terminal to 150, or use --md, --csv or --json.`)] : [];
   return [pc.dim(scopeLine(report)), grid, ...note, '', mainThreadLine(report), pc.dim(footnotes(report)), ''].join('\n');
+}
+
+/** Claude's 5-hour and weekly windows over the report's period: peaks and time above window budgets. */
+function windowsSection(since: number | undefined): string | undefined {
+  try {
+    const now = Date.now();
+    const { config } = loadConfig(projectOf(undefined));
+    const days = since === undefined ? 7 : Math.max(0, (now - since) / 86_400_000);
+    const data = withLedger((db) => windowRows(db, config, now, days), { catchUp: false });
+    return data.history.length ? windowHistoryText(data, now) : undefined;
+  } catch {
+    return undefined;
+  }
 }
