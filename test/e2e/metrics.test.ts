@@ -97,6 +97,25 @@ describe('Prometheus metrics', () => {
     expect(sum).toBe(ledgerTokens);
   });
 
+  it('counts the denials the hook made, by policy, and the circuits left open', () => {
+    const retryHome = makeTempDir('metrics-retry').path;
+    cleanups.push(() => fs.rmSync(retryHome, { recursive: true, force: true }));
+    const fixture = loadFixtureRun('hooks-retry-loop');
+    cleanups.push(fixture.cleanup);
+    let denied = 0;
+    for (const p of fixture.payloads.filter((p) => WIRED.has(p.event.hook_event_name))) {
+      const ran = runHook(p.text, retryHome, { env: { CLAUDE_PROJECT_DIR: undefined } });
+      expect(ran.status).toBe(0);
+      if (/"permissionDecision":\s*"deny"/.test(ran.stdout)) denied++;
+    }
+    expect(denied).toBeGreaterThan(0);
+    const text = runCli(['metrics', '--once'], retryHome).stdout;
+    const total = [...text.matchAll(/^agent_warden_denials_total\{policy="([^"]+)"\} (\d+)$/gm)];
+    expect(total.map((m) => m[1])).toEqual(['breaker']);
+    expect(Number(total[0]![2])).toBe(denied);
+    expect(text).toMatch(/^agent_warden_open_circuits\{kind="[^"]+"\} [1-9]\d*$/m);
+  });
+
   it('refuses a non-loopback address unless --allow-remote, naming the flag', () => {
     const ran = runCli(['metrics', '--listen', '0.0.0.0:9464'], home);
     expect(ran.status).toBe(1);
