@@ -12,6 +12,7 @@ import { registerFailureCommands } from './commands/failures';
 import { registerFindCommand } from './commands/find';
 import { registerImportCommand } from './commands/import';
 import { registerLedgerCommands } from './commands/ledger';
+import { registerMetricsCommand } from './commands/metrics';
 import { registerOptimizeCommand } from './commands/optimize';
 import { registerPricingCommand } from './commands/pricing';
 import { registerReportCommand } from './commands/report';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerPricingCommand(program);
   registerTrustCommand(program);
   registerStatuslineCommands(program);
+  registerMetricsCommand(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }
