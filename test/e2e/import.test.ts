@@ -29,9 +29,13 @@ const USAGE = {
 } as Partial<Usage>;
 
 function ccusage(version: '20' | '17', configDir: string): { totalTokens: number; sessions: number } {
-  const entry = version === '20' ? 'node_modules/ccusage/src/cli.js' : 'node_modules/ccusage17/dist/index.js';
-  const args = version === '20' ? ['session', '--json', '--offline'] : ['session', '--json', '--offline'];
-  const ran = spawnSync(process.execPath, [path.join(REPO, entry), ...args], {
+  // ccusage 20 is a Rust binary; its npm wrapper only picks the platform package, which is all
+  // this registry carries (linux-x64), so the test runs that binary itself.
+  const [cmd, pre] =
+    version === '20'
+      ? [path.join(REPO, 'node_modules/@ccusage/ccusage-linux-x64/bin/ccusage'), []]
+      : [process.execPath, [path.join(REPO, 'node_modules/ccusage17/dist/index.js')]];
+  const ran = spawnSync(cmd, [...pre, 'session', '--json', '--offline'], {
     env: { ...process.env, CLAUDE_CONFIG_DIR: configDir, NO_COLOR: '1', TZ: 'UTC' },
     encoding: 'utf8',
     timeout: 60_000,
