@@ -32,6 +32,8 @@ const entries = {
   // The status line runs on every status update: a small entry, and the ledger side on demand.
   statusline: 'src/statusline/main.ts',
   'statusline-facts': 'src/statusline/facts-entry.ts',
+  // The public TypeScript API (package.json `exports`); its declarations go to dist/types/.
+  api: 'src/api/index.ts',
 };
 
 /** Module specifier -> file name under dist/vendor/. */
@@ -96,6 +98,10 @@ await Promise.all([
     }),
   ),
 ]);
+
+// Declarations of the public API, for programs that import the package.
+import { execFileSync } from 'node:child_process';
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.api.json', '--outDir', join(out, 'types')], { stdio: 'inherit' });
 
 // The dashboard inlines its chart library and page script into each HTML file it writes.
 mkdirSync(`${out}/vendor`, { recursive: true });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { didYouMean } from '../../config/problems';
 import { hookKinds } from '../../hooks/wire';
+import { listEventRows } from '../../ledger/read-events';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 
@@ -26,15 +27,7 @@ export function registerEventCommands(program: Command): void {
             throw new UserError(`"${opts.kind}" is not an event kind${guess ? ` (did you mean "${guess}"?)` : ''}`, `use one of: ${known.join(', ')}`);
           }
         }
-        const where: string[] = [];
-        const args: unknown[] = [];
-        if (opts.session) (where.push('session_id = ?'), args.push(opts.session));
-        if (opts.kind) (where.push('kind = ?'), args.push(opts.kind));
-        const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
-        const sql = opts.limit
-          ? `SELECT * FROM (SELECT * FROM events ${cond} ORDER BY seq DESC LIMIT ${opts.limit}) ORDER BY seq`
-          : `SELECT * FROM events ${cond} ORDER BY seq`;
-        return db.prepare(sql).all(...args) as any[];
+        return listEventRows(db, { sessionId: opts.session, kind: opts.kind, limit: opts.limit });
       });
       const records = rows.map((r) => ({
         seq: r.seq,

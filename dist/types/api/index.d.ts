@@ -1,0 +1,2 @@
+export { openLedger } from './open';
+export type * from './types';

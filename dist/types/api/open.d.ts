@@ -1,0 +1,2 @@
+import type { OpenLedgerOptions, WardenLedger } from './types';
+export declare function openLedger(options?: OpenLedgerOptions): WardenLedger;

@@ -1,0 +1,16 @@
+import type { Config } from './schema';
+export interface ConfigNotice {
+    file: string;
+    key: string;
+    message: string;
+}
+export declare function formatNotice(n: ConfigNotice): string;
+export declare const canonicalDir: (dir: string) => string;
+export declare function isTrusted(trusted: unknown, projectDir: string): boolean;
+/**
+ * The part of a (valid) project layer that may apply over `mine` (the user's effective settings);
+ * every other setting becomes a notice.
+ */
+export declare function tightenOnly(mine: Config, project: Record<string, unknown>, file: string, notices: ConfigNotice[]): Record<string, unknown>;
+/** A path as one shell word (single quotes unless it is plainly safe). */
+export declare function shellQuote(s: string): string;

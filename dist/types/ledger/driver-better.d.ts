@@ -1,0 +1,6 @@
+import type { DriverOpenOptions, SqliteDb } from './driver';
+export declare class NativeMissingError extends Error {
+    constructor();
+}
+export declare function openBetterSqlite3(file: string, opts: DriverOpenOptions, env: NodeJS.ProcessEnv): SqliteDb;
+export declare function betterSqlite3Detail(env: NodeJS.ProcessEnv): string;

@@ -1,0 +1,1 @@
+export declare function sleepSync(ms: number): void;
