@@ -149,7 +149,7 @@ export function listingCost(entries: readonly AgentEntry[], alsoListed: readonly
   return { agents: listed.length, tokens: listed.reduce((sum, e) => sum + e.listingTokens, 0) };
 }
 
-function bySource(listed: readonly AgentEntry[]): ListingBySource {
+export function bySource(listed: readonly AgentEntry[]): ListingBySource {
   const out: ListingBySource = { builtin: BUILTIN_LISTING_TOKENS, user: 0, plugin: 0, project: 0 };
   for (const e of listed) out[e.tier === 'user' ? 'user' : e.tier === 'plugin' ? 'plugin' : 'project'] += e.listingTokens;
   return out;

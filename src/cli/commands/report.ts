@@ -7,6 +7,7 @@ import { GROUP_BYS, type GroupBy, queryMainThread, queryUsageRows } from '../../
 import { buildUsageReport, type UsageReport } from '../../report/usage-report';
 import { USAGE_COLUMNS, footnotes, mainThreadLine, scopeLine, usageCsv, usageMarkdown } from '../../report/usage-render';
 import { PRICING_DATE } from '../../tokens/pricing';
+import type { ListingBySource } from '../../curator/plan';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { pc, printJson, table } from '../output';
@@ -74,7 +75,7 @@ export function registerReportCommand(program: Command): void {
     .option('--csv', 'print RFC 4180 CSV')
     .option('--md', 'print Markdown (for slash commands)')
     .action((opts) => {
-      const report = usageReport(scopeFrom(opts), opts.by);
+      const report = withListing(usageReport(scopeFrom(opts), opts.by));
       if (opts.json) return printJson(report);
       if (opts.csv) return void process.stdout.write(usageCsv(report));
       if (!report.total.dispatches && !report.main_thread?.messages) {
@@ -86,7 +87,28 @@ export function registerReportCommand(program: Command): void {
     });
 }
 
-function terminalReport(report: UsageReport): string {
+/** The project's listing cost by source, now (null across projects, or when the agents cannot be read). */
+function withListing(report: UsageReport): UsageReport & { listing_by_source: ListingBySource | null } {
+  let listing: ListingBySource | null = null;
+  if (report.filters.project) {
+    try {
+      const { listingBySource } = require('../../curator/listing-sources') as typeof import('../../curator/listing-sources');
+      listing = listingBySource(report.filters.project);
+    } catch {
+      listing = null;
+    }
+  }
+  return { ...report, listing_by_source: listing };
+}
+
+function listingLine(listing: ListingBySource | null): string {
+  if (!listing) return '';
+  const total = listing.builtin + listing.user + listing.plugin + listing.project;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `Agent listing now: ${n(total)} tokens per request (built-in ${n(listing.builtin)}, user ${n(listing.user)}, plugin ${n(listing.plugin)}, project ${n(listing.project)}); "agent-warden core plan" shows what curation saves.`;
+}
+
+function terminalReport(report: UsageReport & { listing_by_source: ListingBySource | null }): string {
   // Every column needs about 150 characters; narrower terminals get the compact table.
   const wide = (process.stdout.columns ?? 200) >= 150;
   const rows = [...report.groups, { ...report.total, key: pc.bold('total') }];
@@ -94,5 +116,8 @@ function terminalReport(report: UsageReport): string {
     { header: report.group_by, value: (g) => g.key },
     ...USAGE_COLUMNS.filter((c) => wide || !c.wide).map((c) => ({ header: c.header, value: c.value, align: c.right ? ('right' as const) : ('left' as const) })),
   ]);
-  return [pc.dim(scopeLine(report)), grid, '', mainThreadLine(report), pc.dim(footnotes(report)), ''].join('\n');
+  const lines = [pc.dim(scopeLine(report)), grid, '', mainThreadLine(report)];
+  const listing = listingLine(report.listing_by_source);
+  if (listing) lines.push(listing);
+  return [...lines, pc.dim(footnotes(report)), ''].join('\n');
 }
