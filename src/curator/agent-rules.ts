@@ -113,7 +113,13 @@ export class SettingsRefusedError extends Error {
  * journal entry holding `before` (see ./apply.ts). Throws SettingsRefusedError when the file is unsafe
  * or not valid JSON.
  */
-export function writeHiddenAgents(layout: ProjectLayout, hidden: readonly string[], beforeWrite: (before: string | null) => void): void {
+export function writeHiddenAgents(
+  layout: ProjectLayout,
+  hidden: readonly string[],
+  beforeWrite: (before: string | null) => void,
+  /** Whether `.claude` existed before this apply created the curator's state folder in it. */
+  claudeDirExisted = true,
+): void {
   const read = readSettingsLocal(layout.project);
   if (read.state === 'invalid' || read.state === 'unsafe') throw new SettingsRefusedError(read.why);
   const originRead = readJson(originFile(layout), originSchema);
@@ -124,7 +130,7 @@ export function writeHiddenAgents(layout: ProjectLayout, hidden: readonly string
       version: 1,
       existed: read.state === 'ok',
       original: read.state === 'ok' ? read.bytes.toString('base64') : null,
-      claudeDirExisted: lstatSync(join(layout.project, '.claude'), { throwIfNoEntry: false }) !== undefined,
+      claudeDirExisted,
       hidden: [],
       written: '',
     };

@@ -23,7 +23,15 @@ export interface ApplyResult {
   manifestCreated: boolean;
 }
 
-export function applyPlan(layout: ProjectLayout, plan: Plan, catalog: Catalog, seen: SeenState, now: number): ApplyResult {
+export function applyPlan(
+  layout: ProjectLayout,
+  plan: Plan,
+  catalog: Catalog,
+  seen: SeenState,
+  now: number,
+  /** `.claude` existed before this apply (and its lock) created anything in it; restore removes it otherwise. */
+  claudeDirExisted = true,
+): ApplyResult {
   const result: ApplyResult = { moved: [], visibility: [], refused: [], manifestCreated: false };
   const extendedHadAgents = hasOwnContent(layout.extended);
   ensureStateDir(layout);
@@ -51,6 +59,7 @@ export function applyPlan(layout: ProjectLayout, plan: Plan, catalog: Catalog, s
       // The journal holds the file's bytes before the write: a crash in between is rolled back like a move.
       writeHiddenAgents(layout, plan.hiddenAfter, (before) =>
         writeJournal(layout, { version: 1, kind: 'apply', pid: process.pid, startedAt: now, moves: [], settingsBefore: before }),
+        claudeDirExisted,
       );
       clearJournal(layout);
       result.visibility = plan.visibility;

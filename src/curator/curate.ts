@@ -2,6 +2,7 @@
 // for apply/restore the same under the project's apply lock, after recovering an interrupted batch.
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/schema';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { claudeDirCreatedByCurator, removeDirIfEmpty, restoreSettings, type SettingsRestore } from './agent-rules';
 import { applyPlan, type ApplyResult } from './apply';
@@ -75,12 +76,13 @@ export interface ApplyOutcome {
 
 export async function applyProject(project: string, input: CurateInput & { waitMs?: number }): Promise<ApplyOutcome> {
   const layout = projectLayout(project);
+  const claudeDirExisted = existsSync(join(project, '.claude'));
   return withApplyLock(layout, input.waitMs ?? 10_000, () => {
     const recovered = recoverInterrupted(layout);
     const now = input.now ?? Date.now();
     const planned = planProject(project, { ...input, now });
     if (!planned.usage.available) return { recovered, planned, skipped: `usage history unavailable (${planned.usage.error})` };
-    const applied = applyPlan(layout, planned.plan, planned.catalog, planned.seen, now);
+    const applied = applyPlan(layout, planned.plan, planned.catalog, planned.seen, now, claudeDirExisted);
     return { recovered, planned, applied };
   });
 }

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../src/tokens/count';
-import { execClaude, makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
+import { DEFAULT_ALLOWED_TOOLS, execClaude, makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { conversation, dispatch, text, toolUse } from '../support/conversation';
 import { agentListing, firstUserText, isMainThread, isSubagent, listedAgentTypes, toolResults, type MockModel } from '../support/mock-model';
 import { CORPORA } from '../support/fixtures';
@@ -160,7 +160,8 @@ describe('curating plugin and user agents', () => {
       )
       .subagent('HIDDEN_TASK_77', text('HIDDEN REPORT'));
     const model2 = await mock(chat2.script());
-    const run2 = await runClaude({ prompt: 'work', modelUrl: model2.url, home, cwd: project, pluginDirs: [REPO], wardenHome, timeoutMs: 120_000 });
+    const allowedTools = [...DEFAULT_ALLOWED_TOOLS, `${TOOL_PREFIX}get_agent_spec`];
+    const run2 = await runClaude({ prompt: 'work', modelUrl: model2.url, home, cwd: project, pluginDirs: [REPO], wardenHome, allowedTools, timeoutMs: 120_000 });
     expect(run2.exitCode, run2.stderr).toBe(0);
     expect(run2.result?.permission_denials).toEqual([]);
     const after = firstListing(model2);

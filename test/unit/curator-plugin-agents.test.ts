@@ -2,7 +2,10 @@
 // them as the client lists them (a disabled plugin costs nothing); hiding them writes deny rules
 // into the project's settings.local.json only, merged with the user's, and restore gives the file's
 // exact bytes back. Unsafe or unparseable settings are never touched. Real files in temp dirs.
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config/schema';
+import { applyProject, restoreProject } from '../../src/curator/curate';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SettingsRefusedError, hiddenByCurator, restoreSettings, writeHiddenAgents } from '../../src/curator/agent-rules';
@@ -146,5 +149,38 @@ describe('reaching a hidden agent', () => {
     expect(findHiddenAgent(t.project, 'reviewers:lang:go', t.home)).toMatchObject({ name: 'reviewers:lang:go', description: 'Go reviews.' });
     expect(findHiddenAgent(t.project, 'mine', t.home)).toMatchObject({ name: 'mine', body: 'MINE_BODY' });
     expect(findHiddenAgent(t.project, 'noisy:chatty', t.home)).toBeUndefined();
+  });
+});
+
+describe('core apply and restore with user and plugin agents', () => {
+  it('hides the unused ones, keeps the used one listed, and restore leaves no trace in a project that had no .claude', async () => {
+    const t = setup();
+    fs.rmSync(path.join(t.project, '.claude'), { recursive: true });
+    const ledgerDir = makeTempDir('plugin-ledger');
+    dirs.push(ledgerDir);
+    const db = new Database(path.join(ledgerDir.path, 'ledger.db'));
+    db.exec('CREATE TABLE dispatches (id INTEGER PRIMARY KEY, project TEXT, agent_type TEXT, via_proxy INTEGER, status TEXT, started_at INTEGER, total_tokens INTEGER)');
+    db.prepare("INSERT INTO dispatches (project, agent_type, via_proxy, status, started_at, total_tokens) VALUES (?, 'reviewers:strict', 0, 'completed', ?, 100)").run(t.project, Date.now());
+    const input = { config: defaultConfig(), ledger: db, userDir: path.join(t.home, '.claude', 'agents'), pluginHome: t.home, tokenCacheFile: false as const };
+
+    const outcome = await applyProject(t.project, input);
+    const { plan } = outcome.planned;
+    expect(plan.visibility.map((v) => `${v.direction} ${v.source} ${v.name}`).sort()).toEqual(['hide plugin noisy:chatty', 'hide plugin reviewers:lang:go', 'hide user mine']);
+    expect(plan.hiddenAfter).toEqual(['mine', 'noisy:chatty', 'reviewers:lang:go']);
+    expect(plan.bySource.after.plugin).toBe(t.catalog().entries.find((e) => e.name === 'reviewers:strict')!.listingTokens);
+    expect(plan.bySource.after.user).toBe(0);
+    expect(plan.bySource.before.user).toBeGreaterThan(0);
+    expect(outcome.applied?.visibility).toHaveLength(3);
+    expect(JSON.parse(fs.readFileSync(t.settings, 'utf8')).permissions.deny).toEqual(['Agent(mine)', 'Agent(noisy:chatty)', 'Agent(reviewers:lang:go)']);
+    // A second apply changes nothing.
+    const again = await applyProject(t.project, input);
+    expect(again.planned.plan.visibility).toEqual([]);
+    expect(again.planned.plan.after).toEqual(plan.after);
+
+    const restored = await restoreProject(t.project);
+    expect(restored.settings).toEqual({ action: 'removed' });
+    expect(restored.result.neverApplied).toBe(false);
+    expect(fs.existsSync(path.join(t.project, '.claude')) && fs.readdirSync(path.join(t.project, '.claude'), { recursive: true })).toBe(false);
+    db.close();
   });
 });
