@@ -8,18 +8,31 @@ import { clearJournal, writeJournal } from './journal';
 import { type ProjectLayout, stateFile } from './layout';
 import { initialManifest, readManifest, withMovedFiles, writeManifest } from './manifest';
 import { moveAgentFile, syncMoveDirs } from './move';
-import type { Move, Plan } from './plan';
+import type { Move, Plan, VisibilityChange } from './plan';
+import { SettingsRefusedError, settingsWriteNeeded, writeHiddenAgents } from './agent-rules';
 import { type SeenState, recordPlacements, writeSeen } from './seen';
 import { CorruptStateError, ensureStateDir } from './state-file';
 
 export interface ApplyResult {
   moved: Move[];
+  /** User and plugin agents now hidden from (or shown again in) the listing. */
+  visibility: VisibilityChange[];
+  /** Why the deny rules could not be written (the file is unsafe or not valid JSON); nothing was hidden. */
+  settingsRefused?: string;
   refused: Array<Move & { why: string }>;
   manifestCreated: boolean;
 }
 
-export function applyPlan(layout: ProjectLayout, plan: Plan, catalog: Catalog, seen: SeenState, now: number): ApplyResult {
-  const result: ApplyResult = { moved: [], refused: [], manifestCreated: false };
+export function applyPlan(
+  layout: ProjectLayout,
+  plan: Plan,
+  catalog: Catalog,
+  seen: SeenState,
+  now: number,
+  /** `.claude` existed before this apply (and its lock) created anything in it; restore removes it otherwise. */
+  claudeDirExisted = true,
+): ApplyResult {
+  const result: ApplyResult = { moved: [], visibility: [], refused: [], manifestCreated: false };
   const extendedHadAgents = hasOwnContent(layout.extended);
   ensureStateDir(layout);
 
@@ -40,6 +53,21 @@ export function applyPlan(layout: ProjectLayout, plan: Plan, catalog: Catalog, s
     }
     syncMoveDirs(layout.project, result.moved);
     clearJournal(layout);
+  }
+  if (settingsWriteNeeded(layout, plan.hiddenAfter)) {
+    try {
+      // The journal holds the file's bytes before the write: a crash in between is rolled back like a move.
+      writeHiddenAgents(layout, plan.hiddenAfter, (before) =>
+        writeJournal(layout, { version: 1, kind: 'apply', pid: process.pid, startedAt: now, moves: [], settingsBefore: before }),
+        claudeDirExisted,
+      );
+      clearJournal(layout);
+      result.visibility = plan.visibility;
+    } catch (err) {
+      if (!(err instanceof SettingsRefusedError)) throw err;
+      clearJournal(layout);
+      result.settingsRefused = err.message;
+    }
   }
   writeSeen(layout, recordPlacements(seen, result.moved));
   return result;

@@ -3,13 +3,18 @@
 // ~/.claude/agents (listed too, never moved). Each entry carries its listing line and token cost.
 // Anything the curator cannot be sure about (bad YAML, duplicate names, symlinks) is reported and
 // marked immovable: it stays exactly where it is.
-import { realpathSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { readAgentFields } from './agent-fields';
+import { parseFrontmatter } from './frontmatter';
+import { join, posix, sep } from 'node:path';
 import { markStuck, readEntry } from './entry';
 import type { FrontmatterStatus } from './frontmatter';
-import { type Tier, projectLayout } from './layout';
+import { deniedAgentTypes, hiddenByCurator, readSettingsLocal, settingsFile } from './agent-rules';
+import { installedPlugins } from './installed-plugins';
+import { type ProjectLayout, type Tier, isOutsideTier, projectLayout } from './layout';
+import { listingLine } from './listing';
 import { scanAgentDir } from './scan';
-import { defaultTokenCacheFile, tokenCacheFor } from './token-cache';
+import { type TokenCache, defaultTokenCacheFile, tokenCacheFor } from './token-cache';
 
 export interface AgentEntry {
   /** The agent type Claude Code lists (frontmatter `name`; the file name when that is missing). */
@@ -17,9 +22,13 @@ export interface AgentEntry {
   file: string;
   /** Path below its tier folder, posix separators. */
   relPath: string;
-  /** Path below the project (`.claude/agents/x.md`); undefined for user agents. */
+  /** Path below the project (`.claude/agents/x.md`); undefined for user and plugin agents. */
   projectPath?: string;
   tier: Tier;
+  /** The plugin a plugin agent comes from (its name is `<plugin>:<name>`). */
+  plugin?: string;
+  /** A user or plugin agent the curator hides from this project's listing (a deny rule in settings.local.json). */
+  hidden?: boolean;
   description: string;
   /** undefined means all tools. */
   tools: string[] | undefined;
@@ -56,7 +65,8 @@ export type ProblemKind =
   | 'symlink-outside'
   | 'folder-redirected'
   | 'too-large'
-  | 'unreadable';
+  | 'unreadable'
+  | 'settings-unusable';
 
 export interface CatalogProblem {
   kind: ProblemKind;
@@ -85,6 +95,8 @@ export interface Catalog {
 export interface CatalogOptions {
   /** The user's agents folder (`~/.claude/agents`) to include, read-only. */
   userDir?: string;
+  /** The user's home: include the agents of the plugins installed there and enabled here, read-only. */
+  pluginHome?: string;
   /** Where listing-line token counts persist between runs; false keeps them in memory only. */
   tokenCacheFile?: string | false;
 }
@@ -139,10 +151,11 @@ export function buildCatalog(project: string, opts: CatalogOptions = {}): Catalo
         markStuck(entry, 'it is a symlink');
       }
       if (redirected) markStuck(entry, 'its folder is a symlink');
-      if (tier === 'user') markStuck(entry, 'user agents are never moved');
       catalog.entries.push(entry);
     }
   }
+  if (opts.pluginHome) addPluginAgents(catalog, opts.pluginHome, tokens);
+  markOutsideVisibility(catalog, layout);
   markDuplicates(catalog);
   tokens.flush();
   return catalog;
@@ -161,12 +174,12 @@ function markDuplicates(catalog: Catalog): void {
     group.push(entry);
     byName.set(entry.name, group);
   }
-  const tierOrder: Record<Tier, number> = { core: 0, extended: 1, user: 2 };
+  const tierOrder: Record<Tier, number> = { core: 0, extended: 1, user: 2, plugin: 3 };
   for (const [name, group] of byName) {
     if (group.length < 2) continue;
     group.sort((a, b) => tierOrder[a.tier] - tierOrder[b.tier] || (a.relPath < b.relPath ? -1 : 1));
     // The listed copy: the first project-core one, else the user's. Everything else in a listed tier is shadowed.
-    const listed = group.find((e) => e.tier === 'core') ?? group.find((e) => e.tier === 'user');
+    const listed = group.find((e) => e.tier === 'core') ?? group.find((e) => e.tier === 'user') ?? group.find((e) => e.tier === 'plugin');
     for (const entry of group) if (entry !== listed && entry.tier !== 'extended') entry.shadowed = true;
     const where = group.map((e) => e.projectPath ?? e.file).join(', ');
     for (const entry of group) {
@@ -180,6 +193,71 @@ function markDuplicates(catalog: Catalog): void {
         message: `${group.length} agents are named "${name}": ${where}`,
         hint: 'rename or delete all but one; agent-warden leaves duplicates in place',
       });
+    }
+  }
+}
+
+/** Agents of the enabled plugins, named `<plugin>:<name>` (sub-folders add segments), read-only. */
+function addPluginAgents(catalog: Catalog, home: string, tokens: TokenCache): void {
+  for (const plugin of installedPlugins(home, catalog.project)) {
+    const scan = scanAgentDir(plugin.agentsDir);
+    for (const file of scan.files) {
+      const problems: CatalogProblem[] = [];
+      const entry = readEntry('plugin', file.abs, file.rel, problems, tokens);
+      if (!entry) continue;
+      if (!entry.listable && (entry.frontmatter === 'ok' || entry.frontmatter === 'recovered')) {
+        // Unlike project agents, a plugin agent without `name` is listed under its file name, and
+        // one without `description` gets a stock one (2.1.328).
+        const missing = problems.filter((p) => p.kind === 'missing-name' || p.kind === 'missing-description');
+        const { fields } = readAgentFields(parseFrontmatter(readFileSync(file.abs, 'utf8')).data);
+        if (missing.length > 0 && missing.length === problems.filter((p) => p.kind !== 'invalid-field').length && !fields.name?.includes(':')) {
+          problems.splice(0, problems.length, ...problems.filter((p) => !missing.includes(p)));
+          entry.listable = true;
+          entry.movable = true;
+          entry.stuck = undefined;
+          entry.description ||= `Agent from ${plugin.plugin} plugin`;
+        }
+      }
+      catalog.problems.push(...problems);
+      const segments = posix.dirname(file.rel) === '.' ? [] : posix.dirname(file.rel).split('/');
+      entry.name = [plugin.plugin, ...segments, entry.name].join(':');
+      entry.plugin = plugin.plugin;
+      if (entry.listable) {
+        entry.listingLine = listingLine(entry.name, entry.description, entry.tools, entry.disallowedTools);
+        entry.listingTokens = tokens.count(entry.listingLine);
+      }
+      catalog.entries.push(entry);
+    }
+  }
+}
+
+/**
+ * User and plugin agents are hidden per project by deny rules in settings.local.json: the curator's
+ * own (entry.hidden, reversible) and the user's (then Claude Code does not list it, and it is not ours).
+ * When that file cannot be used, none of them can be hidden: they stay listed, in place.
+ */
+function markOutsideVisibility(catalog: Catalog, layout: ProjectLayout): void {
+  const outside = catalog.entries.filter((e) => isOutsideTier(e.tier));
+  if (outside.length === 0) return;
+  const settings = readSettingsLocal(catalog.project);
+  if (settings.state === 'invalid' || settings.state === 'unsafe') {
+    catalog.problems.push({
+      kind: 'settings-unusable',
+      severity: 'warning',
+      tier: 'user',
+      file: settingsFile(catalog.project),
+      message: `${settings.why}: user and plugin agents cannot be hidden in this project`,
+      hint: 'fix or remove the file (agent-warden never edits a file it cannot parse)',
+    });
+    for (const entry of outside) markStuck(entry, 'settings.local.json cannot be used');
+  }
+  const denied = deniedAgentTypes(catalog.project);
+  const ours = new Set(hiddenByCurator(layout));
+  for (const entry of outside) {
+    if (ours.has(entry.name) && denied.has(entry.name)) entry.hidden = true;
+    else if (denied.has(entry.name)) {
+      entry.listable = false;
+      markStuck(entry, 'a deny rule of yours in settings.local.json hides it');
     }
   }
 }

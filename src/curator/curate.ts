@@ -2,6 +2,9 @@
 // for apply/restore the same under the project's apply lock, after recovering an interrupted batch.
 import type { SqliteDb as Database } from '../ledger/driver';
 import type { Config } from '../config/schema';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { claudeDirCreatedByCurator, removeDirIfEmpty, restoreSettings, type SettingsRestore } from './agent-rules';
 import { applyPlan, type ApplyResult } from './apply';
 import { type Catalog, buildCatalog } from './catalog';
 import { hasJournal, type RecoveryReport, recoverInterrupted } from './journal';
@@ -22,8 +25,10 @@ export interface CurateInput {
   /** Why the ledger could not be opened, for the messages. */
   ledgerError?: string;
   now?: number;
-  /** Also read the user's agents folder (listed by Claude Code, never moved). */
+  /** Also read the user's agents folder (listed by Claude Code; hidden per project, never moved). */
   userDir?: string;
+  /** The user's home: also read the enabled plugins' agents (hidden per project, never edited). */
+  pluginHome?: string;
   /** See CatalogOptions.tokenCacheFile. */
   tokenCacheFile?: string | false;
 }
@@ -50,7 +55,7 @@ export function planProject(project: string, input: CurateInput): ProjectPlan {
   const now = input.now ?? Date.now();
   const { config } = input;
   const layout = projectLayout(project);
-  const catalog = buildCatalog(project, { userDir: input.userDir, tokenCacheFile: input.tokenCacheFile });
+  const catalog = buildCatalog(project, { userDir: input.userDir, pluginHome: input.pluginHome, tokenCacheFile: input.tokenCacheFile });
   const usage = loadUsage(input, project, now);
   const { arrivals, next } = observeArrivals(readSeen(layout), catalog.entries, now);
   const ranked = rankAgents(catalog.entries, { config, now, usage: usage.byAgent, arrivals });
@@ -71,12 +76,13 @@ export interface ApplyOutcome {
 
 export async function applyProject(project: string, input: CurateInput & { waitMs?: number }): Promise<ApplyOutcome> {
   const layout = projectLayout(project);
+  const claudeDirExisted = existsSync(join(project, '.claude'));
   return withApplyLock(layout, input.waitMs ?? 10_000, () => {
     const recovered = recoverInterrupted(layout);
     const now = input.now ?? Date.now();
     const planned = planProject(project, { ...input, now });
     if (!planned.usage.available) return { recovered, planned, skipped: `usage history unavailable (${planned.usage.error})` };
-    const applied = applyPlan(layout, planned.plan, planned.catalog, planned.seen, now);
+    const applied = applyPlan(layout, planned.plan, planned.catalog, planned.seen, now, claudeDirExisted);
     return { recovered, planned, applied };
   });
 }
@@ -94,6 +100,8 @@ export class WatcherRunningError extends Error {
 export interface RestoreOutcome {
   recovered?: RecoveryReport;
   result: RestoreResult;
+  /** What became of settings.local.json (the deny rules that hid user and plugin agents). */
+  settings: SettingsRestore;
 }
 
 export async function restoreProject(project: string, opts: { now?: number; waitMs?: number } = {}): Promise<RestoreOutcome> {
@@ -102,11 +110,19 @@ export async function restoreProject(project: string, opts: { now?: number; wait
   if (isLockLive(watchLock, LOCK_STALE_MS) && readLockOwner(watchLock)?.pid !== process.pid) {
     throw new WatcherRunningError(readLockOwner(watchLock)?.pid);
   }
+  let removeClaudeDir = false;
   const outcome = await withApplyLock(layout, opts.waitMs ?? 10_000, () => {
     const recovered = recoverInterrupted(layout);
-    return { recovered, result: restoreLayout(layout, opts.now ?? Date.now()) };
+    removeClaudeDir = claudeDirCreatedByCurator(layout);
+    const settings = restoreSettings(layout);
+    const result = restoreLayout(layout, opts.now ?? Date.now());
+    if (settings.action !== 'none' && settings.action !== 'refused') result.neverApplied = false;
+    return { recovered, result, settings };
   });
-  if (outcome.result.refused.length === 0) removeStateDir(layout, outcome.result.extendedExisted);
+  if (outcome.result.refused.length === 0 && outcome.settings.action !== 'refused') {
+    removeStateDir(layout, outcome.result.extendedExisted);
+    if (removeClaudeDir) removeDirIfEmpty(join(project, '.claude'));
+  }
   return outcome;
 }
 

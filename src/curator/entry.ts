@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { readAgentFields, unlistedReason } from './agent-fields';
 import type { AgentEntry, CatalogProblem } from './catalog';
 import { type FrontmatterStatus, parseFrontmatter } from './frontmatter';
-import { type ProjectTier, type Tier, projectPath } from './layout';
+import { type ProjectTier, type Tier, isOutsideTier, projectPath } from './layout';
 import { listingLine, parseToolList } from './listing';
 import type { TokenCache } from './token-cache';
 
@@ -35,7 +35,7 @@ export function readEntry(tier: Tier, abs: string, rel: string, problems: Catalo
     name,
     file: abs,
     relPath: rel,
-    projectPath: tier === 'user' ? undefined : projectPath(tier as ProjectTier, rel),
+    projectPath: isOutsideTier(tier) ? undefined : projectPath(tier as ProjectTier, rel),
     tier,
     description: parsed.fields.description ?? '',
     tools: parseToolList(parsed.fields.tools),

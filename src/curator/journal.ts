@@ -6,6 +6,7 @@
 import { lstatSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
+import { SETTINGS_LOCAL, rollbackSettings } from './agent-rules';
 import { type ProjectLayout, resolveAgentPath, stateFile } from './layout';
 import { moveAgentFile, syncMoveDirs } from './move';
 import { readJson, removeFile, writeJsonAtomic } from './state-file';
@@ -16,6 +17,8 @@ const journalSchema = z.object({
   pid: z.number(),
   startedAt: z.number(),
   moves: z.array(z.object({ from: z.string(), to: z.string() })),
+  /** settings.local.json before the batch rewrote its deny rules (base64; null: there was none). */
+  settingsBefore: z.optional(z.nullable(z.string())),
 });
 
 export type Journal = z.output<typeof journalSchema>;
@@ -67,6 +70,14 @@ export function recoverInterrupted(layout: ProjectLayout): RecoveryReport | unde
     }
   }
   syncMoveDirs(layout.project, journal.moves);
+  if (journal.settingsBefore !== undefined) {
+    try {
+      rollbackSettings(layout.project, journal.settingsBefore);
+      report.rolledBack++;
+    } catch (err) {
+      report.conflicts.push(`${SETTINGS_LOCAL}: ${(err as Error).message}`);
+    }
+  }
   removeFile(file);
   return report;
 }

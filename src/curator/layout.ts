@@ -4,8 +4,11 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, posix, sep } from 'node:path';
 
-export type Tier = 'core' | 'extended' | 'user';
-export type ProjectTier = Exclude<Tier, 'user'>;
+/** core/extended: the project's folders; user: ~/.claude/agents; plugin: an enabled plugin's agents (`<plugin>:<name>`). */
+export type Tier = 'core' | 'extended' | 'user' | 'plugin';
+export type ProjectTier = Exclude<Tier, 'user' | 'plugin'>;
+/** Agents listed from outside the project: never moved, only hidden per project by a deny rule (./agent-rules.ts). */
+export const isOutsideTier = (tier: Tier): tier is 'user' | 'plugin' => tier === 'user' || tier === 'plugin';
 
 export const CORE_DIR = posix.join('.claude', 'agents');
 export const EXTENDED_DIR = posix.join('.claude', 'agents-extended');
@@ -41,6 +44,7 @@ export const stateFile = {
   seen: 'seen.json',
   watchLock: 'watch.lock',
   applyLock: 'apply.lock',
+  settingsOrigin: 'settings-origin.json',
 } as const;
 
 export class UnsafePathError extends Error {

@@ -2,7 +2,7 @@
 // disk only to refuse a move whose target path is already taken (moves never overwrite).
 import { lstatSync } from 'node:fs';
 import type { Catalog, CatalogProblem, AgentEntry } from './catalog';
-import { type ProjectTier, mirrorPath, resolveAgentPath } from './layout';
+import { type ProjectTier, isOutsideTier, mirrorPath, resolveAgentPath } from './layout';
 import { BUILTIN_LISTING_TOKENS } from './listing';
 import type { RankReason } from './rank';
 import type { Selection } from './select';
@@ -18,6 +18,25 @@ export interface Move {
   score: number;
 }
 
+/** A user or plugin agent hidden from (or shown again in) this project's listing by a deny rule. */
+export interface VisibilityChange {
+  name: string;
+  source: 'user' | 'plugin';
+  plugin?: string;
+  direction: 'hide' | 'show';
+  tokens: number;
+  reason: RankReason;
+  score: number;
+}
+
+/** Listing tokens per request by where the agents come from. */
+export interface ListingBySource {
+  builtin: number;
+  user: number;
+  plugin: number;
+  project: number;
+}
+
 export interface BlockedMove extends Move {
   why: string;
 }
@@ -30,6 +49,10 @@ export interface ListingCost {
 export interface Plan {
   project: string;
   moves: Move[];
+  /** User and plugin agents to hide or show again (settings.local.json deny rules). */
+  visibility: VisibilityChange[];
+  /** Every user/plugin agent type the curator hides once the plan is applied (sorted). */
+  hiddenAfter: string[];
   blocked: BlockedMove[];
   /** What the listed folders cost per request now, and after the moves (built-in agents excluded). */
   before: ListingCost;
@@ -37,6 +60,7 @@ export interface Plan {
   savedTokens: number;
   /** Claude Code's own share of the listing (header and built-in agents), for context. */
   builtinTokens: number;
+  bySource: { before: ListingBySource; after: ListingBySource };
   selection: Selection;
   problems: CatalogProblem[];
   warnings: string[];
@@ -67,34 +91,68 @@ export function planMoves(catalog: Catalog, selection: Selection): Plan {
       else moves.push(move);
     }
   }
+  const visibility: VisibilityChange[] = [];
+  const hiddenAfter = new Set(catalog.entries.filter((e) => e.hidden).map((e) => e.name));
+  for (const [show, agents] of [[true, selection.core], [false, selection.extended]] as const) {
+    for (const agent of agents) {
+      const { entry } = agent;
+      if (entry.tier !== 'user' && entry.tier !== 'plugin') continue;
+      if (show === !entry.hidden) continue;
+      if (show) hiddenAfter.delete(entry.name);
+      else hiddenAfter.add(entry.name);
+      visibility.push({
+        name: agent.name,
+        source: entry.tier,
+        ...(entry.plugin ? { plugin: entry.plugin } : {}),
+        direction: show ? 'show' : 'hide',
+        tokens: entry.listingTokens,
+        reason: agent.reason,
+        score: round(agent.score),
+      });
+    }
+  }
+  visibility.sort((a, b) => (a.direction === b.direction ? (a.name < b.name ? -1 : 1) : a.direction === 'show' ? -1 : 1));
   // Promotions first: they are the news; demotions are mostly the long tail.
   moves.sort((a, b) => (a.direction === b.direction ? (a.name < b.name ? -1 : 1) : a.direction === 'promote' ? -1 : 1));
 
   const before = listingCost(catalog.entries);
   const demoted = new Set(moves.filter((m) => m.direction === 'demote').map((m) => m.from));
   const promoted = new Set(moves.filter((m) => m.direction === 'promote').map((m) => m.from));
-  const after = listingCost(
-    catalog.entries.filter((e) => !(e.projectPath && demoted.has(e.projectPath))),
-    catalog.entries.filter((e) => e.projectPath && promoted.has(e.projectPath)),
-  );
+  const shown = new Set(visibility.filter((v) => v.direction === 'show').map((v) => v.name));
+  const hiding = new Set(visibility.filter((v) => v.direction === 'hide').map((v) => v.name));
+  const afterEntries = catalog.entries.filter((e) => !(e.projectPath && demoted.has(e.projectPath)) && !(isOutsideTier(e.tier) && hiding.has(e.name)));
+  const alsoListed = catalog.entries.filter((e) => (e.projectPath && promoted.has(e.projectPath)) || (isOutsideTier(e.tier) && e.hidden && shown.has(e.name)));
+  const after = listingCost(afterEntries, alsoListed);
   return {
     project: catalog.project,
     moves,
+    visibility,
+    hiddenAfter: [...hiddenAfter].sort(),
     blocked,
     before,
     after,
     savedTokens: before.tokens - after.tokens,
     builtinTokens: BUILTIN_LISTING_TOKENS,
+    bySource: { before: bySource(listedEntries(catalog.entries)), after: bySource(listedEntries(afterEntries).concat(alsoListed)) },
     selection,
     problems: catalog.problems,
     warnings: [...selection.warnings, ...blocked.map((b) => `cannot move "${b.name}" to ${b.to}: ${b.why}`)],
   };
 }
 
-/** Listing cost of the agents Claude Code lists from core (and the user's folder, when scanned). */
+/** The agents Claude Code lists: core, and the user's and plugins' when scanned and not hidden. */
+export const listedEntries = (entries: readonly AgentEntry[]) => entries.filter((e) => e.tier !== 'extended' && e.listable && !e.shadowed && !e.hidden);
+
+/** Listing cost of the agents Claude Code lists (built-in agents excluded). */
 export function listingCost(entries: readonly AgentEntry[], alsoListed: readonly AgentEntry[] = []): ListingCost {
-  const listed = entries.filter((e) => e.tier !== 'extended' && e.listable && !e.shadowed).concat(alsoListed);
+  const listed = listedEntries(entries).concat(alsoListed);
   return { agents: listed.length, tokens: listed.reduce((sum, e) => sum + e.listingTokens, 0) };
+}
+
+export function bySource(listed: readonly AgentEntry[]): ListingBySource {
+  const out: ListingBySource = { builtin: BUILTIN_LISTING_TOKENS, user: 0, plugin: 0, project: 0 };
+  for (const e of listed) out[e.tier === 'user' ? 'user' : e.tier === 'plugin' ? 'plugin' : 'project'] += e.listingTokens;
+  return out;
 }
 
 function targetTaken(project: string, to: string): string | undefined {

@@ -14,6 +14,7 @@
 // with near-equal scores don't swap folders (and the client's listing) on every new dispatch.
 import type { Config } from '../config/schema';
 import type { AgentEntry } from './catalog';
+import { isOutsideTier } from './layout';
 import type { AgentUsage } from './usage';
 
 export const statusWeight: Readonly<Record<string, number>> = {
@@ -61,13 +62,16 @@ export function decayedScore(usage: AgentUsage | undefined, now: number, halfLif
   return score;
 }
 
-/** Ranks the movable, listable project agents; everything else is fixed in place (see ./select.ts). */
+/** Claude Code lists it now: in core, or a user/plugin agent the curator does not hide. */
+export const listedNow = (e: AgentEntry) => e.tier === 'core' || (isOutsideTier(e.tier) && !e.hidden);
+
+/** Ranks the movable (or hideable), listable agents; everything else is fixed in place (see ./select.ts). */
 export function rankAgents(entries: readonly AgentEntry[], ctx: RankContext): RankedAgent[] {
   const { core } = ctx.config;
   const pinOrder = new Map(core.pinned.map((name, i) => [name, i]));
   const graceMs = core.grace_days * DAY;
   const ranked = entries
-    .filter((e) => e.movable && e.listable && e.tier !== 'user')
+    .filter((e) => e.movable && e.listable)
     .map((entry): RankedAgent & { sortScore: number } => {
       const usage = ctx.usage.get(entry.name);
       const score = decayedScore(usage, ctx.now, core.half_life_days);
@@ -82,7 +86,7 @@ export function rankAgents(entries: readonly AgentEntry[], ctx: RankContext): Ra
         uses: usage?.dispatches ?? 0,
         lastUsedAt: usage?.lastUsedAt,
         graceEndsAt,
-        sortScore: entry.tier === 'core' ? score * INCUMBENT_MARGIN : score,
+        sortScore: listedNow(entry) ? score * INCUMBENT_MARGIN : score,
       };
     });
   const reasonOrder: Record<RankReason, number> = { pinned: 0, grace: 1, used: 2, unused: 3 };

@@ -5,7 +5,7 @@ import type { Colors } from 'picocolors/types';
 import type { CatalogProblem } from './catalog';
 import type { ApplyOutcome, ProjectPlan, RestoreOutcome } from './curate';
 import type { RecoveryReport } from './journal';
-import type { Move } from './plan';
+import type { ListingBySource, Move, VisibilityChange } from './plan';
 
 export function planJson(p: ProjectPlan) {
   const { plan } = p;
@@ -14,10 +14,13 @@ export function planJson(p: ProjectPlan) {
     listing: { before: plan.before, after: plan.after, savedTokens: plan.savedTokens, builtinTokens: plan.builtinTokens },
     budget: plan.selection.budget,
     moves: plan.moves.map(moveJson),
+    visibility: plan.visibility.map(visibilityJson),
+    hidden_after: plan.hiddenAfter,
+    listing_by_source: plan.bySource,
     blocked: plan.blocked.map((b) => ({ ...moveJson(b), why: b.why })),
     core: [
       ...plan.selection.fixed.map((e) => ({ name: e.name, tier: e.tier, tokens: e.listingTokens, reason: 'fixed', why: e.stuck ?? null })),
-      ...plan.selection.core.map((a) => ({ name: a.name, tier: 'core', tokens: a.entry.listingTokens, reason: a.reason, why: null })),
+      ...plan.selection.core.map((a) => ({ name: a.name, tier: a.entry.tier === 'user' || a.entry.tier === 'plugin' ? a.entry.tier : 'core', tokens: a.entry.listingTokens, reason: a.reason, why: null })),
     ],
     usage: { available: p.usage.available, error: p.usage.error ?? null, agentTypes: p.usage.byAgent.size },
     pendingRecovery: p.pendingRecovery,
@@ -30,7 +33,13 @@ export function applyJson(o: ApplyOutcome) {
   return {
     ...planJson(o.planned),
     applied: o.applied
-      ? { moved: o.applied.moved.map(moveJson), refused: o.applied.refused.map((r) => ({ ...moveJson(r), why: r.why })), manifestCreated: o.applied.manifestCreated }
+      ? {
+          moved: o.applied.moved.map(moveJson),
+          refused: o.applied.refused.map((r) => ({ ...moveJson(r), why: r.why })),
+          manifestCreated: o.applied.manifestCreated,
+          visibility: o.applied.visibility.map(visibilityJson),
+          settings_refused: o.applied.settingsRefused ?? null,
+        }
       : null,
     skipped: o.skipped ?? null,
     recovered: o.recovered ?? null,
@@ -38,9 +47,10 @@ export function applyJson(o: ApplyOutcome) {
 }
 
 export function restoreJson(o: RestoreOutcome) {
-  return { ...o.result, recovered: o.recovered ?? null };
+  return { ...o.result, settings: { action: o.settings.action, why: o.settings.why ?? null }, recovered: o.recovered ?? null };
 }
 
+const visibilityJson = (v: VisibilityChange) => ({ name: v.name, source: v.source, plugin: v.plugin ?? null, direction: v.direction, tokens: v.tokens, reason: v.reason, score: v.score });
 const moveJson = (m: Move) => ({ name: m.name, from: m.from, to: m.to, direction: m.direction, tokens: m.tokens, reason: m.reason, score: m.score });
 const problemJson = (p: CatalogProblem) => ({ kind: p.kind, severity: p.severity, tier: p.tier, file: p.file, name: p.name ?? null, message: p.message, hint: p.hint ?? null });
 
@@ -49,9 +59,9 @@ const n = (value: number) => value.toLocaleString('en-US');
 export function formatPlan(p: ProjectPlan, c: Colors): string {
   const { plan } = p;
   const lines: string[] = [];
-  if (plan.moves.length === 0) lines.push('The layout already follows the plan: nothing to move.');
-  else lines.push(...moveTable(plan.moves, c));
-  lines.push('', summary(plan.before, plan.after, plan.builtinTokens, c));
+  if (plan.moves.length === 0 && plan.visibility.length === 0) lines.push('The layout already follows the plan: nothing to move.');
+  else lines.push(...moveTable([...plan.moves, ...plan.visibility], c));
+  lines.push('', summary(plan.before, plan.after, plan.builtinTokens, c), sourceLine(plan.bySource.before, plan.bySource.after));
   return lines.join('\n');
 }
 
@@ -60,8 +70,10 @@ export function formatApply(o: ApplyOutcome, c: Colors): string {
   if (o.recovered) lines.push(formatRecovery(o.recovered), '');
   if (o.skipped) return [...lines, `Nothing moved: ${o.skipped}.`].join('\n');
   const moved = o.applied?.moved ?? [];
-  lines.push(moved.length === 0 ? 'Nothing to move: the layout already follows the plan.' : `Moved ${plural(moved.length, 'agent')}:`);
-  if (moved.length > 0) lines.push(...moveTable(moved, c));
+  const shown = o.applied?.visibility ?? [];
+  lines.push(moved.length + shown.length === 0 ? 'Nothing to move: the layout already follows the plan.' : `Moved, hid or showed ${plural(moved.length + shown.length, 'agent')}:`);
+  if (moved.length + shown.length > 0) lines.push(...moveTable([...moved, ...shown], c));
+  if (o.applied?.settingsRefused) lines.push(c.yellow(`  user and plugin agents not hidden: ${o.applied.settingsRefused}`));
   for (const r of o.applied?.refused ?? []) lines.push(c.red(`  not moved: ${r.name} (${r.from} -> ${r.to}): ${r.why}`));
   const { plan } = o.planned;
   const refused = new Set((o.applied?.refused ?? []).map((r) => r.from));
@@ -77,6 +89,13 @@ export function formatRestore(o: RestoreOutcome, c: Colors): string {
   if (o.recovered) lines.push(formatRecovery(o.recovered), '');
   if (result.neverApplied) return [...lines, 'Nothing to restore: the curator has not moved any agent in this project.'].join('\n');
   lines.push(`Restored ${plural(result.restored.length, 'file')} to their original place (${result.alreadyInPlace} already there).`);
+  const settingsText: Record<string, string> = {
+    restored: '.claude/settings.local.json is back as it was.',
+    removed: '.claude/settings.local.json removed (it did not exist before).',
+    'rules-removed': `.claude/settings.local.json: ${o.settings.why}.`,
+    refused: `.claude/settings.local.json left as is: ${o.settings.why}.`,
+  };
+  if (settingsText[o.settings.action]) lines.push(o.settings.action === 'refused' ? c.red(settingsText[o.settings.action]!) : settingsText[o.settings.action]!);
   for (const path of result.missing) lines.push(c.yellow(`  missing: ${path} (deleted since it was recorded?)`));
   for (const r of result.refused) lines.push(c.red(`  not restored: ${r.from} -> ${r.to}: ${r.why}`));
   return lines.join('\n');
@@ -110,13 +129,21 @@ const plural = (count: number, word: string) => `${n(count)} ${word}${count === 
 
 const reasonText: Record<Move['reason'], string> = { pinned: 'pinned', grace: 'new (grace period)', used: 'used', unused: 'unused' };
 
-function moveTable(moves: readonly Move[], c: Colors): string[] {
-  const why = (m: Move) => (m.reason !== 'used' ? reasonText[m.reason] : m.direction === 'promote' ? `used (score ${m.score})` : `over budget (score ${m.score})`);
-  const rows = moves.map((m) => [m.name, m.direction === 'demote' ? '-> extended' : '-> core', n(m.tokens), why(m)]);
+const arrow: Record<(Move | VisibilityChange)['direction'], string> = { demote: '-> extended', promote: '-> core', hide: 'hide', show: 'show' };
+
+function moveTable(moves: ReadonlyArray<Move | VisibilityChange>, c: Colors): string[] {
+  const up = (m: Move | VisibilityChange) => m.direction === 'promote' || m.direction === 'show';
+  const why = (m: Move | VisibilityChange) => (m.reason !== 'used' ? reasonText[m.reason] : up(m) ? `used (score ${m.score})` : `over budget (score ${m.score})`);
+  const rows = moves.map((m) => [m.name, arrow[m.direction], n(m.tokens), why(m)]);
   const header = ['agent', 'move', 'tokens', 'why'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const pad = (cells: string[]) => cells.map((cell, i) => (i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   return [c.dim(pad(header)), ...rows.map((r) => pad(r))];
+}
+
+function sourceLine(before: ListingBySource, after: ListingBySource): string {
+  const part = (label: string, b: number, a: number) => (a === b ? `${label} ${n(b)}` : `${label} ${n(b)} -> ${n(a)}`);
+  return `By source (tokens): ${part('built-in', before.builtin, after.builtin)}, ${part('user', before.user, after.user)}, ${part('plugin', before.plugin, after.plugin)}, ${part('project', before.project, after.project)}.`;
 }
 
 function summary(before: { agents: number; tokens: number }, after: { agents: number; tokens: number }, builtin: number, c: Colors): string {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import type { AgentEntry } from './catalog';
-import { type ProjectLayout, type ProjectTier, stateFile } from './layout';
+import { type ProjectLayout, type ProjectTier, isOutsideTier, stateFile } from './layout';
 import type { Move } from './plan';
 import { readJson, writeJsonAtomic } from './state-file';
 
@@ -43,7 +43,7 @@ export function observeArrivals(
   const next: SeenState = { version: 1, baselineAt: previous?.baselineAt ?? now, agents: {} };
   const arrivals = new Map<string, number>();
   for (const entry of entries) {
-    if (!entry.listable || entry.tier === 'user' || next.agents[entry.name]) continue;
+    if (!entry.listable || isOutsideTier(entry.tier) || next.agents[entry.name]) continue;
     const tier = entry.tier as ProjectTier;
     const before = previous?.agents[entry.name];
     let arrivedAt: number | null;

@@ -24,7 +24,7 @@ export interface Selection {
 }
 
 export function selectCore(entries: readonly AgentEntry[], ranked: readonly RankedAgent[], config: Config): Selection {
-  const fixed = entries.filter((e) => !e.movable && e.listable && !e.shadowed && e.tier !== 'extended');
+  const fixed = entries.filter((e) => !e.movable && e.listable && !e.shadowed && e.tier !== 'extended' && !e.hidden);
   const budget: Budget = {
     maxAgents: config.core.max_agents,
     maxTokens: config.core.max_tokens,

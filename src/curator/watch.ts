@@ -20,6 +20,8 @@ export interface WatchOptions {
   loadConfig: () => Config;
   openLedger?: () => Database | undefined;
   userDir?: string;
+  /** See CurateInput.pluginHome. */
+  pluginHome?: string;
   tokenCacheFile?: string | false;
   /** Quiet time after the last change before re-planning. */
   quietMs?: number;
@@ -101,6 +103,7 @@ async function watchLocked(opts: WatchOptions, layout: ProjectLayout, lock: Held
           ledger,
           ledgerError,
           userDir: opts.userDir,
+          pluginHome: opts.pluginHome,
           tokenCacheFile: opts.tokenCacheFile,
           waitMs: 5_000,
         });

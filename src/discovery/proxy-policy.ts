@@ -3,14 +3,16 @@
 // prompt placed before the task (and its model, where it names one the Agent tool accepts), the
 // call works, and the ledger still records it under the extended agent's own name.
 import type { PreToolPolicy, Verdict } from '../hooks/policy';
-import { findExtendedAgent, type ExtendedAgent } from './resolve';
+import { findExtendedAgent, findHiddenAgent, type ExtendedAgent } from './resolve';
 
 // The Agent tool's `model` enum (2.1.328); `inherit` and unknown values leave the parent's model.
 const MODEL_ALIASES = ['opus', 'sonnet', 'haiku', 'fable'] as const;
 
 export const proxyDispatchPolicy: PreToolPolicy = (_ctx, call) => {
   if (!call.isDispatch || !call.agentType) return undefined;
-  const agent = findExtendedAgent(call.project, call.agentType);
+  // Extended project agents, and user/plugin agents the curator hides here: the deny rule that hides
+  // one is checked after PreToolUse, on the rewritten call (general-purpose), so the dispatch runs.
+  const agent = findExtendedAgent(call.project, call.agentType) ?? findHiddenAgent(call.project, call.agentType);
   if (!agent) return undefined;
   return proxyVerdict(agent, call.toolInput);
 };

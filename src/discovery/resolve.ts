@@ -2,10 +2,13 @@
 // agent folders (no parsing), pick the few files that could declare the name, and parse only
 // those with the curator's frontmatter reader.
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { posix } from 'node:path';
+import { hiddenByCurator } from '../curator/agent-rules';
+import { installedPlugins } from '../curator/installed-plugins';
 import { readAgentFields } from '../curator/agent-fields';
 import { parseFrontmatter } from '../curator/frontmatter';
-import { projectLayout } from '../curator/layout';
+import { projectLayout, userAgentsDir } from '../curator/layout';
 import { scanAgentDir, type ScannedFile } from '../curator/scan';
 import { BUILT_IN_AGENTS, invalidAgentName } from './names';
 
@@ -27,7 +30,26 @@ export function findExtendedAgent(project: string, name: string): ExtendedAgent 
   return extended;
 }
 
-function declaring(files: ScannedFile[], name: string): ExtendedAgent | undefined {
+/**
+ * A user or plugin agent the curator hides from this project's listing (a deny rule it wrote), found
+ * in the user's folder or the plugin's install folder; named as Claude Code would list it.
+ */
+export function findHiddenAgent(project: string, name: string, home = homedir()): ExtendedAgent | undefined {
+  if (invalidAgentName(name) || BUILT_IN_AGENTS.has(name)) return undefined;
+  if (!hiddenByCurator(projectLayout(project)).includes(name)) return undefined;
+  const segments = name.split(':');
+  if (segments.length === 1) return declaring(scanAgentDir(userAgentsDir(home)).files, name);
+  const [plugin, ...rest] = segments;
+  const installed = installedPlugins(home, project).find((p) => p.plugin === plugin);
+  if (!installed) return undefined;
+  const local = rest.at(-1)!;
+  const folder = rest.slice(0, -1).join('/') || '.';
+  const files = scanAgentDir(installed.agentsDir).files.filter((f) => posix.dirname(f.rel) === folder);
+  const agent = declaring(files, local, true);
+  return agent && { ...agent, name };
+}
+
+function declaring(files: ScannedFile[], name: string, fileNameFallback = false): ExtendedAgent | undefined {
   for (const file of files) {
     let text: string;
     try {
@@ -38,7 +60,8 @@ function declaring(files: ScannedFile[], name: string): ExtendedAgent | undefine
     if (!mayDeclare(file.rel, text, name)) continue;
     const fm = parseFrontmatter(text);
     const { fields } = readAgentFields(fm.data);
-    if (fields.name === name && fields.description) {
+    const declared = fields.name ?? (fileNameFallback ? posix.basename(file.rel, '.md') : undefined);
+    if (declared === name && fields.description) {
       return { name, file: file.abs, body: fm.body.trim(), description: fields.description, model: fields.model };
     }
   }

@@ -36,6 +36,7 @@ export function discoverAgents(project: string, args: { query?: unknown; limit?:
     name: doc.name,
     description: doc.summary,
     tier: doc.tier,
+    ...(doc.source !== 'project' ? { source: doc.source } : {}),
     ...(doc.category ? { category: doc.category } : {}),
     listing_tokens: doc.listingTokens,
     score: Math.round(score * 100) / 100,

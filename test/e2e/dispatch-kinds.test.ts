@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { everyDispatchKind, expectEveryDispatch, REVIEWER } from '../support/dispatch-session';
 import { scratch } from '../support/scratch';
-import { cliJson, REPO } from '../support/warden';
+import { cliJson, PLUGIN_DIR, REPO } from '../support/warden';
 
 const { temp, mock } = scratch();
 
@@ -16,7 +16,7 @@ describe('every kind of dispatch, recorded', () => {
     const wardenHome = temp(makeTempDir('warden'));
     const model = await mock(everyDispatchKind());
     const home = temp(makeHome());
-    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home, cwd: temp(makeProject({ agents: [REVIEWER] })), pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'go', modelUrl: model.url, home, cwd: temp(makeProject({ agents: [REVIEWER] })), pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.result!.subagent_stats.spawned).toBe(4);
     const records = cliJson<any[]>(['dispatches', '--session', run.result!.session_id], wardenHome);

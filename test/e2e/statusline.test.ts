@@ -10,7 +10,7 @@ import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude
 import { conversation, dispatch, text } from '../support/conversation';
 import { isMainThread, isSubagent, toolResults } from '../support/mock-model';
 import { scratch } from '../support/scratch';
-import { cliJson, REPO, runCli, runHook, wardenEnv } from '../support/warden';
+import { cliJson, PLUGIN_DIR, REPO, runCli, runHook, wardenEnv } from '../support/warden';
 
 const STATUSLINE = path.join(REPO, 'dist', 'statusline.cjs');
 const ADDON = path.join(REPO, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
@@ -67,7 +67,7 @@ describe('window budgets and the status line with the real CLI', () => {
         .subagent('JOB_1', text('REPORT JOB_1'))
         .script(),
     );
-    const run = await runClaude({ prompt: 'do the job', modelUrl: model.url, home, cwd, pluginDirs: [REPO], wardenHome });
+    const run = await runClaude({ prompt: 'do the job', modelUrl: model.url, home, cwd, pluginDirs: [PLUGIN_DIR], wardenHome });
     expect(run.exitCode, run.stderr).toBe(0);
     const sessionId = run.result!.session_id;
     expect(fs.existsSync(marker)).toBe(false);

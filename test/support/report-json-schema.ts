@@ -30,5 +30,7 @@ export const reportSchema = z.strictObject({
   groups: z.array(group),
   total: group,
   main_thread: z.nullable(z.strictObject({ messages: count, tokens, cost_usd: z.number().check(z.gte(0)), unpriced_tokens: count })),
+  // Added by the CLI for a project scope (not by buildUsageReport itself).
+  listing_by_source: z.optional(z.nullable(z.strictObject({ builtin: count, user: count, plugin: count, project: count }))),
 });
 

@@ -138,7 +138,7 @@ describe('catalog edge cases', () => {
     expect(catalog.entries.find((e) => e.name === 'typed')).toMatchObject({ listable: true, movable: true, model: undefined });
   });
 
-  it('includes the user folder read-only; a project agent of the same name hides it', () => {
+  it('includes the user folder read-only (hideable, never moved); a project agent of the same name hides it', () => {
     const project = tempProject();
     const home = mkdtempSync(join(tmpdir(), 'curator-home-'));
     temps.push(home);
@@ -148,7 +148,8 @@ describe('catalog edge cases', () => {
     writeFileSync(join(userDir, 'both.md'), '---\nname: both\ndescription: user copy\n---\n');
     writeFileSync(join(project, '.claude', 'agents', 'both.md'), '---\nname: both\ndescription: project copy\n---\n');
     const catalog = catalogOf(project, userDir);
-    expect(catalog.entries.find((e) => e.name === 'mine')).toMatchObject({ tier: 'user', movable: false, projectPath: undefined });
+    expect(catalog.entries.find((e) => e.name === 'mine')).toMatchObject({ tier: 'user', movable: true, projectPath: undefined });
+    expect(catalog.entries.find((e) => e.name === 'mine')?.hidden).toBeFalsy();
     expect(catalog.entries.find((e) => e.name === 'both' && e.tier === 'user')?.shadowed).toBe(true);
     expect(catalog.entries.find((e) => e.name === 'both' && e.tier === 'core')).toMatchObject({ shadowed: false, movable: false });
     expect(listingCost(catalog.entries).agents).toBe(2);

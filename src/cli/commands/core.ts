@@ -17,7 +17,7 @@ export interface CoreCommandDeps {
   loadConfig(projectDir: string): Config;
   /** Where output goes; stdout/stderr unless a test says otherwise. */
   io?: { out(text: string): void; err(text: string): void; color?: boolean };
-  /** The user's home, for --user (~/.claude/agents). */
+  /** The user's home (~/.claude/agents, ~/.claude/plugins). */
   home?: string;
 }
 
@@ -34,7 +34,8 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
 
   const withShared = (cmd: Command, opts: { user?: boolean } = {}) => {
     cmd.option('--json', 'print a JSON object on stdout').option('--project <dir>', 'project directory (default: $CLAUDE_PROJECT_DIR or the current directory)');
-    if (opts.user) cmd.option('--user', "also count the user's ~/.claude/agents (listed by Claude Code, never moved)");
+    // Kept for scripts: user and plugin agents are always counted now.
+    if (opts.user) cmd.option('--user', "(default) count the user's ~/.claude/agents and the enabled plugins' agents");
     return cmd;
   };
 
@@ -44,15 +45,10 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
         const { planProject } = await import('../../curator/curate.js');
         const ledger = openLedgerSafely(deps);
         try {
-          const planned = planProject(ctx.project, { config: deps.loadConfig(ctx.project), ledger: ledger.db, ledgerError: ledger.error, userDir: ctx.userDir });
+          const planned = planProject(ctx.project, { config: deps.loadConfig(ctx.project), ledger: ledger.db, ledgerError: ledger.error, userDir: ctx.userDir, pluginHome: ctx.home });
           const report = await import('../../curator/report.js');
-          const { pluginAgents } = await import('../../curator/plugin-agents.js');
-          const others = pluginAgents(deps.home ?? homedir(), ctx.project);
-          if (opts.json) return ctx.out(JSON.stringify({ ...report.planJson(planned), pluginAgents: others }, null, 2));
+          if (opts.json) return ctx.out(JSON.stringify(report.planJson(planned), null, 2));
           ctx.out(report.formatPlan(planned, ctx.colors));
-          if (others.agents.length) {
-            ctx.out(`Agents of enabled plugins: ${others.agents.length}, ${others.tokens.toLocaleString('en-US')} listing tokens per request (not movable; \`claude plugin disable <plugin>\` removes them).`);
-          }
           ctx.note(report.formatNotes(planned, ctx.colors));
         } finally {
           ledger.db?.close();
@@ -71,6 +67,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
             ledger: ledger.db,
             ledgerError: ledger.error,
             userDir: ctx.userDir,
+            pluginHome: ctx.home,
           });
           const report = await import('../../curator/report.js');
           if (opts.json) ctx.out(JSON.stringify(report.applyJson(outcome), null, 2));
@@ -100,7 +97,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
     .command('watch')
     .description('keep the layout following the plan as agents and usage change; exits after core.idle_minutes of quiet')
     .option('--project <dir>', 'project directory (default: $CLAUDE_PROJECT_DIR or the current directory)')
-    .option('--user', "also count the user's ~/.claude/agents")
+    .option('--user', "(default) count the user's and the enabled plugins' agents")
     .action((opts: SharedOptions) =>
       run(deps, opts, async (ctx) => {
         const { startWatcher } = await import('../../curator/watch.js');
@@ -109,6 +106,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
           loadConfig: () => deps.loadConfig(ctx.project),
           openLedger: () => deps.openLedger(),
           userDir: ctx.userDir,
+          pluginHome: ctx.home,
           log: (line) => ctx.err(`agent-warden core watch: ${line}`),
         });
         if (!started.started) {
@@ -131,6 +129,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
 interface RunContext {
   project: string;
   userDir?: string;
+  home: string;
   colors: Colors;
   out(text: string): void;
   err(text: string): void;
@@ -145,7 +144,8 @@ async function run(deps: CoreCommandDeps, opts: SharedOptions, body: (ctx: RunCo
   const project = resolve(opts.project ?? projectOf(undefined));
   const ctx: RunContext = {
     project,
-    userDir: opts.user ? userAgentsDir(deps.home) : undefined,
+    userDir: userAgentsDir(deps.home ?? homedir()),
+    home: deps.home ?? homedir(),
     colors: pc.createColors(useColor),
     out,
     err,

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { budgetStatus } from '../../budget/status';
 import { loadConfig } from '../../config/load';
+import { homedir } from 'node:os';
 import { buildCatalog } from '../../curator/catalog';
 import { userAgentsDir } from '../../curator/layout';
 import type { Ledger } from '../../ledger/db';
@@ -42,11 +43,11 @@ function gatherFacts(db: Ledger, scope: ReportScope, now: number) {
   };
 }
 
-/** Agents Claude Code lists to the main thread: the project's core set and the user's own. */
+/** Agents Claude Code lists to the main thread: the project's core set, the user's own and the enabled plugins' (unless hidden here). */
 function listedAgents(project: string): ListedAgent[] | undefined {
   try {
-    return buildCatalog(project, { userDir: userAgentsDir() })
-      .entries.filter((e) => e.listable && !e.shadowed && e.tier !== 'extended')
+    return buildCatalog(project, { userDir: userAgentsDir(), pluginHome: homedir() })
+      .entries.filter((e) => e.listable && !e.shadowed && e.tier !== 'extended' && !e.hidden)
       .map((e) => ({ name: e.name, tier: e.tier, listing_tokens: e.listingTokens }));
   } catch {
     return undefined;

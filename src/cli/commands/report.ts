@@ -9,6 +9,7 @@ import { USAGE_COLUMNS, footnotes, mainThreadLine, scopeLine, usageCsv, usageMar
 import { PRICING_DATE } from '../../tokens/pricing';
 import { loadConfig } from '../../config/load';
 import { projectOf } from '../../runtime/paths';
+import type { ListingBySource } from '../../curator/plan';
 import { UserError } from '../errors';
 import { budgetStatus, capStatus } from '../../budget/status';
 import { windowHistoryText, windowRows } from '../windows-view';
@@ -78,7 +79,7 @@ export function registerReportCommand(program: Command): void {
     .option('--csv', 'print RFC 4180 CSV')
     .option('--md', 'print Markdown (for slash commands)')
     .action((opts) => {
-      const report = usageReport(scopeFrom(opts), opts.by);
+      const report = withListing(usageReport(scopeFrom(opts), opts.by));
       if (opts.json) return printJson(report);
       if (opts.csv) return void process.stdout.write(usageCsv(report));
       if (!report.total.dispatches && !report.main_thread?.messages) {
@@ -128,7 +129,28 @@ function limitsSection(scope: ReportScope): string | undefined {
 
 const ROLLING_SCOPES = new Set(['5h', '7d']);
 
-function terminalReport(report: UsageReport): string {
+/** The project's listing cost by source, now (null across projects, or when the agents cannot be read). */
+function withListing(report: UsageReport): UsageReport & { listing_by_source: ListingBySource | null } {
+  let listing: ListingBySource | null = null;
+  if (report.filters.project) {
+    try {
+      const { listingBySource } = require('../../curator/listing-sources') as typeof import('../../curator/listing-sources');
+      listing = listingBySource(report.filters.project);
+    } catch {
+      listing = null;
+    }
+  }
+  return { ...report, listing_by_source: listing };
+}
+
+function listingLine(listing: ListingBySource | null): string {
+  if (!listing) return '';
+  const total = listing.builtin + listing.user + listing.plugin + listing.project;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `Agent listing now: ${n(total)} tokens per request (built-in ${n(listing.builtin)}, user ${n(listing.user)}, plugin ${n(listing.plugin)}, project ${n(listing.project)}); "agent-warden core plan" shows what curation saves.`;
+}
+
+function terminalReport(report: UsageReport & { listing_by_source: ListingBySource | null }): string {
   // Every column needs about 150 characters; narrower terminals get the compact table.
   const wide = (process.stdout.columns ?? 200) >= 150;
   const rows = [...report.groups, { ...report.total, key: pc.bold('total') }];
@@ -139,7 +161,10 @@ function terminalReport(report: UsageReport): string {
   const hidden = wide ? [] : USAGE_COLUMNS.filter((c) => c.wide).map((c) => c.header);
   // Say what a narrow terminal leaves out rather than drop it silently.
   const note = hidden.length ? [pc.dim(`${hidden.length} columns left out to fit ${process.stdout.columns} columns (${hidden.join(', ')}): widen the terminal to 150, or use --md, --csv or --json.`)] : [];
-  return [pc.dim(scopeLine(report)), grid, ...note, '', mainThreadLine(report), pc.dim(footnotes(report)), ''].join('\n');
+  const lines = [pc.dim(scopeLine(report)), grid, ...note, '', mainThreadLine(report)];
+  const listing = listingLine(report.listing_by_source);
+  if (listing) lines.push(listing);
+  return [...lines, pc.dim(footnotes(report)), ''].join('\n');
 }
 
 /** Claude's 5-hour and weekly windows over the report's period: peaks and time above window budgets. */
