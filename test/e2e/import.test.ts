@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
@@ -31,10 +32,7 @@ const USAGE = {
 function ccusage(version: '20' | '17', configDir: string): { totalTokens: number; sessions: number } {
   // ccusage 20 is a Rust binary; its npm wrapper only picks the platform package, which is all
   // this registry carries (linux-x64), so the test runs that binary itself.
-  const [cmd, pre] =
-    version === '20'
-      ? [path.join(REPO, 'node_modules/@ccusage/ccusage-linux-x64/bin/ccusage'), []]
-      : [process.execPath, [path.join(REPO, 'node_modules/ccusage17/dist/index.js')]];
+  const [cmd, pre] = version === '20' ? [ccusageBinary(), []] : [process.execPath, [path.join(REPO, 'node_modules/ccusage17/dist/index.js')]];
   const ran = spawnSync(cmd, [...pre, 'session', '--json', '--offline'], {
     env: { ...process.env, CLAUDE_CONFIG_DIR: configDir, NO_COLOR: '1', TZ: 'UTC' },
     encoding: 'utf8',
@@ -44,6 +42,14 @@ function ccusage(version: '20' | '17', configDir: string): { totalTokens: number
   const json = JSON.parse(ran.stdout);
   const rows = json.sessions ?? json.session ?? [];
   return { totalTokens: json.totals.totalTokens, sessions: rows.length };
+}
+
+/** The package ships the binary without its execute bit (its wrapper sets it): run a copy that has it. */
+function ccusageBinary(): string {
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aw-ccusage-')), 'ccusage');
+  fs.copyFileSync(path.join(REPO, 'node_modules/@ccusage/ccusage-linux-x64/bin/ccusage'), copy);
+  fs.chmodSync(copy, 0o755);
+  return copy;
 }
 
 function subagentTranscripts(projectsDir: string): string[] {
