@@ -59,6 +59,21 @@ function recordLedger(home: string, project: string): void {
 }
 
 /** Exit 0 or 1, never a stack trace or an internal error; on exit 1, one line saying why. */
+/**
+ * The Node running the tests may live where another user cannot reach it (CI fetches Node 22 and 24
+ * into root's cache): the other user runs a copy of that same binary from a folder anyone can enter.
+ */
+let sharedNode: string | undefined;
+function nodeForOtherUser(): string {
+  if (sharedNode) return sharedNode;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-node-'));
+  fs.chmodSync(dir, 0o755);
+  sharedNode = path.join(dir, 'node');
+  fs.copyFileSync(process.execPath, sharedNode);
+  fs.chmodSync(sharedNode, 0o755);
+  return sharedNode;
+}
+
 function expectCalm(label: string, r: { status: number | null; stdout: string; stderr: string }): void {
   expect(r.status, `${label}: ${r.stderr}`).not.toBeNull();
   expect([0, 1], `${label} exited ${r.status}: ${r.stderr}`).toContain(r.status);
@@ -90,7 +105,7 @@ describe('another user on a read-only copy of a ledger', () => {
     fs.chmodSync(userHome, 0o777);
 
     const asUser = (args: string[]) => {
-      const r = spawnSync('runuser', ['-u', USER, '--', 'env', '-i', `PATH=${process.env.PATH}`, `HOME=${userHome}`, `AGENT_WARDEN_HOME=${copy}`, `CLAUDE_PROJECT_DIR=${project}`, 'NO_COLOR=1', process.execPath, CLI, ...args], {
+      const r = spawnSync('runuser', ['-u', USER, '--', 'env', '-i', `PATH=${process.env.PATH}`, `HOME=${userHome}`, `AGENT_WARDEN_HOME=${copy}`, `CLAUDE_PROJECT_DIR=${project}`, 'NO_COLOR=1', nodeForOtherUser(), CLI, ...args], {
         cwd: project,
         encoding: 'utf8',
         timeout: 30_000,
@@ -133,7 +148,7 @@ describe('a damaged or missing ledger', () => {
     // The damaged one is read by another user, who cannot move it aside (a hook of its owner would).
     const run = (home: string, args: string[], user?: string) => {
       const env = [`PATH=${process.env.PATH}`, `HOME=${root}`, `AGENT_WARDEN_HOME=${home}`, `CLAUDE_PROJECT_DIR=${project}`, 'NO_COLOR=1'];
-      const cmd = user ? ['runuser', '-u', user, '--', 'env', '-i', ...env, process.execPath, CLI, ...args] : ['env', '-i', ...env, process.execPath, CLI, ...args];
+      const cmd = user ? ['runuser', '-u', user, '--', 'env', '-i', ...env, nodeForOtherUser(), CLI, ...args] : ['env', '-i', ...env, process.execPath, CLI, ...args];
       const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: project, encoding: 'utf8', timeout: 30_000 });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     };
