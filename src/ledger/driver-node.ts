@@ -10,6 +10,7 @@ interface NodeStatementSync {
   get(...params: unknown[]): Record<string, unknown> | undefined;
   all(...params: unknown[]): Record<string, unknown>[];
   iterate(...params: unknown[]): IterableIterator<Record<string, unknown>>;
+  setAllowUnknownNamedParameters?(enabled: boolean): void;
 }
 interface NodeDatabaseSync {
   prepare(sql: string): NodeStatementSync;
@@ -107,7 +108,10 @@ class NodeDb implements SqliteDb {
   }
 
   prepare(sql: string): Statement {
-    return new NodeStatement(sqlite(() => this.raw.prepare(sql)));
+    const stmt = sqlite(() => this.raw.prepare(sql));
+    // better-sqlite3 ignores keys of a named-parameter object that the SQL does not use; so must we.
+    stmt.setAllowUnknownNamedParameters?.(true);
+    return new NodeStatement(stmt);
   }
 
   exec(sql: string): this {

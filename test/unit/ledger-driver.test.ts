@@ -73,6 +73,8 @@ describe(`the ledger driver on Node ${process.version}`, () => {
     expect([...db.prepare('SELECT name FROM t WHERE id > ? ORDER BY id').pluck().iterate(1)]).toEqual(['b', 'c']);
     expect([...db.prepare('SELECT id, name FROM t ORDER BY id DESC LIMIT 1').iterate()].map((r) => ({ ...(r as object) }))).toEqual([{ id: 3, name: 'c' }]);
     expect((db.pragma('table_info(t)') as { name: string }[]).map((c) => c.name)).toEqual(['id', 'name', 'note']);
+    // One parameter object for several statements: keys a statement does not use are ignored.
+    expect(db.prepare('SELECT count(*) FROM t WHERE id > @since').pluck().get({ since: 1, project: null })).toBe(2);
     db.close();
   });
 

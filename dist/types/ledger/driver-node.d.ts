@@ -7,6 +7,7 @@ interface NodeStatementSync {
     get(...params: unknown[]): Record<string, unknown> | undefined;
     all(...params: unknown[]): Record<string, unknown>[];
     iterate(...params: unknown[]): IterableIterator<Record<string, unknown>>;
+    setAllowUnknownNamedParameters?(enabled: boolean): void;
 }
 interface NodeDatabaseSync {
     prepare(sql: string): NodeStatementSync;
