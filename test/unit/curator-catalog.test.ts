@@ -118,10 +118,10 @@ describe('catalog edge cases', () => {
     const project = tempProject();
     const outside = mkdtempSync(join(tmpdir(), 'curator-outside-'));
     temps.push(outside);
-    writeFileSync(join(outside, 'shared.md'), '---\nname: shared\ndescription: Shared agent\n---\nbody\n');
-    symlinkSync(join(outside, 'shared.md'), join(project, '.claude', 'agents', 'shared.md'));
+    writeFileSync(join(outside, 'linked.md'), '---\nname: linked\ndescription: Linked agent\n---\nbody\n');
+    symlinkSync(join(outside, 'linked.md'), join(project, '.claude', 'agents', 'linked.md'));
     const catalog = catalogOf(project);
-    expect(catalog.entries[0]).toMatchObject({ name: 'shared', listable: true, movable: false, stuck: 'it is a symlink' });
+    expect(catalog.entries[0]).toMatchObject({ name: 'linked', listable: true, movable: false, stuck: 'it is a symlink' });
     expect(kinds(catalog)).toEqual(['symlink-outside']);
   });
 
