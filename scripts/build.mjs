@@ -42,6 +42,8 @@ const lazyVendor = {
   minisearch: 'minisearch',
   'js-tiktoken/lite': 'js-tiktoken-lite',
   'js-tiktoken/ranks/cl100k_base': 'js-tiktoken-cl100k',
+  // PostgreSQL client for team budgets: the resident server and a few CLI commands load it; hooks never do.
+  pg: 'pg',
 };
 
 const common = {

@@ -16,6 +16,17 @@ function usage(m: Meter): string {
   return `${amount(m.unit, used(m))}${lower} of ${amount(m.unit, m.limit)}${raised} used (${pct(m)}${est})${held}`;
 }
 
+/** Whose spend a team budget counted: every machine's (and how fresh), or this machine's alone, and why. */
+export function teamText(s: BudgetState, now: number): string {
+  const t = s.team;
+  if (!t) return '';
+  if (t.status === 'fresh') {
+    const others = t.machines === 1 ? '1 other machine' : `${t.machines} other machines`;
+    return `, counting the team's spend (this machine and ${others}, as fetched ${Math.max(0, Math.round((now - t.fetchedAt) / 1000))} s ago)`;
+  }
+  return `, counting this machine's spend only (${t.why})`;
+}
+
 export function resetText(s: BudgetState, now: number): string {
   if (s.budget.scope === 'dispatch') return 'it counts each dispatch on its own';
   if (s.window.end === undefined) return 'it ends with this session';
@@ -49,21 +60,21 @@ function howToGoOn(s: BudgetState, m: Meter, o: { sessionId: string; project?: s
 }
 
 export function spentReason(s: BudgetState, m: Meter, o: { sessionId: string; project?: string; now: number; what: string; predictedTokens?: number }): string {
-  return `agent-warden: the ${s.label} is spent: ${usage(m)}; ${resetText(s, o.now)}. ${o.what} denied; do not retry it: finish without it or tell the user. ${howToGoOn(s, m, { ...o, predicted: inUnit(m, o.predictedTokens ?? 0) })}`;
+  return `agent-warden: the ${s.label} is spent: ${usage(m)}${teamText(s, o.now)}; ${resetText(s, o.now)}. ${o.what} denied; do not retry it: finish without it or tell the user. ${howToGoOn(s, m, { ...o, predicted: inUnit(m, o.predictedTokens ?? 0) })}`;
 }
 
 export function predictedReason(s: BudgetState, m: Meter, p: Prediction, o: { sessionId: string; project?: string; now: number; agentType: string }): string {
   const basis = p.basis ? `the median of its last ${p.basis} completed dispatch${p.basis === 1 ? '' : 'es'}` : 'budget.default_dispatch_tokens';
   return (
     `agent-warden: this ${o.agentType} dispatch is predicted to bill about ${amount('tokens', p.tokens)} (${basis}), which would overrun the ${s.label}: ` +
-    `${usage(m)}; ${resetText(s, o.now)}. Dispatch denied; do the work without a subagent or tell the user. ${howToGoOn(s, m, { ...o, predicted: inUnit(m, p.tokens) })}`
+    `${usage(m)}${teamText(s, o.now)}; ${resetText(s, o.now)}. Dispatch denied; do the work without a subagent or tell the user. ${howToGoOn(s, m, { ...o, predicted: inUnit(m, p.tokens) })}`
   );
 }
 
 export function warningText(s: BudgetState, m: Meter, now: number): string {
   const next = s.budget.on_exhausted === 'all_tools' ? 'every tool call' : 'new subagent dispatches';
   const state = isSpent(m) ? `is spent; ${next} will be denied` : `is at ${pct(m)}; once it is spent, ${next} will be denied`;
-  return `agent-warden: the ${s.label} ${state} (${usage(m)}; ${resetText(s, now)}). Prefer doing small tasks directly over dispatching subagents.`;
+  return `agent-warden: the ${s.label} ${state} (${usage(m)}${teamText(s, now)}; ${resetText(s, now)}). Prefer doing small tasks directly over dispatching subagents.`;
 }
 
 /** Told to a running subagent whose own dispatch budget is spent: stop calling tools and report. */
@@ -85,4 +96,19 @@ export function askReason(s: BudgetState, m: Meter, p: { tokens: number; usd?: n
 export function downgradeText(s: BudgetState, m: Meter, p: { tokens: number } | undefined, o: { now: number; agentType: string; model: string }): string {
   const cost = p ? `predicted to bill about ${amount('tokens', p.tokens)}, which` : 'one that';
   return `agent-warden: this ${o.agentType} dispatch, ${cost} would overrun the ${s.label} (${usage(m)}; ${resetText(s, o.now)}), runs on the cheaper model "${o.model}" instead.`;
+}
+
+/** Told once per session and window when a team budget falls back to this machine's spend. */
+export function teamUnavailableText(s: BudgetState): string {
+  const why = s.team?.status === 'unavailable' ? s.team.why : 'unknown';
+  return `agent-warden: the ${s.label} counts this machine's spend only for now: ${why}. Other machines' spend is not included until the team's PostgreSQL answers again; this machine's own usage is kept and pushed then.`;
+}
+
+/** team.when_unreachable "deny": a dispatch under a team budget without a fresh team figure. */
+export function teamUnavailableReason(s: BudgetState, now: number): string {
+  const why = s.team?.status === 'unavailable' ? s.team.why : 'unknown';
+  return (
+    `agent-warden: the ${s.label} cannot be checked: ${why}; ${resetText(s, now)}. Dispatch denied (team.when_unreachable is "deny"); do the work without a subagent or tell the user. ` +
+    `Once the team's PostgreSQL answers, \`${wardenCommand(['team', 'sync'])}\` fetches the team's spend and lifts this; to count this machine's spend alone meanwhile, set "when_unreachable": "local" in "team" of ${userConfigPath()}.`
+  );
 }

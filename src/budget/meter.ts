@@ -5,6 +5,7 @@ import type { Budget, Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { billed, oldestSpend, overrides, reserved, sessionStart, type SpendFilter } from './spend';
 import { systemTimeZone, windowOf, type Window } from './window';
+import { teamFigure, type TeamFigure } from '../team/figure';
 
 export type Unit = 'tokens' | 'usd';
 
@@ -30,6 +31,8 @@ export interface BudgetState {
   window: Window;
   timeZone: string;
   meters: Meter[];
+  /** Team budgets: the other machines' spend that was added, or why it could not be (then this machine's spend alone counts). */
+  team?: TeamFigure;
 }
 
 /** Whose spend a budget is checked for: the session making the call, in its project. */
@@ -42,13 +45,13 @@ export interface Subject {
 
 /** Stable name of a budget: its id, else scope[:agent_type][:project]. Keys notices and overrides. */
 export function budgetKey(b: Budget): string {
-  return b.id ?? [b.scope, b.agent_type, b.model ? `model=${b.model}` : undefined, b.project ? 'project' : undefined].filter(Boolean).join(':');
+  return b.id ?? [b.scope, b.agent_type, b.model ? `model=${b.model}` : undefined, b.project ? 'project' : undefined, b.team ? 'team' : undefined].filter(Boolean).join(':');
 }
 
-export function budgetLabel(b: Budget): string {
+export function budgetLabel(b: Budget, teamName?: string): string {
   const name = b.id ? `"${b.id}" (${b.scope})` : b.scope;
   const scope = b.scope === 'dispatch' ? ' of this dispatch' : '';
-  return `${name} budget${scope}${b.agent_type ? ` for ${b.agent_type} dispatches` : ''}${b.model ? ` on ${b.model} models` : ''}${b.project ? ' in this project' : ''}`;
+  return `${b.team ? `team ${teamName ? `"${teamName}" ` : ''}` : ''}${name} budget${scope}${b.agent_type ? ` for ${b.agent_type} dispatches` : ''}${b.model ? ` on ${b.model} models` : ''}${b.project ? ' in this project' : ''}`;
 }
 
 export function timeZoneOf(config: Config): string {
@@ -70,6 +73,13 @@ export function evaluateBudget(db: Ledger, config: Config, b: Budget, subject: S
   if (window.rolling) window.end = (oldestSpend(db, filter) ?? now) + window.rolling;
   const key = budgetKey(b);
   const spend = billed(db, filter);
+  // A team budget adds the other machines' spend, as last fetched in the background (never the network here).
+  const team = b.team ? teamFigure(db, config, b, { project: subject.project, windowStart: window.start, rolling: Boolean(window.rolling), now }) : undefined;
+  if (team?.status === 'fresh') {
+    spend.tokens += team.tokens;
+    spend.usd += team.usd;
+    spend.unpricedTokens += team.unpricedTokens;
+  }
   const held = reserved(db, filter);
   const raise = overrides(db, { sessionId: subject.sessionId, budgetKey: key, since: perSession ? 0 : window.start });
   const meters: Meter[] = [];
@@ -90,7 +100,7 @@ export function evaluateBudget(db: Ledger, config: Config, b: Budget, subject: S
       usdPerToken,
     });
   }
-  return { budget: b, key, label: budgetLabel(b), window, timeZone, meters };
+  return { budget: b, key, label: budgetLabel(b, config.team?.name), window, timeZone, meters, ...(team ? { team } : {}) };
 }
 
 export const used = (m: Meter) => m.spent + m.reserved;

@@ -8,7 +8,7 @@ import { isMetered, type Budget } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import type { Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../hooks/policy';
 import { evaluateBudget, inUnit, isSpent, used, type BudgetState, type Meter } from './meter';
-import { askReason, dispatchSpentReason, downgradeText, predictedReason, spentReason, warningText } from './messages';
+import { askReason, dispatchSpentReason, downgradeText, predictedReason, spentReason, teamUnavailableReason, teamUnavailableText, warningText } from './messages';
 import { predictDispatch, type Prediction } from './predict';
 
 interface Overrun {
@@ -39,6 +39,10 @@ export const budgetPolicy: PreToolPolicy = (ctx, call) => {
     ...perDispatch.map((b) => evaluateBudget(ctx.db, ctx.config, b, subject, ctx.now)),
   ];
   for (const state of states) {
+    if (state.team?.status === 'unavailable') {
+      const refusal = teamUnavailable(ctx, call, state, notices, context);
+      if (refusal) return { deny: { reason: refusal, policy: 'budget' }, ...(call.isDispatch ? { dispatch: { reserved_tokens: 0 } } : {}) };
+    }
     const overrun = overrunOf(state, call, prediction, ctx.now);
     if (overrun) {
       const action = call.isDispatch ? state.budget.action : 'deny';
@@ -120,4 +124,21 @@ function warn(ctx: PolicyContext, call: PreToolCall, state: BudgetState, m: Mete
   if (seen) return;
   notices.push(notice);
   context.push(warningText(state, m, ctx.now));
+}
+
+/**
+ * A team budget without a fresh team figure (PostgreSQL unreachable, the server not running):
+ * fail open by default, counting this machine's spend alone and telling the model once per session
+ * and window; with team.when_unreachable "deny", dispatches under it are refused instead.
+ */
+function teamUnavailable(ctx: PolicyContext, call: PreToolCall, state: BudgetState, notices: Notice[], context: string[]): string | undefined {
+  if (ctx.config.team?.when_unreachable === 'deny' && call.isDispatch) return teamUnavailableReason(state, ctx.now);
+  const notice: Notice = { budget_key: `${state.key}:team-unavailable`, window_start: state.window.rolling ? Math.floor(ctx.now / state.window.rolling) * state.window.rolling : state.window.start, threshold: 0 };
+  const seen = ctx.db
+    .prepare('SELECT 1 FROM budget_notices WHERE budget_key = ? AND window_start = ? AND threshold = ? AND session_id = ?')
+    .get(notice.budget_key, notice.window_start, notice.threshold, call.sessionId);
+  if (seen) return undefined;
+  notices.push(notice);
+  context.push(teamUnavailableText(state));
+  return undefined;
 }

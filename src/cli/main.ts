@@ -20,6 +20,7 @@ import { registerSessionReportCommand } from './commands/session-report';
 import { registerSessionCommands } from './commands/sessions';
 import { registerSpawnCommands } from './commands/spawn';
 import { registerTrustCommand } from './commands/trust';
+import { registerTeamCommands } from './commands/team';
 import { registerStatuslineCommands } from './commands/statusline';
 import { reportError } from './errors';
 import { loadConfig } from '../config/load';
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   registerTrustCommand(program);
   registerStatuslineCommands(program);
   registerMetricsCommand(program);
+  registerTeamCommands(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

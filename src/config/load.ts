@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { projectConfigPath, userConfigPath } from '../runtime/paths';
 import { describeIssue, formatProblem, ignoredPart, ignoredText, type ConfigProblem } from './problems';
 import { schemas, type Config } from './schema';
-import { isTrusted, tightenOnly, type ConfigNotice } from './trust';
+import { dropUserOnlyKeys, isTrusted, tightenOnly, type ConfigNotice } from './trust';
 
 export { formatProblem, type ConfigProblem };
 export { formatNotice, type ConfigNotice } from './trust';
@@ -42,6 +42,7 @@ export function loadConfig(projectDir?: string, opts: { userFile?: string } = {}
         notices.push({ file, key: 'trusted_projects', message: 'a project cannot trust projects; only your own config can (`agent-warden trust`)' });
         delete project.trusted_projects;
       }
+      dropUserOnlyKeys(project, file, notices);
       if (isTrusted(user?.trusted_projects, projectDir)) layers.push(project);
       else layers.push(tightenOnly(mergeOrDefaults(layers, problems), project, file, notices));
     }

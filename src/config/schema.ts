@@ -10,6 +10,8 @@ export const budgetScopes = ['session', 'day', 'week', 'month', 'dispatch', '5h'
 export const budgetActions = ['deny', 'ask', 'downgrade'] as const;
 /** Scopes that are also Claude's own subscription windows, where `limit_percent` applies. */
 export const windowBudgetScopes = ['5h', '7d'] as const;
+/** Scopes a team budget may have: windows every machine of the team shares. */
+export const teamBudgetScopes = ['day', 'week', 'month', '5h', '7d'] as const;
 
 const isTimeZone = (tz: string) => {
   try {
@@ -51,6 +53,11 @@ function build() {
       ),
       downgrade_to: z._default(z.string().check(z.minLength(1), z.describe('The model a downgraded dispatch runs on (action "downgrade"): an alias the Agent tool accepts (haiku, sonnet, opus in Claude Code 2.1.328).')), 'haiku'),
       warn_at: z._default(fraction().check(z.describe('Fraction of the limit at which the model is told, once per session.')), 0.8),
+      team: z.optional(
+        z.boolean().check(
+          z.describe('true: count the spend of every machine of your team (the "team" setting of your config: PostgreSQL), not just this one. Scopes day, week, month, 5h and 7d.'),
+        ),
+      ),
       on_exhausted: z._default(
         z.enum(['dispatches', 'all_tools']).check(z.describe('What a spent budget stops: new dispatches only, or every tool call.')),
         'dispatches',
@@ -62,6 +69,12 @@ function build() {
       }),
       z.refine((b) => b.limit_percent === undefined || (windowBudgetScopes as readonly string[]).includes(b.scope), {
         message: 'limit_percent is for scope "5h" or "7d" (Claude\'s 5-hour and weekly windows)',
+      }),
+      z.refine((b) => !b.team || (teamBudgetScopes as readonly string[]).includes(b.scope), {
+        message: 'a team budget ("team": true) needs scope "day", "week", "month", "5h" or "7d": sessions and dispatches belong to one machine',
+      }),
+      z.refine((b) => !b.team || b.limit_percent === undefined, {
+        message: "limit_percent is Claude's window on this machine's subscription and cannot be a team budget",
       }),
     );
 
@@ -145,6 +158,30 @@ function build() {
       { auto: false, max_agents: 25, max_tokens: 1000, pinned: [], half_life_days: 14, grace_days: 7, idle_minutes: 30 },
     ),
     pricing: z._default(z.record(z.string(), modelPriceSchema), {}),
+    team: z.optional(
+      z
+        .strictObject({
+          url: z.string().check(
+            z.regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL connection URL, postgres://user:password@host:5432/database'),
+            z.describe('Your config only: the team\'s PostgreSQL, postgres://user:password@host:5432/database (libpq URL options such as ?sslmode=require apply).'),
+          ),
+          name: z.string().check(z.minLength(1), z.maxLength(200), z.describe('The team: every machine configured with this name and server shares its "team": true budgets.')),
+          member: z.optional(z.string().check(z.minLength(1), z.maxLength(200), z.describe('How this machine\'s spend is named in `report --team` (default: user@host).'))),
+          refresh_seconds: z._default(
+            z.number().check(z.gte(1), z.lte(300), z.describe('How often the resident server pushes this machine\'s usage and fetches the team\'s spend.')),
+            5,
+          ),
+          max_staleness_seconds: z._default(
+            z.number().check(z.gte(2), z.lte(3600), z.describe("A team figure older than this is not used: budgets count this machine's spend alone (or deny, see when_unreachable) until a fresh one arrives.")),
+            10,
+          ),
+          when_unreachable: z._default(
+            z.enum(['local', 'deny']).check(z.describe('With no fresh team figure: "local" counts this machine\'s spend alone and tells the model once (fail open); "deny" refuses dispatches under team budgets.')),
+            'local',
+          ),
+        })
+        .check(z.describe('Your config only: share "team": true budgets with other machines through a PostgreSQL server (see README, Team budgets).')),
+    ),
     trusted_projects: z.optional(
       z.array(z.string().check(z.minLength(1))).check(
         z.describe("Your config only: project folders whose .claude/agent-warden.json may loosen your settings (set with `agent-warden trust`). Other projects' configs may only tighten."),

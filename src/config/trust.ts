@@ -30,6 +30,21 @@ export function isTrusted(trusted: unknown, projectDir: string): boolean {
   return trusted.some((t) => typeof t === 'string' && canonicalDir(t) === dir);
 }
 
+/**
+ * Settings only your own config may hold, trusted project or not: `team` names the server that
+ * receives this machine's usage and which team's budgets apply, so a repository must not point it
+ * elsewhere (or drop it to escape a team budget).
+ */
+export function dropUserOnlyKeys(project: Record<string, unknown>, file: string, notices: ConfigNotice[]): void {
+  if (!('team' in project)) return;
+  notices.push({
+    file,
+    key: 'team',
+    message: 'ignored: only your own config ($AGENT_WARDEN_HOME/config.json) may set "team" (it says where this machine\'s usage goes and which team budgets apply), even for a trusted project',
+  });
+  delete project.team;
+}
+
 const privacyRank: Record<string, number> = { full: 0, redacted: 1, metadata: 2 };
 
 type Rule = (mine: any, theirs: any) => boolean;

@@ -10,6 +10,7 @@ import { projectOf } from '../runtime/paths';
 import { discoverAgents, getAgentSpec, type ToolResult } from './discovery-tools';
 import { announceResident, withdrawResident } from './heartbeat';
 import { ResidentHooks } from './resident-hook';
+import { startTeamSync } from '../team/background';
 import { toolDefinitions } from './tool-definitions';
 
 declare const __WARDEN_VERSION__: string;
@@ -19,6 +20,10 @@ const project = projectOf(undefined);
 // just (re)started may be up before its hooks reach it, and until they do the command hook must
 // keep recording (an event both paths deliver is stored once).
 const hooks = new ResidentHooks(() => announceResident());
+
+// Team budgets: this machine's usage pushed and the team's spend fetched in the background, so
+// PreToolUse reads a fresh team figure from the ledger and never waits on the network.
+const teamSync = startTeamSync({ ledger: () => hooks.ledger(), project });
 
 const server = new Server({ name: 'agent-warden', version: __WARDEN_VERSION__ }, { capabilities: { tools: {} } });
 
@@ -53,6 +58,7 @@ function halfLifeDays(): number | undefined {
 }
 
 function shutdown(): void {
+  void teamSync.stop();
   withdrawResident();
   hooks.close();
   process.exit(0);

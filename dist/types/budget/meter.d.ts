@@ -1,6 +1,7 @@
 import type { Budget, Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { type Window } from './window';
+import { type TeamFigure } from '../team/figure';
 export type Unit = 'tokens' | 'usd';
 export interface Meter {
     unit: Unit;
@@ -23,6 +24,8 @@ export interface BudgetState {
     window: Window;
     timeZone: string;
     meters: Meter[];
+    /** Team budgets: the other machines' spend that was added, or why it could not be (then this machine's spend alone counts). */
+    team?: TeamFigure;
 }
 /** Whose spend a budget is checked for: the session making the call, in its project. */
 export interface Subject {
@@ -33,7 +36,7 @@ export interface Subject {
 }
 /** Stable name of a budget: its id, else scope[:agent_type][:project]. Keys notices and overrides. */
 export declare function budgetKey(b: Budget): string;
-export declare function budgetLabel(b: Budget): string;
+export declare function budgetLabel(b: Budget, teamName?: string): string;
 export declare function timeZoneOf(config: Config): string;
 export declare function evaluateBudget(db: Ledger, config: Config, b: Budget, subject: Subject, now: number): BudgetState;
 export declare const used: (m: Meter) => number;

@@ -3,6 +3,8 @@ export declare const budgetScopes: readonly ["session", "day", "week", "month", 
 export declare const budgetActions: readonly ["deny", "ask", "downgrade"];
 /** Scopes that are also Claude's own subscription windows, where `limit_percent` applies. */
 export declare const windowBudgetScopes: readonly ["5h", "7d"];
+/** Scopes a team budget may have: windows every machine of the team shares. */
+export declare const teamBudgetScopes: readonly ["day", "week", "month", "5h", "7d"];
 declare function build(): {
     budgetSchema: z.ZodMiniObject<{
         id: z.ZodMiniOptional<z.ZodMiniString<string>>;
@@ -28,6 +30,7 @@ declare function build(): {
         }>>;
         downgrade_to: z.ZodMiniDefault<z.ZodMiniString<string>>;
         warn_at: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
+        team: z.ZodMiniOptional<z.ZodMiniBoolean<boolean>>;
         on_exhausted: z.ZodMiniDefault<z.ZodMiniEnum<{
             dispatches: "dispatches";
             all_tools: "all_tools";
@@ -73,6 +76,7 @@ declare function build(): {
             }>>;
             downgrade_to: z.ZodMiniDefault<z.ZodMiniString<string>>;
             warn_at: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
+            team: z.ZodMiniOptional<z.ZodMiniBoolean<boolean>>;
             on_exhausted: z.ZodMiniDefault<z.ZodMiniEnum<{
                 dispatches: "dispatches";
                 all_tools: "all_tools";
@@ -112,6 +116,17 @@ declare function build(): {
             cache_write_1h: z.ZodMiniOptional<z.ZodMiniNumber<number>>;
             cache_read: z.ZodMiniOptional<z.ZodMiniNumber<number>>;
         }, z.z.core.$strict>>>;
+        team: z.ZodMiniOptional<z.ZodMiniObject<{
+            url: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
+            member: z.ZodMiniOptional<z.ZodMiniString<string>>;
+            refresh_seconds: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
+            max_staleness_seconds: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
+            when_unreachable: z.ZodMiniDefault<z.ZodMiniEnum<{
+                deny: "deny";
+                local: "local";
+            }>>;
+        }, z.z.core.$strict>>;
         trusted_projects: z.ZodMiniOptional<z.ZodMiniArray<z.ZodMiniString<string>>>;
     }, z.z.core.$strict>;
 };

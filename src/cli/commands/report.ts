@@ -16,6 +16,7 @@ import { windowHistoryText, windowRows } from '../windows-view';
 import { withLedger } from '../ledger-access';
 import { fmtInt, pc, printJson, table } from '../output';
 import { parseSince } from '../time';
+import { teamReportCommand } from './team';
 
 export interface ScopeFlags {
   since?: string;
@@ -78,7 +79,9 @@ export function registerReportCommand(program: Command): void {
     .option('--json', 'print JSON (schema: docs/report-json.md)')
     .option('--csv', 'print RFC 4180 CSV')
     .option('--md', 'print Markdown (for slash commands)')
-    .action((opts) => {
+    .option('--team', "the team's spend per member and agent type, from the team's PostgreSQL (\"team\" in your config)")
+    .action(async (opts) => {
+      if (opts.team) return teamReportCommand(opts);
       const report = withListing(usageReport(scopeFrom(opts), opts.by));
       if (opts.json) return printJson(report);
       if (opts.csv) return void process.stdout.write(usageCsv(report));

@@ -1,0 +1,50 @@
+// The resident MCP server keeps the team figure fresh: a sync at start, then one every
+// team.refresh_seconds (5 by default). A figure is at most refresh_seconds plus one sync old when the
+// hook reads it; past team.max_staleness_seconds (10) the hook no longer uses it. Syncs never
+// overlap; a failed one is logged once per distinct error (and recorded for `team status`).
+import { loadConfig } from '../config/load';
+import type { Ledger } from '../ledger/db';
+import { errorText, trace } from '../runtime/log';
+import { TeamSync } from './sync';
+
+export interface TeamSyncLoop {
+  stop(): Promise<void>;
+}
+
+export function startTeamSync(o: { ledger: () => Ledger | undefined; project: string }): TeamSyncLoop {
+  const sync = new TeamSync();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let lastError: string | undefined;
+
+  const tick = async (): Promise<void> => {
+    let delayMs = 5_000;
+    try {
+      const config = loadConfig(o.project).config;
+      if (config.team) {
+        delayMs = config.team.refresh_seconds * 1000;
+        const db = o.ledger();
+        if (db) {
+          const out = await sync.run(db, config, o.project);
+          if (!out.ok && out.error !== lastError) trace(`team: sync with the team's PostgreSQL failed: ${out.error}; budgets count this machine's spend until it answers`);
+          if (out.ok && lastError) trace('team: sync with the team\'s PostgreSQL works again');
+          lastError = out.ok ? undefined : out.error;
+        }
+      } else await sync.close();
+    } catch (err) {
+      trace(`team: sync skipped (${errorText(err)})`);
+    }
+    if (!stopped) {
+      timer = setTimeout(() => void tick(), delayMs);
+      timer.unref();
+    }
+  };
+  void tick();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await sync.close();
+    },
+  };
+}
