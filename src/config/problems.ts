@@ -124,9 +124,10 @@ export function describeIssue(file: string, schema: z.core.$ZodType, raw: unknow
       const bound = issue.inclusive ? `at most ${max}` : `less than ${max}`;
       return [{ file, key: where, message: `is ${show(value)}, but it must be ${bound}`, fix: `use a number ${bound}` }];
     }
+    case 'invalid_format':
     case 'custom':
-      if (!issue.message || issue.message === 'Invalid input') return [{ file, key: where, message: `has a value that is not allowed (${show(value)})`, fix: customFix(path) }];
-      return [{ file, key: where, message: value !== null && typeof value === 'object' ? issue.message : `is ${show(value)}; ${issue.message}`, fix: customFix(path) }];
+      if (!issue.message || issue.message === 'Invalid input') return [{ file, key: where, message: `has a value that is not allowed (${show(value)})`, fix: customFix(path, issue.message) }];
+      return [{ file, key: where, message: value !== null && typeof value === 'object' ? issue.message : `is ${show(value)}; ${issue.message}`, fix: customFix(path, issue.message) }];
     default:
       return [{ file, key: where, message: `has a value that is not allowed (${show(value)})`, fix: 'see schema/config.schema.json for what this setting takes' }];
   }
@@ -134,7 +135,9 @@ export function describeIssue(file: string, schema: z.core.$ZodType, raw: unknow
 
 const pathLeaf = (path: readonly Segment[]) => String([...path].reverse().find((s) => typeof s === 'string') ?? '');
 
-function customFix(path: readonly Segment[]): string {
+function customFix(path: readonly Segment[], message = ''): string {
+  if (path[0] === 'budgets' && /team budget/.test(message)) return 'remove "team": true, or give it scope "day", "week", "month", "5h" or "7d" with limit_tokens or limit_usd';
+  if (path[0] === 'team' && path[1] === 'url') return 'write the URL as postgres://user:password@host:5432/database';
   if (path[0] === 'budgets' && path.length === 2) return 'add "limit_tokens": <tokens> or "limit_usd": <dollars> to it';
   if (path[0] === 'timezone') return 'use an IANA name such as "Europe/Paris" or "America/New_York"';
   return 'see schema/config.schema.json for what this setting takes';
@@ -142,6 +145,8 @@ function customFix(path: readonly Segment[]): string {
 
 /** What one problem makes agent-warden ignore: a whole list or map entry, else the one setting. */
 export function ignoredPart(schema: z.core.$ZodType, path: readonly Segment[]): readonly Segment[] {
+  // A team setting with a bad url or name names no team: all of it is ignored.
+  if (path[0] === 'team') return ['team'];
   for (let i = 0; i < path.length; i++) {
     const kind = schemaAt(schema, path.slice(0, i))?._zod.def.type;
     if (kind === 'array' || kind === 'record') return path.slice(0, i + 1);
@@ -153,6 +158,7 @@ export function ignoredText(part: readonly Segment[], unknownKey = false): strin
   if (part[0] === 'budgets' && part.length === 2) return `this budget (${pathText(part)}) is ignored; every other budget is still enforced`;
   if (typeof part[part.length - 1] === 'number') return `this entry is ignored; the rest of ${pathText(part.slice(0, -1))} still applies`;
   if (!part.length) return 'the file is ignored';
+  if (part.length === 1 && part[0] === 'team') return 'the "team" setting is ignored, so team budgets count this machine\'s spend only; every other setting still applies';
   return unknownKey ? 'it is ignored; every other setting still applies' : `${pathText(part)} is ignored (its default applies); every other setting still applies`;
 }
 
