@@ -1,14 +1,14 @@
 /**
- * The synonym and abbreviation table (src/discovery/synonyms.json): the words users type for a task
+ * The synonym and abbreviation table (src/core/discovery/synonyms.json): the words users type for a task
  * reach the words agent files use, and abbreviations in agent names read as what they stand for.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import table from '../../src/discovery/synonyms.json';
-import stemExceptions from '../../src/discovery/stem-exceptions.json';
-import { rankDocs } from '../../src/discovery/rank';
-import { nameSynonym, queryConcepts, queryTerms, synonymMatches, terms, words } from '../../src/discovery/text';
+import table from '../../src/core/discovery/synonyms.json';
+import stemExceptions from '../../src/core/discovery/stem-exceptions.json';
+import { rankDocs } from '../../src/core/discovery/rank';
+import { nameSynonym, queryConcepts, queryTerms, synonymMatches, terms, words } from '../../src/core/discovery/text';
 
 const stemOf = (word: string) => terms(word)[0]!;
 const adds = (query: string) => synonymMatches(query).flatMap((m) => m.adds);
