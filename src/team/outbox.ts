@@ -4,7 +4,7 @@
 // a batch pushed twice (the process died before marking it) or overtaken by a newer one lands once.
 import { randomUUID } from 'node:crypto';
 import type { Ledger } from '../ledger/db';
-import { readTeamState } from './figure';
+import { readTeamState } from '../core/budget/team-figure';
 
 export interface OutboxRow {
   id: number;

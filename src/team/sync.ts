@@ -6,10 +6,10 @@
 import { hostname, userInfo } from 'node:os';
 import { isMetered, type Budget, type Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { modelGlobs } from '../budget/spend';
-import { timeZoneOf } from '../budget/meter';
-import { windowOf } from '../budget/window';
-import { teamSignature } from './figure';
+import { modelGlobs } from '../core/budget/spend';
+import { timeZoneOf } from '../core/budget/meter';
+import { windowOf } from '../core/budget/window';
+import { teamSignature } from '../core/budget/team-figure';
 import { machineId, markPushed, pendingCount, takeBatch, writeTeamState, type OutboxRow } from './outbox';
 import { connectTeamDb, pgErrorText, type TeamDb } from './pg-client';
 import { migrateServer } from './server-schema';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateBudget } from '../../src/budget/meter';
+import { evaluateBudget } from '../../src/core/budget/meter';
 import { loadConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/schema';
 import { openLedger, type Ledger } from '../../src/ledger/db';

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
 import { openLedger, type Ledger } from '../../ledger/db';
 import { projectOf, userConfigPath } from '../../runtime/paths';
-import { readTeamState } from '../../team/figure';
+import { readTeamState } from '../../core/budget/team-figure';
 import { pendingCount } from '../../team/outbox';
 import { connectTeamDb, pgErrorText, redactUrl } from '../../team/pg-client';
 import { queryTeamReport, type TeamReport } from '../../team/report';
