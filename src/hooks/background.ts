@@ -30,3 +30,11 @@ export function startCuratorWatcher(config: Config, project: string, env: NodeJS
 export function countPromptTokensLater(db: Ledger, sessionId: string, project: string, env: NodeJS.ProcessEnv = process.env): void {
   if (pendingExactCounts(db, sessionId) > 0) runCliDetached(['ledger', 'count-tokens', '--session', sessionId], env, project);
 }
+
+/**
+ * Team budgets: at session end, push what the session billed last (its final turns are recorded
+ * after the resident server's last sync) in a detached `team sync`; a failure stays in the outbox.
+ */
+export function pushTeamUsageLater(config: Config, project: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (config.team) runCliDetached(['team', 'sync'], env, project);
+}

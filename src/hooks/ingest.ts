@@ -15,7 +15,7 @@ import { handleHookEvent, eventUid, type HookContext, type HookOutput } from '..
 import { defaultPolicies } from '../core/policies';
 import { rememberPluginRoot } from '../runtime/plugin-root';
 import { sessionIndex } from '../core/session-context';
-import { countPromptTokensLater, startCuratorWatcher } from './background';
+import { countPromptTokensLater, pushTeamUsageLater, startCuratorWatcher } from './background';
 import { replaySpool } from '../core/spool-replay';
 import { malformedText, storeMalformed, storeNewerEvent } from '../core/unparsed-input';
 import { parseHookInput } from './wire';
@@ -79,7 +79,10 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
       startCuratorWatcher(config, project, env);
       rememberPluginRoot(env);
     }
-    if (parsed.event.hook_event_name === 'SessionEnd') countPromptTokensLater(ledger, parsed.event.session_id, project, env);
+    if (parsed.event.hook_event_name === 'SessionEnd') {
+      countPromptTokensLater(ledger, parsed.event.session_id, project, env);
+      pushTeamUsageLater(config, project, env);
+    }
     const told = parsed.event.hook_event_name === 'SessionStart' ? configAnnouncement(loaded) : undefined;
     if (told) {
       const context = [out?.hookSpecificOutput?.additionalContext, told.model].filter(Boolean).join('\n\n');

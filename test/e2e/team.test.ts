@@ -197,6 +197,8 @@ describe('team budgets on PostgreSQL', () => {
     const down = cliJson<any>(['team', 'status'], dee.wardenHome);
     expect(down.pending_rows).toBe(waiting);
     expect(down.last_error).toMatch(/ECONNREFUSED|connect/);
+    const doctor = JSON.parse(runCli(['doctor', '--json'], dee.wardenHome).stdout);
+    expect(doctor.checks.find((c: any) => c.name === 'team')).toMatchObject({ ok: false, detail: expect.stringMatching(/the last sync failed .* usage row\(s\) waiting to be pushed/) });
     const failed = runCli(['team', 'sync'], dee.wardenHome);
     expect(failed.status).toBe(1);
     expect(failed.stderr).toMatch(/cannot sync with the team's PostgreSQL/);
@@ -209,6 +211,7 @@ describe('team budgets on PostgreSQL', () => {
     const total = localTokens(dee);
     expect(total).toBeGreaterThanOrEqual(recorded + 2700);
 
+    expect(JSON.parse(runCli(['doctor', '--json'], dee.wardenHome).stdout).checks.find((c: any) => c.name === 'team')).toMatchObject({ ok: true });
     const first = cliJson<any>(['report', '--team'], eli.wardenHome);
     expect(first.members.find((m: any) => m.member === 'dee').tokens).toBe(total);
     // Pushing again (and a rebuild, which re-dirties every row) adds nothing: counted once.

@@ -12,6 +12,9 @@ import { quarantinedFiles, spooledFiles } from '../../ledger/spool';
 import { bootstrapRunning, installNative } from '../../runtime/bootstrap';
 import { ledgerPath, logPath, projectOf, wardenHome } from '../../runtime/paths';
 import { pc, printJson } from '../output';
+import { readTeamState } from '../../core/budget/team-figure';
+import { pendingCount } from '../../team/outbox';
+import { redactUrl } from '../../team/pg-client';
 
 interface Check {
   name: string;
@@ -113,6 +116,8 @@ export function runChecks(): Check[] {
     detail: problems.length ? `${problems.length} invalid setting(s) ignored, every other one applies:\n       ${problems.map(formatProblem).join('\n       ')}` : files.length ? files.join(', ') : 'defaults (no config file)',
     fix: problems.length ? 'edit the file(s) named above as each fix says' : undefined,
   });
+  const team = teamCheck(loadConfig(projectOf(undefined)).config.team, ready);
+  if (team) checks.push(team);
   if (notices.length) checks.push({ name: 'project config', ok: true, detail: `${notices.length} setting(s) ignored because they would loosen your guard:\n       ${notices.map(formatNotice).join('\n       ')}` });
 
   const moved = movedAsideFiles(file);
@@ -131,6 +136,40 @@ export function runChecks(): Check[] {
   const hooksFile = join(__dirname, '..', 'hooks', 'hooks.json');
   if (existsSync(hooksFile)) checks.push({ name: 'plugin hooks file', ok: true, detail: hooksFile });
   return checks;
+}
+
+/** Team budgets: the last sync with the team's PostgreSQL as recorded in the ledger (doctor itself never waits on the network). */
+function teamCheck(team: { name: string; url: string } | undefined, ready: boolean): Check | undefined {
+  if (!team || !ready) return undefined;
+  try {
+    const db = openLedger({ readonly: true });
+    try {
+      const okAt = Number(readTeamState(db, 'last_ok_at') ?? 0);
+      const error = readTeamState(db, 'last_error');
+      const errorAt = Number(readTeamState(db, 'last_error_at') ?? 0);
+      let waiting = 0;
+      try {
+        waiting = pendingCount(db);
+      } catch {
+        waiting = 0; // a ledger older than the outbox
+      }
+      const rows = `${waiting} usage row(s) waiting to be pushed`;
+      const where = `team "${team.name}" at ${redactUrl(team.url)}`;
+      if (error && errorAt >= okAt) {
+        return {
+          name: 'team',
+          ok: false,
+          detail: `${where}: the last sync failed ${new Date(errorAt).toISOString()} (${error}); team budgets count this machine's spend meanwhile; ${rows}, kept and pushed once it answers`,
+          fix: 'check that the team\'s PostgreSQL runs and that team.url is right, then run `agent-warden team sync`',
+        };
+      }
+      return { name: 'team', ok: true, detail: `${where}: ${okAt ? `last sync ${new Date(okAt).toISOString()}` : 'not synced yet (the resident server syncs during sessions; `agent-warden team sync` now)'}; ${rows}` };
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined; // the ledger check above reports an unreadable ledger
+  }
 }
 
 const DAMAGED_FIX = 'run `agent-warden doctor --fix`: it moves the damaged file aside (kept for `sqlite3 <file> .recover`), starts a new ledger and replays the spool';
