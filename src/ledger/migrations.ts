@@ -294,7 +294,7 @@ export const migrations: Migration[] = [
     why: "Team budgets (issue 23): every billed usage row gets an outbox row (by its natural key, so a rebuild re-dirties it instead of adding a new one) that the resident server pushes to the team's PostgreSQL; team_totals caches the other machines' spend it pulls, for PreToolUse to read without the network; team_state holds this ledger's machine id and the last sync's outcome.",
     sql: `
       CREATE TABLE team_outbox (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         session_id TEXT NOT NULL,
         agent_id TEXT NOT NULL,
         message_id TEXT NOT NULL,
@@ -304,8 +304,8 @@ export const migrations: Migration[] = [
       CREATE INDEX team_outbox_dirty ON team_outbox(id) WHERE dirty = 1;
       INSERT INTO team_outbox (session_id, agent_id, message_id) SELECT session_id, agent_id, message_id FROM usage ORDER BY ts;
       CREATE TRIGGER team_outbox_usage_insert AFTER INSERT ON usage BEGIN
-        INSERT OR IGNORE INTO team_outbox (session_id, agent_id, message_id) VALUES (new.session_id, new.agent_id, new.message_id);
-        UPDATE team_outbox SET dirty = 1 WHERE session_id = new.session_id AND agent_id = new.agent_id AND message_id = new.message_id AND dirty = 0;
+        INSERT INTO team_outbox (session_id, agent_id, message_id) VALUES (new.session_id, new.agent_id, new.message_id)
+          ON CONFLICT (session_id, agent_id, message_id) DO UPDATE SET dirty = 1 WHERE dirty = 0;
       END;
       CREATE TRIGGER team_outbox_usage_update AFTER UPDATE OF total_tokens, cost_usd, agent_type, model, ts ON usage
       WHEN old.total_tokens IS NOT new.total_tokens OR old.cost_usd IS NOT new.cost_usd OR old.agent_type IS NOT new.agent_type OR old.model IS NOT new.model OR old.ts IS NOT new.ts
