@@ -18,6 +18,7 @@ import { connectTeamDb } from '../../src/team/pg-client';
 import { latestServerVersion, migrateServer, serverMigrations } from '../../src/team/server-schema';
 import { TeamSync } from '../../src/team/sync';
 import { startPostgres, type Postgres } from '../support/postgres';
+import { runHook } from '../support/warden';
 
 let pg: Postgres;
 const dirs: string[] = [];
@@ -187,5 +188,49 @@ describe('team sync with PostgreSQL', () => {
     expect(out.error).toMatch(/ECONNREFUSED/);
     expect(out.pending).toBe(1);
     expect((a.db.prepare("SELECT value FROM team_state WHERE key = 'last_error'").get() as { value: string }).value).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('the hook with no fresh team figure (PostgreSQL unreachable, no resident server)', () => {
+  const dispatchEvent = (home: string, id: string) =>
+    JSON.stringify({
+      session_id: 'sess-team',
+      transcript_path: path.join(home, 'none.jsonl'),
+      cwd: home,
+      permission_mode: 'default',
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Agent',
+      tool_input: { description: 'job', prompt: 'do it', subagent_type: 'general-purpose' },
+      tool_use_id: id,
+    });
+  const home = (whenUnreachable: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-team-hook-'));
+    dirs.push(dir);
+    fs.writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ team: { url: 'postgres://x@127.0.0.1:1/none', name: 'acme', when_unreachable: whenUnreachable }, budgets: [{ scope: 'day', limit_tokens: 100_000, team: true }] }),
+    );
+    return dir;
+  };
+
+  it('fails open by default: the dispatch runs on local spend and the model is told once', () => {
+    const dir = home('local');
+    const first = runHook(dispatchEvent(dir, 'toolu_1'), dir, { cwd: dir });
+    expect(first.status).toBe(0);
+    const out = JSON.parse(first.stdout);
+    expect(out.hookSpecificOutput.permissionDecision ?? 'allow').not.toBe('deny');
+    expect(out.hookSpecificOutput.additionalContext).toMatch(/^agent-warden: the team "acme" day budget counts this machine's spend only for now: the team's spend has not been fetched/);
+    const second = runHook(dispatchEvent(dir, 'toolu_2'), dir, { cwd: dir });
+    expect(second.status).toBe(0);
+    expect(second.stdout).not.toMatch(/counts this machine's spend only/);
+  });
+
+  it('with when_unreachable "deny", refuses dispatches under team budgets and names the command that lifts it', () => {
+    const dir = home('deny');
+    const ran = runHook(dispatchEvent(dir, 'toolu_1'), dir, { cwd: dir });
+    expect(ran.status).toBe(0);
+    const out = JSON.parse(ran.stdout).hookSpecificOutput;
+    expect(out.permissionDecision).toBe('deny');
+    expect(out.permissionDecisionReason).toMatch(/^agent-warden: the team "acme" day budget cannot be checked: .*Dispatch denied \(team\.when_unreachable is "deny"\).*`[^`]*team sync`/);
   });
 });
