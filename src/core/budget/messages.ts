@@ -89,13 +89,13 @@ export function dispatchSpentReason(s: BudgetState, m: Meter, o: { sessionId: st
 export function askReason(s: BudgetState, m: Meter, p: { tokens: number; usd?: number } | undefined, o: { now: number; agentType: string }): string {
   const cost = p ? `about ${amount('tokens', p.tokens)}${p.usd !== undefined ? ` (~${amount('usd', p.usd)})` : ''}` : 'an unknown amount';
   const state = isSpent(m) ? 'is spent' : 'would be overrun';
-  return `agent-warden: this ${o.agentType} dispatch is predicted to bill ${cost}; the ${s.label} ${state}: ${usage(m)}; ${resetText(s, o.now)}. Allow it anyway?`;
+  return `agent-warden: this ${o.agentType} dispatch is predicted to bill ${cost}; the ${s.label} ${state}: ${usage(m)}${teamText(s, o.now)}; ${resetText(s, o.now)}. Allow it anyway?`;
 }
 
 /** The `downgrade` action: told to the model, which sees the dispatch run on a cheaper model. */
 export function downgradeText(s: BudgetState, m: Meter, p: { tokens: number } | undefined, o: { now: number; agentType: string; model: string }): string {
   const cost = p ? `predicted to bill about ${amount('tokens', p.tokens)}, which` : 'one that';
-  return `agent-warden: this ${o.agentType} dispatch, ${cost} would overrun the ${s.label} (${usage(m)}; ${resetText(s, o.now)}), runs on the cheaper model "${o.model}" instead.`;
+  return `agent-warden: this ${o.agentType} dispatch, ${cost} would overrun the ${s.label} (${usage(m)}${teamText(s, o.now)}; ${resetText(s, o.now)}), runs on the cheaper model "${o.model}" instead.`;
 }
 
 /** Told once per session and window when a team budget falls back to this machine's spend. */
