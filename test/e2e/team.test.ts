@@ -152,8 +152,9 @@ describe('team budgets on PostgreSQL', () => {
     const lifted = spawnSync('bash', ['-c', command!], { cwd: cy.cwd, env: wardenEnv(cy.wardenHome), encoding: 'utf8' });
     expect(lifted.status, lifted.stderr).toBe(0);
     const [status] = cliJson<any[]>(['budget', 'status', '--session', run.result!.session_id], cy.wardenHome, { cwd: cy.cwd });
-    expect(status.budget).toBe('day:team');
-    expect(status.spent + status.reserved).toBeLessThan(status.limit);
+    const added = Number(/--add (\d+)/.exec(command!)![1]);
+    expect(status).toMatchObject({ budget: 'day:team', raised: added, limit: LIMIT + added });
+    expect(status.team).toMatchObject({ fresh: expect.any(Boolean) });
 
     // The team report: each member's spend, by agent type, as the machines' ledgers hold it.
     runCli(['team', 'sync'], ana.wardenHome);

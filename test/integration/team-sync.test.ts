@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateBudget } from '../../src/core/budget/meter';
+import { budgetStatus } from '../../src/core/budget/status';
 import { loadConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/schema';
 import { openLedger, type Ledger } from '../../src/ledger/db';
@@ -172,6 +173,10 @@ describe('team sync with PostgreSQL', () => {
     expect(spent(b.config, 0)).toEqual({ spent: 7500, team: 'fresh' });
     expect(spent(b.config, 1)).toEqual({ spent: 2000, team: 'fresh' });
     expect(spent(b.config, 2)).toEqual({ spent: 4000, team: 'fresh' });
+    // `budget status` says whose spend it counted.
+    const [row] = budgetStatus(b.db, b.config, { sessionId: 'sb', project: PROJECT }, now);
+    expect(row).toMatchObject({ budget: 'day:team', spent: 7500, team: { fresh: true, other_machines: 1, why: null } });
+    expect(budgetStatus(b.db, b.config, { sessionId: 'sb', project: PROJECT }, now + 6000)[0]!.team).toMatchObject({ fresh: false, why: expect.stringMatching(/last fetched \d+ s ago, more than team.max_staleness_seconds \(5\)/) });
     // Past max_staleness_seconds the figure is not used: this machine's spend only.
     expect(spent(b.config, 0, now + 6000)).toEqual({ spent: 500, team: 'unavailable' });
     // Without the team setting, a team budget is this machine's.

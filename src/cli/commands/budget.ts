@@ -45,6 +45,11 @@ export function registerBudgetCommands(program: Command): void {
       if (rows.length) process.stdout.write(statusTable(rows) + '\n');
       // Claude's own 5-hour and weekly windows (window budgets, and their history over the last 7 days).
       if (windowLimits(config).size || windows.history.length) process.stdout.write(`\n${pc.bold("Claude's windows")}\n${windowHistoryText(windows, now)}\n`);
+      for (const r of rows.filter((r) => r.team)) {
+        const t = r.team!;
+        const text = t.fresh ? `counts this machine and ${t.other_machines} other machine(s), the team's spend as fetched ${t.fetched_at}` : `counts this machine's spend only: ${t.why}`;
+        process.stdout.write(`${pc.yellow('note')} ${r.budget}: ${text}.\n`);
+      }
       for (const r of rows.filter((r) => r.lower_bound)) {
         process.stdout.write(`${pc.yellow('note')} ${r.budget}: spend is a lower bound, ${fmtInt(r.unpriced_tokens)} tokens came from models without a price (add them under "pricing").\n`);
       }

@@ -56,6 +56,14 @@ export function budgetStatus(db: Ledger, config: Config, subject: Subject, now: 
         lower_bound: m.unpricedTokens > 0,
         estimated_tokens: m.estimatedTokens ?? 0,
         burn_per_hour: round(m.unit, m.spent > 0 ? rate * 3_600_000 : 0),
+        ...(s.team
+          ? {
+              team:
+                s.team.status === 'fresh'
+                  ? { fresh: true, other_machines: s.team.machines, fetched_at: new Date(s.team.fetchedAt).toISOString(), why: null }
+                  : { fresh: false, other_machines: null, fetched_at: s.team.fetchedAt ? new Date(s.team.fetchedAt).toISOString() : null, why: s.team.why },
+            }
+          : {}),
       };
     });
   });

@@ -26,6 +26,13 @@ export interface BudgetStatusRow {
     estimated_tokens: number;
     /** Spend per hour at the current burn rate (what a session budget forecasts by: it has no reset). */
     burn_per_hour: number;
+    /** Team budgets only: whether the other machines' spend is in `spent` (a fresh team figure) or why not. */
+    team?: {
+        fresh: boolean;
+        other_machines: number | null;
+        fetched_at: string | null;
+        why: string | null;
+    };
 }
 /** A spawn cap beside the budgets in `budget status`: the same keys where they mean something. */
 export interface CapStatusRow {
