@@ -141,6 +141,42 @@ describe('team sync with PostgreSQL', () => {
     }
   });
 
+  // Like the ledger's migrations test: every server schema a team may still run upgrades to the newest.
+  it.each([0, ...serverMigrations.map((m) => m.version).filter((v) => v < latestServerVersion)])(
+    'a team server at schema %i upgrades to the newest when a machine syncs, and the push lands',
+    async (version) => {
+      const url = await pg.createDatabase(`from_${version}`);
+      const conn = await connectTeamDb(url);
+      try {
+        if (version > 0) {
+          await conn.query('CREATE TABLE agent_warden_schema (version INTEGER PRIMARY KEY, why TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+          for (const m of serverMigrations.filter((m) => m.version <= version)) {
+            await conn.query(m.sql);
+            await conn.query('INSERT INTO agent_warden_schema (version, why) VALUES ($1, $2)', [m.version, m.why]);
+          }
+        }
+      } finally {
+        await conn.end();
+      }
+      const a = machine(url, 'ana');
+      bill(a.db, 's1', [{ id: 'm1', tokens: 100 }]);
+      const sync = new TeamSync();
+      try {
+        expect((await sync.run(a.db, a.config, PROJECT)).ok).toBe(true);
+      } finally {
+        await sync.close();
+      }
+      expect(await serverSum(url, 'ana')).toEqual({ tokens: 100, rows: 1 });
+      const check = await connectTeamDb(url);
+      try {
+        const { rows } = await check.query<{ version: number }>('SELECT version FROM agent_warden_schema ORDER BY version');
+        expect(rows.map((r) => r.version)).toEqual(serverMigrations.map((m) => m.version));
+      } finally {
+        await check.end();
+      }
+    },
+  );
+
   it("a team budget counts the other machines' spend as last fetched, filtered like the budget, and this machine's alone once that figure is stale", async () => {
     const url = await pg.createDatabase('figure');
     const budgets = [
