@@ -5,16 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { projectConfigPath, userConfigPath } from '../runtime/paths';
 import { describeIssue, formatProblem, ignoredPart, ignoredText, type ConfigProblem } from './problems';
-import { schemas, type Config } from './schema';
+import { defaultConfig as defaults, schemas, type Config } from './schema';
 import { isTrusted, tightenOnly, type ConfigNotice } from './trust';
 
 export { formatProblem, type ConfigProblem };
 export { formatNotice, type ConfigNotice } from './trust';
-
-// The defaults, computed from the schema at build time (scripts/build.mjs); from source, at first use.
-declare const __DEFAULT_CONFIG__: Config | undefined;
-const defaults = (): Config =>
-  typeof __DEFAULT_CONFIG__ === 'object' && __DEFAULT_CONFIG__ ? structuredClone(__DEFAULT_CONFIG__) : schemas().configSchema.parse({});
 
 export interface LoadedConfig {
   config: Config;
