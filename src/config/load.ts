@@ -76,7 +76,7 @@ function envLayer(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): { layer: R
 
 /** A problem's wording for a variable: what applies instead, and how to set it right. */
 function asVariableProblem(p: ConfigProblem, variable: string): ConfigProblem {
-  const message = p.message.replace('(its default applies)', "(the config files' value applies)");
+  const message = p.message.replace('(its default applies)', "(the config files' value or the default applies)");
   // Inside a list (budgets[0].scope) the fix is about the JSON in the value: keep its wording.
   if (p.key.includes('[')) return { ...p, message };
   const path = p.key.split('.').slice(0, -1);

@@ -36,7 +36,7 @@ function optionsOf(cmd: Command, flag: string): string[] {
   return cmd.commands.flatMap((sub) => [...sub.options.filter((o) => o.long === flag).map((o) => `${o.flags}: ${o.description}`), ...optionsOf(sub, flag)]);
 }
 
-describe('shared flags', () => {
+describe('flags several commands take', () => {
   it('--project, --since, --json and --csv read the same in every command', () => {
     const program = buildProgram();
     for (const flag of ['--project', '--since', '--json', '--csv']) {

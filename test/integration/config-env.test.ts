@@ -78,7 +78,7 @@ describe('AGENT_WARDEN_* variables', () => {
     const doctor = runCli(['doctor'], home, { cwd: project, env });
     expect(doctor.status).toBe(1);
     expect(doctor.stdout).toContain(
-      'environment variable AGENT_WARDEN_PRIVACY: privacy: is "metdata", which is not one of "full", "redacted", "metadata"; privacy is ignored (the config files\' value applies); every other setting still applies (fix: did you mean "metadata"? Set AGENT_WARDEN_PRIVACY=metadata)',
+      'environment variable AGENT_WARDEN_PRIVACY: privacy: is "metdata", which is not one of "full", "redacted", "metadata"; privacy is ignored (the config files\' value or the default applies); every other setting still applies (fix: did you mean "metadata"? Set AGENT_WARDEN_PRIVACY=metadata)',
     );
     expect(doctor.stdout).toContain('environment variable AGENT_WARDEN_SPAWN__MAX_DEPTH: spawn.max_depth: is 0, but it must be greater than 0');
     expect(doctor.stdout).toContain('(fix: did you mean AGENT_WARDEN_BREAKER__MAX_CONSECUTIVE_FAILURES? Rename the variable)');
