@@ -7,6 +7,19 @@ import type { Ledger } from '../ledger/db';
 import { errorText, trace } from '../runtime/log';
 import { TeamSync } from './sync';
 
+const SYNC_DEADLINE_MS = 30_000;
+
+function withDeadline<T>(work: Promise<T>, ms: number, late: () => Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => void late().then(resolve, reject), ms);
+    timer.unref();
+    work.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}
+
 export interface TeamSyncLoop {
   stop(): Promise<void>;
 }
@@ -25,7 +38,11 @@ export function startTeamSync(o: { ledger: () => Ledger | undefined; project: st
         delayMs = config.team.refresh_seconds * 1000;
         const db = o.ledger();
         if (db) {
-          const out = await sync.run(db, config, o.project);
+          // Every wait inside is bounded (connect, query, end); this bounds the whole, so the loop never stalls.
+          const out = await withDeadline(sync.run(db, config, o.project), SYNC_DEADLINE_MS, async () => {
+            await sync.close();
+            return { ok: false, pushed: 0, pending: 0, figures: 0, error: `no answer within ${SYNC_DEADLINE_MS / 1000} s` };
+          });
           if (!out.ok && out.error !== lastError) trace(`team: sync with the team's PostgreSQL failed: ${out.error}; budgets count this machine's spend until it answers`);
           if (out.ok && lastError) trace('team: sync with the team\'s PostgreSQL works again');
           lastError = out.ok ? undefined : out.error;

@@ -13,6 +13,19 @@ export interface TeamDb {
 
 const CONNECT_TIMEOUT_MS = 3_000;
 const QUERY_TIMEOUT_MS = 10_000;
+const END_TIMEOUT_MS = 1_000;
+
+/** Ends a client without waiting long: after a failed connection `end()` may never settle. */
+function endQuietly(client: Client): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, END_TIMEOUT_MS);
+    timer.unref();
+    client.end().then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
+  });
+}
 
 export async function connectTeamDb(url: string): Promise<TeamDb> {
   const pg = await import('pg');
@@ -36,7 +49,7 @@ export async function connectTeamDb(url: string): Promise<TeamDb> {
     await client.connect();
   } catch (err) {
     usable = false;
-    await client.end().catch(() => undefined);
+    await endQuietly(client);
     throw err;
   }
   return {
@@ -52,7 +65,7 @@ export async function connectTeamDb(url: string): Promise<TeamDb> {
     },
     async end() {
       usable = false;
-      await client.end().catch(() => undefined);
+      await endQuietly(client);
     },
     get usable() {
       return usable;

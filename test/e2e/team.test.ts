@@ -23,6 +23,10 @@ const MAIN_USAGE = { input_tokens: 10, output_tokens: 5 };
 const SUB_USAGE = { input_tokens: 1300, output_tokens: 50 };
 const HOOK_ERROR = 'PreToolUse:Agent hook error: agent-warden:';
 const LIMIT = 5000;
+// A session waits (in the mock model) for its resident server's background sync: on a loaded machine
+// that can take a while, so sessions and tests get more time than the suite's defaults.
+const SESSION_TIMEOUT_MS = 180_000;
+const TEST_TIMEOUT_MS = 480_000;
 
 const { temp, mock } = scratch();
 let pg: Postgres;
@@ -59,7 +63,7 @@ function ledgerQuery<T>(m: Machine, sql: string, ...args: unknown[]): T | undefi
 }
 
 /** Waits (bounded) until `ready()` holds: the precondition of the next scripted reply, not an assertion on time. */
-async function until(what: string, ready: () => boolean, limitMs = 90_000): Promise<void> {
+async function until(what: string, ready: () => boolean, limitMs = 120_000): Promise<void> {
   const end = Date.now() + limitMs;
   while (!ready()) {
     if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
@@ -91,7 +95,7 @@ async function spendSession(m: Machine, job: string, opts: { waitForPush: boolea
   if (opts.waitForPush) script = gated(script, 1, () => until(`${m.member}'s resident server pushes its subagent usage`, pushed));
   if (opts.before) script = gated(script, 0, opts.before);
   const model = await mock(script);
-  const run = await runClaude({ prompt: 'do the job', modelUrl: model.url, home: m.home, cwd: m.cwd, pluginDirs: [PLUGIN_DIR], wardenHome: m.wardenHome });
+  const run = await runClaude({ prompt: 'do the job', modelUrl: model.url, home: m.home, cwd: m.cwd, pluginDirs: [PLUGIN_DIR], wardenHome: m.wardenHome, timeoutMs: SESSION_TIMEOUT_MS });
   if (run.exitCode !== 0) console.log('DEBUG', run.exitCode, run.signal, run.timedOut, run.stderr.slice(-2000), fs.existsSync(path.join(m.wardenHome, 'warden.log')) ? fs.readFileSync(path.join(m.wardenHome, 'warden.log'), 'utf8').slice(-3000) : 'no log', JSON.stringify(cliJson(['team', 'status'], m.wardenHome)));
   expect(run.exitCode, run.stderr).toBe(0);
   return { run, model };
@@ -135,7 +139,7 @@ describe('team budgets on PostgreSQL', () => {
       .main(dispatch({ subagent_type: 'worker', prompt: 'JOB_CY: do it' }), text('Cy done.'))
       .subagent('JOB_CY', { ...bash('echo JOB_CY_RAN'), usage: SUB_USAGE }, text('REPORT JOB_CY', SUB_USAGE));
     const model = await mock(gated(convo.script(), 0, () => until("cy's resident server fetches the team's spend", fetched)));
-    const run = await runClaude({ prompt: 'do the job', modelUrl: model.url, home: cy.home, cwd: cy.cwd, pluginDirs: [PLUGIN_DIR], wardenHome: cy.wardenHome });
+    const run = await runClaude({ prompt: 'do the job', modelUrl: model.url, home: cy.home, cwd: cy.cwd, pluginDirs: [PLUGIN_DIR], wardenHome: cy.wardenHome, timeoutMs: SESSION_TIMEOUT_MS });
     expect(run.exitCode, run.stderr).toBe(0);
 
     expect(subagentsRun(model)).toEqual([]);
@@ -166,7 +170,7 @@ describe('team budgets on PostgreSQL', () => {
     expect(byMember.ana.by_agent_type.find((r: any) => r.agent_type === 'worker').tokens).toBe(2700);
     expect(byMember.ana.by_agent_type.map((r: any) => r.agent_type).sort()).toEqual(['main', 'worker']);
     expect(report.total.tokens).toBe(localTokens(ana) + localTokens(ben) + localTokens(cy));
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('PostgreSQL stopped: sessions run and record locally, told once; restarted: their spend reaches the team total, counted once', async () => {
     const url = await pg.createDatabase('team_outage');
@@ -227,5 +231,5 @@ describe('team budgets on PostgreSQL', () => {
     const figure = cliJson<any>(['team', 'sync'], eli.wardenHome);
     expect(figure.ok).toBe(true);
     expect(ledgerQuery<{ tokens: number }>(eli, 'SELECT tokens FROM team_totals')?.tokens).toBe(total);
-  });
+  }, TEST_TIMEOUT_MS);
 });
