@@ -84,13 +84,15 @@ async function spendSession(m: Machine, job: string, opts: { waitForPush: boolea
   const convo = conversation({ usage: MAIN_USAGE })
     .main(dispatch({ subagent_type: 'worker', prompt: `${job}: do it` }), text(`${job} done.`))
     .subagent(job, { ...bash(`echo ${job}_RAN`), usage: SUB_USAGE }, text(`REPORT ${job}`, SUB_USAGE));
-  // Both of the subagent's replies recorded and on the server.
-  const pushed = () =>
-    (ledgerQuery<{ n: number }>(
+  // This session's subagent (both replies, 2,700 tokens) recorded and on the server, with everything billed before it.
+  const subagentTokens = (pushedOnly: boolean) =>
+    ledgerQuery<{ n: number }>(
       m,
       `SELECT coalesce(sum(u.total_tokens), 0) AS n FROM usage u JOIN team_outbox o USING (session_id, agent_id, message_id)
-       WHERE u.agent_id <> '' AND o.dirty = 0 AND u.session_id = (SELECT session_id FROM sessions ORDER BY started_at DESC LIMIT 1)`,
-    )?.n ?? 0) >= 2700;
+       WHERE u.agent_id <> '' ${pushedOnly ? 'AND o.dirty = 0' : ''}`,
+    )?.n ?? 0;
+  const before = subagentTokens(false);
+  const pushed = () => subagentTokens(true) >= before + 2700;
   let script = convo.script();
   if (opts.waitForPush) script = gated(script, 1, () => until(`${m.member}'s resident server pushes its subagent usage`, pushed));
   if (opts.before) script = gated(script, 0, opts.before);
