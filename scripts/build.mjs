@@ -5,7 +5,7 @@
 // table) go to files of their own under dist/vendor/, loaded on first use: every process would
 // otherwise pay to compile them at start.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +86,8 @@ await Promise.all([
       define: {
         __WARDEN_VERSION__: JSON.stringify(pkg.version),
         __BETTER_SQLITE3_VERSION__: JSON.stringify(bsqlVersion),
+        // Baked so that a hook with no config file never builds the config schema (~15 ms of zod).
+        __DEFAULT_CONFIG__: JSON.stringify(defaultConfig),
       },
       plugins: [lazyVendorPlugin],
     }),
@@ -98,6 +100,16 @@ await Promise.all([
     }),
   ),
 ]);
+
+// hooks/hooks.json is generated from src/server/hooks-manifest.ts (one source for every handler and
+// its input block); test/unit/hooks-manifest.test.ts checks the committed file. Only a build of the
+// repo's own dist/ writes it: a test building into a temp dir never rewrites a tracked file.
+if (target === join(root, 'dist')) {
+  const { outputFiles } = await build({ bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', entryPoints: ['src/server/hooks-manifest.ts'], write: false });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  writeFileSync(join(root, 'hooks', 'hooks.json'), mod.exports.hooksJsonText());
+}
 
 // Declarations of the public API, for programs that import the package.
 import { execFileSync } from 'node:child_process';
