@@ -28,6 +28,8 @@ const entries = {
   hook: 'src/hooks/main.ts',
   cli: 'src/cli/main.ts',
   server: 'src/server/main.ts',
+  // The server's hook endpoint and discovery tools, loaded after the handshake (src/server/main.ts).
+  'server-resident': 'src/server/resident-entry.ts',
   bootstrap: 'src/runtime/bootstrap-main.ts',
   // The status line runs on every status update: a small entry, and the ledger side on demand.
   statusline: 'src/statusline/main.ts',
@@ -67,6 +69,15 @@ const lazyVendorPlugin = {
   },
 };
 
+// The server's `require('./resident-entry')` stays a require of its sibling bundle, loaded after
+// the handshake, instead of being inlined (issue 20: the handshake then costs about a bare Node start).
+const residentSplitPlugin = {
+  name: 'resident-split',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/resident-entry$/ }, (args) => (args.importer.endsWith(join('src', 'server', 'main.ts')) ? { path: './server-resident.cjs', external: true } : undefined));
+  },
+};
+
 // `node scripts/build.mjs --out <dir>` builds somewhere else (the tests build into a temp dir, so a
 // test run never rewrites the committed dist/). Relative to the repo root.
 const outArg = process.argv.indexOf('--out');
@@ -89,7 +100,7 @@ await Promise.all([
         // Baked so that a hook with no config file never builds the config schema (~15 ms of zod).
         __DEFAULT_CONFIG__: JSON.stringify(defaultConfig),
       },
-      plugins: [lazyVendorPlugin],
+      plugins: [lazyVendorPlugin, residentSplitPlugin],
     }),
   ),
   ...Object.entries(lazyVendor).map(([specifier, file]) =>
