@@ -4,7 +4,7 @@
 // the rows themselves, on a real SQLite file.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { billed, oldestSpend, modelGlobs, type SpendFilter } from '../../src/budget/spend';
+import { billed, oldestSpend, modelGlobs, type SpendFilter } from '../../src/core/budget/spend';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { rebuildProjections } from '../../src/ledger/rebuild';
 import { makeTempDir, type TempDir } from '../support/sandbox';
