@@ -73,8 +73,10 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
   const mainUsage = event.transcript_path && needsMainSpend(event, config) ? mainTranscriptFact(db, event.session_id, event.transcript_path) : undefined;
   const turnEnd = event.hook_event_name === 'Stop' || event.hook_event_name === 'SessionEnd';
   const mainCalls = turnEnd && event.transcript_path ? transcriptCallsFact(db, event.session_id, event.transcript_path, config) : undefined;
-  // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path.
-  const perCall = event.hook_event_name === 'PreToolUse' || event.hook_event_name === 'PostToolUseFailure';
+  // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path, except
+  // at a dispatch: its budget check needs every finished run in full, and the resident server may
+  // have read a run at SubagentStop before Claude Code flushed its last lines.
+  const perCall = (event.hook_event_name === 'PreToolUse' && !isAgentTool(event.tool_name)) || event.hook_event_name === 'PostToolUseFailure';
   const agentFacts = [...agentFactsFor(event, config), ...liveAgentFacts(db, config, event), ...(perCall ? [] : staleRunFacts(db, config, { sessionId: event.session_id }))];
   const failureNote = event.hook_event_name === 'PostToolUseFailure' ? ctx.failureContext?.(ctx, event) : undefined;
 
