@@ -74,6 +74,8 @@ export function serveStdio(info: { name: string; version: string }, capabilities
   };
   process.stdin.on('end', close);
   process.stdin.on('close', close);
+  // Claude Code gone mid-answer (EPIPE): the session is over, not an error to crash on.
+  process.stdout.on('error', close);
   return {
     on: (method, handler) => void handlers.set(method, handler),
     onClose: (fn) => void closers.push(fn),
