@@ -27,7 +27,7 @@ const server = serveStdio({ name: 'agent-warden', version: __WARDEN_VERSION__ },
 server.on('tools/list', () => {
   setImmediate(() => {
     try {
-      loaded();
+      loaded().warm();
     } catch (err) {
       trace(`server: could not load its hook endpoint: ${errorText(err)}`);
     }

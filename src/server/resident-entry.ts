@@ -8,6 +8,8 @@ import { ResidentHooks } from './resident-hook';
 
 export interface Resident {
   call(name: string, args: Record<string, unknown>): ToolResult;
+  /** Opens the ledger ahead of the first hook event (migrating it if needed), off its critical path. */
+  warm(): void;
   close(): void;
 }
 
@@ -34,6 +36,7 @@ export function startResident(onFirstServed: () => void): Resident {
           return { content: [{ type: 'text', text: `Unknown tool ${name}.` }], isError: true };
       }
     },
+    warm: () => void hooks.ledger(),
     close: () => hooks.close(),
   };
 }
