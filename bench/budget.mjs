@@ -27,7 +27,7 @@ const work = mkdtempSync(join(tmpdir(), 'aw-bench-budget-'));
 const bundle = join(work, 'budget.cjs');
 buildSync({
   stdin: {
-    contents: `export { evaluateBudget } from './src/budget/meter'; export { openLedger } from './src/ledger/db'; export { schemas } from './src/config/schema';`,
+    contents: `export { evaluateBudget } from './src/core/budget/meter'; export { openLedger } from './src/ledger/db'; export { schemas } from './src/config/schema';`,
     resolveDir: REPO,
     loader: 'ts',
   },
