@@ -110,18 +110,29 @@ export interface SynonymMatch {
   exact: boolean;
 }
 
-/** The synonym table's entries that a query matches, single words first, then phrases. */
+/**
+ * The synonym table's entries that a query matches, single words first, then phrases. A phrase
+ * decides what its words mean: a word inside a matched phrase does not also bring its own entry
+ * ("sql injection" is a security hole, not a database task; "npm audit" is about dependencies, and
+ * "audit" alone would read as a security audit), so the words around an ambiguous one choose its sense.
+ */
 export function synonymMatches(query: string): SynonymMatch[] {
   const { single, phrases } = synonymTable();
   const ws = words(query);
+  const joined = ` ${ws.join(' ')} `;
+  const phraseMatches: SynonymMatch[] = [];
+  for (const p of phrases) if (joined.includes(` ${p.words.join(' ')} `)) phraseMatches.push({ from: p.words, adds: p.adds, exact: p.exact });
+  // A shorter phrase inside a longer matched one yields to it too ("regression test" in "visual regression test").
+  const longest = phraseMatches.filter(
+    (m) => !phraseMatches.some((o) => o.from.length > m.from.length && ` ${o.from.join(' ')} `.includes(` ${m.from.join(' ')} `)),
+  );
+  const inPhrase = new Set(longest.flatMap((m) => m.from));
   const matches: SynonymMatch[] = [];
   for (const w of ws) {
     const entry = single.get(w);
-    if (entry) matches.push({ from: [w], adds: entry.adds, exact: entry.exact });
+    if (entry && !inPhrase.has(w)) matches.push({ from: [w], adds: entry.adds, exact: entry.exact });
   }
-  const joined = ` ${ws.join(' ')} `;
-  for (const p of phrases) if (joined.includes(` ${p.words.join(' ')} `)) matches.push({ from: p.words, adds: p.adds, exact: p.exact });
-  return matches;
+  return [...matches, ...longest];
 }
 
 /**
