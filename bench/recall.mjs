@@ -42,7 +42,7 @@ if (!only || only === 'timing') {
   process.stdout.write(
     `ranking ${t.agents} agents (index built once in ${t.buildMs.toFixed(0)} ms, freshness checked on every call): one query ` +
       `wall median ${t.medianMs.toFixed(2)} ms, p95 ${t.p95Ms.toFixed(2)} ms, max ${t.maxMs.toFixed(2)} ms; CPU median ${t.cpuMedianMs.toFixed(2)} ms, p95 ${t.cpuP95Ms.toFixed(2)} ms (target < 20 ms); ` +
-      `first ten queries, cold: ranking ${t.rankCpuMedianMs.toFixed(2)} ms CPU, freshness check ${t.freshnessCpuMedianMs.toFixed(2)} ms CPU\n`,
+      `first eleven queries, cold: ranking ${t.rankCpuMedianMs.toFixed(2)} ms CPU (slowest ${t.rankCpuMaxMs.toFixed(2)} ms), freshness check ${t.freshnessCpuMedianMs.toFixed(2)} ms CPU\n`,
   );
   // CPU time is the figure that does not depend on how busy the machine is.
   if (t.cpuMedianMs >= 20) failed = true;

@@ -69,6 +69,8 @@ interface Entry {
 interface SynonymTable {
   single: Map<string, Entry>;
   phrases: Entry[];
+  /** Every word of every key. */
+  keyWords: Set<string>;
 }
 
 let compiled: SynonymTable | undefined;
@@ -89,7 +91,8 @@ function synonymTable(): SynonymTable {
       else phrases.push(entry);
     }
   }
-  compiled = { single, phrases };
+  const keyWords = new Set([...single.keys(), ...phrases.flatMap((p) => p.words)]);
+  compiled = { single, phrases, keyWords };
   return compiled;
 }
 
@@ -100,6 +103,11 @@ function synonymTable(): SynonymTable {
 export function nameSynonym(word: string): string[] | undefined {
   const entry = synonymTable().single.get(word);
   return entry?.exact ? entry.adds : undefined;
+}
+
+/** Whether a word is (part of) a key of the synonym table: such a word is not a typo. */
+export function tableWord(word: string): boolean {
+  return synonymTable().keyWords.has(word);
 }
 
 export interface SynonymMatch {
@@ -184,7 +192,7 @@ export function queryConcepts(query: string, known: (term: string) => boolean = 
       const t = term(w);
       return !t || !known(t);
     });
-    const weight = m.exact || unknown ? 1 : SYNONYM_WEIGHT;
+    const weight = m.exact || unknown || m.from.length > 1 ? 1 : SYNONYM_WEIGHT;
     const added: string[] = [];
     for (const w of m.adds) {
       const t = term(w);
