@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectIndex } from '../../src/core/discovery/project-index';
-export { runSet } from './sets';
+export { readSet, runSet, setNames } from './sets';
+import table from '../../src/core/discovery/synonyms.json';
+
+/** Every key of the synonym table. */
+export function tableKeys(): string[] {
+  return Object.keys({ ...table.abbreviations, ...table.related }).sort();
+}
 
 const QUERIES = [
   'review a pull request for security problems',

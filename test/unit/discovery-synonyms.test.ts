@@ -8,9 +8,11 @@ import { describe, expect, it } from 'vitest';
 import table from '../../src/core/discovery/synonyms.json';
 import stemExceptions from '../../src/core/discovery/stem-exceptions.json';
 import { rankDocs } from '../../src/core/discovery/rank';
+import { readSet, setNames, unseenKeyLeaks } from '../../bench/recall/sets';
 import { nameSynonym, queryConcepts, queryTerms, synonymMatches, terms, words } from '../../src/core/discovery/text';
 
 const stemOf = (word: string) => terms(word)[0]!;
+const RECALL = path.resolve(__dirname, '../../bench/recall');
 const adds = (query: string) => synonymMatches(query).flatMap((m) => m.adds);
 
 describe('synonym table', () => {
@@ -85,19 +87,30 @@ describe('synonym table', () => {
     expect(adds('plan a and b')).toEqual([]);
   });
 
-  it('carries no key that only a held-out task uses, so the held-out sets stay unseen', () => {
+  // What is honest: the table is written from general knowledge and the tuning tasks. A held-out set
+  // is fair only while nobody has looked at it, so no key may come from it: a key that an unseen
+  // held-out set's tasks use must also be used by a tuning task, or have been in the table before the
+  // set was written (bench/recall/blind-table-keys.json, frozen by `npm run bench:recall -- --freeze-table`,
+  // which refuses while an unseen set exists). Once a set has been run and its misses studied, it is
+  // marked `spent` and no longer checked: it is a bug report, not a measure.
+  it('carries no key taken from an unseen held-out set', () => {
     const file = table as { abbreviations: Record<string, string>; related: Record<string, string> };
-    const tasks = (set: string) =>
-      (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../bench/recall', set), 'utf8')) as { tasks: Array<{ task: string }> }).tasks.map(
-        (t) => ` ${words(t.task).join(' ')} `,
-      );
-    const heldOut = [...tasks('heldout.json'), ...tasks('heldout2.json')];
-    const tuning = tasks('tuning.json');
-    // In the table (round 1) before the second held-out set was written.
-    const earlier = ['helm', 'screen reader', 'latency', 'pentest'];
-    const used = (ts: string[], key: string) => ts.some((t) => t.includes(` ${words(key).join(' ')} `));
-    const onlyHeldOut = Object.keys({ ...file.abbreviations, ...file.related }).filter((k) => used(heldOut, k) && !used(tuning, k));
-    expect(onlyHeldOut.filter((k) => !earlier.includes(k))).toEqual([]);
+    const keys = Object.keys({ ...file.abbreviations, ...file.related });
+    const sets = Object.fromEntries(setNames(RECALL).map((n) => [n, readSet(path.join(RECALL, `${n}.json`))]));
+    const blind = (JSON.parse(fs.readFileSync(path.join(RECALL, 'blind-table-keys.json'), 'utf8')) as { keys: string[] }).keys;
+    expect(unseenKeyLeaks(keys, sets, blind)).toEqual([]);
+    // The first two held-out sets have been run and studied.
+    expect(sets.heldout?.spent).toBeTruthy();
+    expect(sets.heldout2?.spent).toBeTruthy();
+  });
+
+  it('would catch a key taken from an unseen held-out set, and lets a spent set or a tuning task use one', () => {
+    const set = (tasks: string[], spent?: string) => ({ about: '', collections: [], tasks: tasks.map((task) => ({ task, accept: [] })), spent });
+    const tuning = set(['our k8s pods restart']);
+    const unseen = set(['the flux capacitor is leaking', 'k8s upgrade']);
+    expect(unseenKeyLeaks(['flux capacitor', 'k8s'], { tuning, heldout9: unseen }, [])).toEqual([{ key: 'flux capacitor', set: 'heldout9' }]);
+    expect(unseenKeyLeaks(['flux capacitor'], { tuning, heldout9: set(unseen.tasks.map((t) => t.task), 'run') }, [])).toEqual([]);
+    expect(unseenKeyLeaks(['flux capacitor'], { tuning, heldout9: unseen }, ['flux capacitor'])).toEqual([]);
   });
 
   it('groups what the user asked into concepts: an abbreviation with its expansion, a phrase as one', () => {
