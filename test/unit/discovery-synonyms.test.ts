@@ -9,6 +9,7 @@ import table from '../../src/core/discovery/synonyms.json';
 import stemExceptions from '../../src/core/discovery/stem-exceptions.json';
 import { rankDocs } from '../../src/core/discovery/rank';
 import { readSet, setNames, unseenKeyLeaks } from '../../bench/recall/sets';
+import { CORPORA } from '../support/fixtures';
 import { nameSynonym, queryConcepts, queryTerms, synonymMatches, terms, words } from '../../src/core/discovery/text';
 
 const stemOf = (word: string) => terms(word)[0]!;
@@ -74,6 +75,82 @@ describe('synonym table', () => {
     expect(rankDocs(docs, 'k8s manifests', 1)[0]?.doc.name).toBe('kubernetes-specialist');
     expect(rankDocs(docs, 'a11y review', 1)[0]?.doc.name).toBe('accessibility-tester');
     expect(rankDocs(docs, 'db is a bottleneck', 1)[0]?.doc.name).toBe('database-optimizer');
+  });
+
+  it.each([
+    ['p99 latency went up', 'performance'],
+    ['pods are OOMKilled', 'memory'],
+    ['CrashLoopBackOff after the upgrade', 'kubernetes'],
+    ['define SLOs for checkout', 'reliability'],
+    ['the airflow DAG fails on backfill', 'pipeline'],
+    ['classic N+1 in our ORM', 'query'],
+    ['push the image to ECR', 'registry'],
+    ['gh actions workflow', 'github'],
+    ['40 CVEs in the report', 'vulnerability'],
+    ['we need an SBOM', 'dependency'],
+    ['add SAST to the build', 'static'],
+    ['stored XSS in comments', 'security'],
+    ['hydration mismatch on every page', 'rendering'],
+    ['LCP and CLS are bad', 'performance'],
+    ['fine tune a small model', 'training'],
+    ['RAG over our docs', 'retrieval'],
+    ['our e2e suite is flaky', 'testing'],
+    ['red green refactor on the parser', 'tdd'],
+    ['swagger for the endpoints', 'documentation'],
+    ['fighting the borrow checker', 'rust'],
+  ])('round 3 jargon: "%s" adds "%s"', (typed, meant) => {
+    expect(adds(typed)).toContain(meant);
+  });
+
+  it('lets a phrase decide what its words mean: "npm audit" is about dependencies, "sql injection" about security', () => {
+    // "audit" alone is nothing the table knows; in "npm audit" it means vulnerable dependencies.
+    expect(adds('npm audit shows 40 CVEs')).toEqual(expect.arrayContaining(['dependency', 'vulnerability']));
+    expect(adds('accessibility audit of the forms')).toContain('wcag');
+    // "sql" alone reads as a database task; inside "sql injection" it does not.
+    expect(adds('tune this sql')).toContain('database');
+    expect(adds('an sql injection in the search box')).not.toContain('database');
+    expect(adds('an sql injection in the search box')).toContain('security');
+    // "pipeline": a CI pipeline is a build matter, a data pipeline a data one.
+    expect(adds('the ci pipeline is slow')).toContain('continuous');
+    expect(adds('the data pipeline drops rows')).toContain('etl');
+    // A phrase's own words weigh little; what the phrase means weighs like the user's words.
+    const weights = queryTerms('npm audit shows 40 CVEs');
+    expect(weights.get(stemOf('audit'))).toBeLessThan(0.5);
+    expect(weights.get(stemOf('dependency'))).toBe(1);
+  });
+
+  it('ranks by the sense the phrase chose: "npm audit" finds the dependency manager, not the security auditor', () => {
+    const docs = [
+      { name: 'security-auditor', description: 'Security audits, compliance and vulnerability assessments of applications.', body: '' },
+      { name: 'dependency-manager', description: 'Audit dependencies for vulnerabilities, resolve version conflicts, automate dependency updates.', body: '' },
+      { name: 'accessibility-tester', description: 'WCAG accessibility testing and screen reader support.', body: '' },
+    ];
+    expect(rankDocs(docs, 'npm audit shows 40 CVEs, bump the deps', 1)[0]?.doc.name).toBe('dependency-manager');
+    expect(rankDocs(docs, 'security audit of the login flow', 1)[0]?.doc.name).toBe('security-auditor');
+    expect(rankDocs(docs, 'accessibility audit of the signup form', 1)[0]?.doc.name).toBe('accessibility-tester');
+  });
+
+  it('matches a key in the plural, and reads a duration in ms as latency', () => {
+    expect(adds('deadlocks in mysql')).toEqual(adds('deadlock in mysql'));
+    expect(adds('our pods restart')).toContain('kubernetes');
+    // "ios" is a key itself, not the plural of "io".
+    expect(adds('an ios app')).toContain('mobile');
+    expect(words('went from 200ms to 900 ms')).toEqual(['went', 'from', 'latency', 'to', 'latency']);
+  });
+
+  it('adds, for every entry, at least one word some agent file in the collections uses', () => {
+    const file = table as { abbreviations: Record<string, string>; related: Record<string, string> };
+    const used = new Set<string>();
+    for (const dir of fs.readdirSync(CORPORA)) {
+      if (!fs.statSync(path.join(CORPORA, dir)).isDirectory()) continue;
+      for (const f of fs.readdirSync(path.join(CORPORA, dir))) if (f.endsWith('.md')) for (const t of terms(fs.readFileSync(path.join(CORPORA, dir, f), 'utf8'))) used.add(t);
+    }
+    const reachesNothing = Object.entries({ ...file.abbreviations, ...file.related })
+      .filter(([, value]) => !terms(value).some((t) => used.has(t)))
+      .map(([key]) => key);
+    expect(reachesNothing).toEqual([]);
+    // Broad: several hundred entries across the domains, not a list for a few tasks.
+    expect(Object.keys(file.abbreviations).length + Object.keys(file.related).length).toBeGreaterThan(700);
   });
 
   it('reads the abbreviations of round 2 (infrastructure, data, security, business)', () => {
