@@ -47,6 +47,24 @@ describe('settings cached by the resident server', () => {
     expect(limits()).toEqual([]);
   });
 
+  it('are read again when an AGENT_WARDEN_* variable or the project\'s Claude Code settings change', () => {
+    fs.writeFileSync(userFile(), JSON.stringify({ breaker: { max_consecutive_failures: 5 } }));
+    const failures = () => cachedConfig(project.path).config.breaker.max_consecutive_failures;
+    expect(failures()).toBe(5);
+    process.env.AGENT_WARDEN_BREAKER__MAX_CONSECUTIVE_FAILURES = '9';
+    try {
+      expect(failures()).toBe(9);
+      // The same variable set by the project's own Claude Code settings is the project's: untrusted,
+      // it may only tighten, so the user's 5 stands again once that file appears.
+      fs.mkdirSync(path.join(project.path, '.claude'), { recursive: true });
+      fs.writeFileSync(path.join(project.path, '.claude', 'settings.json'), JSON.stringify({ env: { AGENT_WARDEN_BREAKER__MAX_CONSECUTIVE_FAILURES: '9' } }));
+      expect(failures()).toBe(5);
+    } finally {
+      delete process.env.AGENT_WARDEN_BREAKER__MAX_CONSECUTIVE_FAILURES;
+    }
+    expect(failures()).toBe(5);
+  });
+
   it('is the same object while nothing changes', () => {
     fs.writeFileSync(userFile(), JSON.stringify({ budgets: [{ scope: 'day', limit_tokens: 1000 }] }));
     expect(cachedConfig(project.path)).toBe(cachedConfig(project.path));
