@@ -68,10 +68,10 @@ describe('team settings', () => {
     expect(text).toMatch(/budgets\[1\].*cannot be a team budget/);
   });
 
-  it('the command hook bundle does not contain or load the PostgreSQL client; the server and CLI load it on demand', () => {
+  it('the command hook bundle does not contain or load the PostgreSQL client; the resident server and the CLI load it on demand', () => {
     const hook = fs.readFileSync(path.join(DIST, 'hook.cjs'), 'utf8');
     expect(hook).not.toMatch(/pg\.cjs|agent_warden_usage|pg_advisory_xact_lock/);
-    for (const entry of ['server.cjs', 'cli.cjs']) expect(fs.readFileSync(path.join(DIST, entry), 'utf8')).toMatch(/vendor","pg\.cjs"|pg\.cjs/);
+    for (const entry of ['server-resident.cjs', 'cli.cjs']) expect(fs.readFileSync(path.join(DIST, entry), 'utf8')).toMatch(/pg\.cjs/);
     expect(fs.existsSync(path.join(DIST, 'vendor', 'pg.cjs'))).toBe(true);
   });
 });
