@@ -84,7 +84,9 @@ async function spendSession(m: Machine, job: string, opts: { waitForPush: boolea
   const convo = conversation({ usage: MAIN_USAGE })
     .main(dispatch({ subagent_type: 'worker', prompt: `${job}: do it` }), text(`${job} done.`))
     .subagent(job, { ...bash(`echo ${job}_RAN`), usage: SUB_USAGE }, text(`REPORT ${job}`, SUB_USAGE));
-  // This session's subagent (both replies, 2,700 tokens) recorded and on the server, with everything billed before it.
+  // This session's subagent usage, as far as recorded now (its last reply may only be read at the turn's end), on the
+  // server with everything billed before it: pushed by the resident server in the background. The rest goes at
+  // session end (a detached \`team sync\`).
   const subagentTokens = (pushedOnly: boolean) =>
     ledgerQuery<{ n: number }>(
       m,
@@ -92,13 +94,17 @@ async function spendSession(m: Machine, job: string, opts: { waitForPush: boolea
        WHERE u.agent_id <> '' ${pushedOnly ? 'AND o.dirty = 0' : ''}`,
     )?.n ?? 0;
   const before = subagentTokens(false);
-  const pushed = () => subagentTokens(true) >= before + 2700;
+  const pushed = () => {
+    const now = subagentTokens(false);
+    return now > before && subagentTokens(true) >= now;
+  };
   let script = convo.script();
   if (opts.waitForPush) script = gated(script, 1, () => until(`${m.member}'s resident server pushes its subagent usage`, pushed));
   if (opts.before) script = gated(script, 0, opts.before);
   const model = await mock(script);
   const run = await runClaude({ prompt: 'do the job', modelUrl: model.url, home: m.home, cwd: m.cwd, pluginDirs: [PLUGIN_DIR], wardenHome: m.wardenHome, timeoutMs: SESSION_TIMEOUT_MS });
-  if (run.exitCode !== 0) console.log('DEBUG', run.exitCode, run.signal, run.timedOut, run.stderr.slice(-2000), fs.existsSync(path.join(m.wardenHome, 'warden.log')) ? fs.readFileSync(path.join(m.wardenHome, 'warden.log'), 'utf8').slice(-3000) : 'no log', JSON.stringify(cliJson(['team', 'status'], m.wardenHome)));
+  // On failure, what the ledger and the sync state held (the run's own output rarely says why a gate never opened).
+  if (run.exitCode !== 0) console.log('session failed', JSON.stringify(ledgerQuery(m, "SELECT group_concat(agent_id || ':' || total_tokens || ':' || dirty) AS rows FROM usage JOIN team_outbox USING (session_id, agent_id, message_id)")), denials(model), model.modelRequests().length, run.exitCode, run.signal, run.timedOut, run.stderr.slice(-2000), fs.existsSync(path.join(m.wardenHome, 'warden.log')) ? fs.readFileSync(path.join(m.wardenHome, 'warden.log'), 'utf8').slice(-3000) : 'no log', JSON.stringify(cliJson(['team', 'status'], m.wardenHome)));
   expect(run.exitCode, run.stderr).toBe(0);
   return { run, model };
 }
