@@ -14,6 +14,7 @@ import { registerImportCommand } from './commands/import';
 import { registerLedgerCommands } from './commands/ledger';
 import { registerMetricsCommand } from './commands/metrics';
 import { registerOptimizeCommand } from './commands/optimize';
+import { registerOtelCommands } from './commands/otel';
 import { registerPricingCommand } from './commands/pricing';
 import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   registerTrustCommand(program);
   registerStatuslineCommands(program);
   registerMetricsCommand(program);
+  registerOtelCommands(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

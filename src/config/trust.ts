@@ -63,6 +63,7 @@ const why: Record<string, string> = {
   'breaker.enabled': 'it would turn the circuit breaker off',
   'breaker.exempt_tools': 'it would exempt more tools from the breaker',
   'core.auto': 'it would let the curator move agent files without asking',
+  telemetry: 'it would send your sessions, agent names and spend to an endpoint the project chooses',
 };
 
 /**

@@ -30,3 +30,11 @@ export function startCuratorWatcher(config: Config, project: string, env: NodeJS
 export function countPromptTokensLater(db: Ledger, sessionId: string, project: string, env: NodeJS.ProcessEnv = process.env): void {
   if (pendingExactCounts(db, sessionId) > 0) runCliDetached(['ledger', 'count-tokens', '--session', sessionId], env, project);
 }
+
+/**
+ * At session end, its OpenTelemetry spans, when `telemetry.otlp` is configured: in a detached
+ * process, so no hook waits for the collector and none loads the OpenTelemetry SDK.
+ */
+export function exportTelemetryLater(config: Config, sessionId: string, project: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (config.telemetry?.otlp && config.telemetry.otlp.auto !== false) runCliDetached(['otel', 'export', '--session', sessionId], env, project);
+}

@@ -17,7 +17,7 @@ import { handleHookEvent, eventUid, type HookContext, type HookOutput } from './
 import { defaultPolicies } from './policies';
 import { rememberPluginRoot } from '../statusline/plugin-root';
 import { sessionIndex } from './session-context';
-import { countPromptTokensLater, startCuratorWatcher } from './background';
+import { countPromptTokensLater, exportTelemetryLater, startCuratorWatcher } from './background';
 import { parseHookInput, type WireEvent } from './wire';
 
 export interface IngestOptions {
@@ -79,7 +79,10 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
       startCuratorWatcher(config, project, env);
       rememberPluginRoot(env);
     }
-    if (parsed.event.hook_event_name === 'SessionEnd') countPromptTokensLater(ledger, parsed.event.session_id, project, env);
+    if (parsed.event.hook_event_name === 'SessionEnd') {
+      countPromptTokensLater(ledger, parsed.event.session_id, project, env);
+      exportTelemetryLater(config, parsed.event.session_id, project, env);
+    }
     const told = parsed.event.hook_event_name === 'SessionStart' ? configAnnouncement(loaded) : undefined;
     if (told) {
       const context = [out?.hookSpecificOutput?.additionalContext, told.model].filter(Boolean).join('\n\n');

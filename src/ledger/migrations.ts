@@ -289,6 +289,23 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    why: 'OpenTelemetry export (issue 23): which spans went to the OTLP endpoint, so `otel export` sends each once (a claim while sending, then the time it was sent), and the last attempt and error for `doctor`. Bookkeeping, not a projection: `ledger rebuild` keeps it.',
+    sql: `
+      CREATE TABLE otel_spans (
+        span_id TEXT PRIMARY KEY,
+        trace_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        tool_use_id TEXT,
+        state TEXT NOT NULL,
+        claimed_at INTEGER NOT NULL,
+        exported_at INTEGER
+      );
+      CREATE INDEX otel_spans_session ON otel_spans(session_id);
+      CREATE TABLE otel_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

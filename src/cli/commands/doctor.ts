@@ -12,6 +12,10 @@ import { quarantinedFiles, spooledFiles } from '../../ledger/spool';
 import { bootstrapRunning, installNative } from '../../runtime/bootstrap';
 import { ledgerPath, logPath, projectOf, wardenHome } from '../../runtime/paths';
 import { pc, printJson } from '../output';
+import type { Config } from '../../config/schema';
+import { exportStatus, type ExportStatus } from '../../telemetry/export-state';
+import { exportTarget } from '../../telemetry/export';
+import { withLedger } from '../ledger-access';
 
 interface Check {
   name: string;
@@ -106,13 +110,14 @@ export function runChecks(): Check[] {
     fix: 'run `agent-warden ledger ingest` once the ledger opens',
   });
 
-  const { problems, notices, files } = loadConfig(projectOf(undefined));
+  const { config, problems, notices, files } = loadConfig(projectOf(undefined));
   checks.push({
     name: 'config',
     ok: problems.length === 0,
     detail: problems.length ? `${problems.length} invalid setting(s) ignored, every other one applies:\n       ${problems.map(formatProblem).join('\n       ')}` : files.length ? files.join(', ') : 'defaults (no config file)',
     fix: problems.length ? 'edit the file(s) named above as each fix says' : undefined,
   });
+  checks.push(telemetryCheck(config));
   if (notices.length) checks.push({ name: 'project config', ok: true, detail: `${notices.length} setting(s) ignored because they would loosen your guard:\n       ${notices.map(formatNotice).join('\n       ')}` });
 
   const moved = movedAsideFiles(file);
@@ -151,6 +156,25 @@ function fixDamagedLedger(): string {
   } finally {
     if (db?.open) db.close();
   }
+}
+
+/** OpenTelemetry export: where it goes and whether it is getting there (an export failing is never fatal for sessions, but it is for the spans). */
+function telemetryCheck(config: Config): Check {
+  const target = exportTarget(config);
+  if (!target) return { name: 'telemetry', ok: true, detail: 'OpenTelemetry export off (no telemetry.otlp in your config)' };
+  let status: ExportStatus;
+  try {
+    status = withLedger((db) => exportStatus(db, Date.now()), { catchUp: false });
+  } catch (err) {
+    return { name: 'telemetry', ok: true, detail: `OTLP to ${target.shown}; export state unreadable (${(err as Error).message})` };
+  }
+  const failing = Boolean(status.last_error) && status.waiting_spans > 0;
+  return {
+    name: 'telemetry',
+    ok: !failing,
+    detail: `OTLP to ${target.shown}: ${status.exported_spans} span(s) sent, ${status.waiting_spans} waiting${status.last_error ? `; last export failed at ${status.last_error_at}: ${status.last_error}` : status.last_success_at ? `; last export ${status.last_success_at}` : ''}`,
+    fix: 'check that the collector is up and telemetry.otlp.endpoint is right, then run `agent-warden otel export` (it sends what waits, once)',
+  };
 }
 
 function modeCheck(name: string, path: string, want: number): Check {
