@@ -6,16 +6,18 @@
  * generated from opentelemetry-proto, shipped in @opentelemetry/otlp-transformer 0.57), and the
  * decoded spans are compared with what `dispatches --json` and `sessions --json` say.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
 import { REVIEWER } from '../support/dispatch-session';
 import { scratch } from '../support/scratch';
-import { cliJson, PLUGIN_DIR, runCli } from '../support/warden';
+import { CLI, cliJson, PLUGIN_DIR, REPO, runCli, wardenEnv } from '../support/warden';
 
 // The protobufjs module generated from opentelemetry-proto (decoders included).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -119,6 +121,12 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
   }
 }
 
+/** `otel export --json` without blocking this process, whose event loop serves the collector. */
+async function exportAsync(wardenHome: string): Promise<any> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'otel', 'export', '--json'], { env: wardenEnv(wardenHome), cwd: REPO, timeout: 60_000 });
+  return JSON.parse(stdout);
+}
+
 const writeUserConfig = (wardenHome: string, config: unknown) => fs.writeFileSync(path.join(wardenHome, 'config.json'), JSON.stringify(config));
 const ns = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
 
@@ -220,7 +228,7 @@ describe('OpenTelemetry export', () => {
 
     // Idempotent: running the export again sends nothing.
     const requests = collector.requests.length;
-    const again = cliJson<any>(['otel', 'export'], wardenHome);
+    const again = await exportAsync(wardenHome);
     expect(again).toMatchObject({ exported_spans: 0, requests: 0 });
     expect(collector.requests).toHaveLength(requests);
     expect(cliJson<any>(['otel', 'status'], wardenHome)).toMatchObject({ enabled: true, automatic: true, exported_spans: 4, waiting_spans: 0, last_error: null });
@@ -268,8 +276,8 @@ describe('OpenTelemetry export', () => {
     // Back up: one export sends all three, and only once.
     const collector = await startCollector(port);
     defer(collector.close);
-    expect(cliJson<any>(['otel', 'export'], wardenHome)).toMatchObject({ exported_spans: 3, sessions: 1, requests: 1 });
-    expect(cliJson<any>(['otel', 'export'], wardenHome)).toMatchObject({ exported_spans: 0, requests: 0 });
+    expect(await exportAsync(wardenHome)).toMatchObject({ exported_spans: 3, sessions: 1, requests: 1 });
+    expect(await exportAsync(wardenHome)).toMatchObject({ exported_spans: 0, requests: 0 });
     expect(collector.spans).toHaveLength(3);
     expect(new Set(collector.spans.map((s) => s.spanId)).size).toBe(3);
     const denied = collector.spans.find((s) => s.attributes['agent_warden.dispatch.tool_use_id'] === dispatches[1].tool_use_id)!;
