@@ -170,7 +170,9 @@ function build() {
                 headers: z.optional(
                   z.record(z.string(), z.string()).check(z.describe('HTTP headers sent with every export (e.g. an API key), added to OTEL_EXPORTER_OTLP_HEADERS.')),
                 ),
-                timeout_ms: z._default(positive().check(z.describe('How long one export request may take before it is given up (and retried by the next export).')), 10000),
+                timeout_ms: z.optional(
+                  positive().check(z.describe('How long one export request may take before it is given up (its spans wait for the next export). Default: OTEL_EXPORTER_OTLP_TIMEOUT, else 10000.')),
+                ),
                 auto: z._default(
                   z.boolean().check(z.describe("Export a session's spans in the background when it ends (true), or only when you run `agent-warden otel export` (false).")),
                   true,

@@ -116,7 +116,7 @@ declare function build(): {
             otlp: z.ZodMiniOptional<z.ZodMiniObject<{
                 endpoint: z.ZodMiniOptional<z.ZodMiniString<string>>;
                 headers: z.ZodMiniOptional<z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniString<string>>>;
-                timeout_ms: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
+                timeout_ms: z.ZodMiniOptional<z.ZodMiniNumber<number>>;
                 auto: z.ZodMiniDefault<z.ZodMiniBoolean<boolean>>;
             }, z.z.core.$strict>>;
         }, z.z.core.$strict>>;
