@@ -5,8 +5,8 @@
 // nothing, a session the hooks recorded is only topped up, and an interrupted run resumes.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import type { Config } from '../config/schema';
-import { agentTranscriptFact, mainTranscriptFact, readAgentMeta } from '../hooks/agent-facts';
-import { transcriptCallsFact } from '../hooks/transcript-calls';
+import { agentTranscriptFact, mainTranscriptFact, readAgentMeta } from '../core/agent-facts';
+import { transcriptCallsFact } from '../core/transcript-calls';
 import type { Ledger } from '../ledger/db';
 import { appendEvent, type NewEvent } from '../ledger/events';
 import { project } from '../ledger/project';

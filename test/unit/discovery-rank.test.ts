@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCollection, oneLine } from '../../src/discovery/collection';
-import { agentCategory } from '../../src/discovery/category';
-import { rankDocs } from '../../src/discovery/rank';
-import { terms } from '../../src/discovery/text';
+import { loadCollection, oneLine } from '../../src/core/discovery/collection';
+import { agentCategory } from '../../src/core/discovery/category';
+import { rankDocs } from '../../src/core/discovery/rank';
+import { terms } from '../../src/core/discovery/text';
 import { CORPORA } from '../support/fixtures';
 
 const CORPUS = path.join(CORPORA, 'VoltAgent__awesome-claude-code-subagents__6a82f08');

@@ -3,9 +3,9 @@
  * reach the words agent files use, and abbreviations in agent names read as what they stand for.
  */
 import { describe, expect, it } from 'vitest';
-import table from '../../src/discovery/synonyms.json';
-import { rankDocs } from '../../src/discovery/rank';
-import { nameSynonym, queryTerms, synonymMatches, terms, words } from '../../src/discovery/text';
+import table from '../../src/core/discovery/synonyms.json';
+import { rankDocs } from '../../src/core/discovery/rank';
+import { nameSynonym, queryTerms, synonymMatches, terms, words } from '../../src/core/discovery/text';
 
 const stemOf = (word: string) => terms(word)[0]!;
 const adds = (query: string) => synonymMatches(query).flatMap((m) => m.adds);

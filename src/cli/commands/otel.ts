@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
-import { catchUpTranscripts } from '../../hooks/catch-up';
+import { catchUpTranscripts } from '../../core/catch-up';
 import { errorText, trace } from '../../runtime/log';
 import { projectOf } from '../../runtime/paths';
 import { exportStatus } from '../../telemetry/export-state';
