@@ -8,6 +8,8 @@ import { sessionSpans, type SpanPlan } from './spans';
 
 /** A session counts as finished at SessionEnd, or after this long without an event (a session Claude Code never closed). */
 export const IDLE_MS = 3_600_000;
+/** What `otel export` sends by default, and what `otel status` and `doctor` count as waiting: sessions of the last 7 days. */
+export const DEFAULT_WINDOW_MS = 7 * 86_400_000;
 
 export interface Claim {
   claimedAt: number;
@@ -88,7 +90,7 @@ function setState(db: Ledger, values: Record<string, string>): void {
 
 export interface ExportStatus {
   exported_spans: number;
-  /** Spans of finished sessions not sent yet (sessions since `since`). */
+  /** Spans of finished sessions of the last 7 days (or since `since`) not sent yet. */
   waiting_spans: number;
   last_attempt_at: string | null;
   last_success_at: string | null;
@@ -106,9 +108,9 @@ export function exportStatus(db: Ledger, now: number, since?: number): ExportSta
       .prepare(
         `SELECT coalesce(sum(1 + (SELECT count(*) FROM dispatches d WHERE d.session_id = s.session_id)
            - (SELECT count(*) FROM otel_spans o WHERE o.session_id = s.session_id AND o.state = 'exported')), 0) AS n
-         FROM sessions s WHERE ${FINISHED} AND (@since IS NULL OR coalesce(s.started_at, s.last_event_at) >= @since)`,
+         FROM sessions s WHERE ${FINISHED} AND coalesce(s.started_at, s.last_event_at) >= @since`,
       )
-      .get({ idleBefore: now - IDLE_MS, since: since ?? null }) as { n: number }
+      .get({ idleBefore: now - IDLE_MS, since: since ?? now - DEFAULT_WINDOW_MS }) as { n: number }
   ).n;
   const iso = (v: string | undefined) => (v ? new Date(Number(v)).toISOString() : null);
   const failing = Boolean(state.last_error) && Number(state.last_error_at ?? 0) >= Number(state.last_success_at ?? 0);

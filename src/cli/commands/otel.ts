@@ -59,7 +59,7 @@ export function registerOtelCommands(program: Command): void {
       if (opts.json) return printJson(status);
       const lines = [
         target ? `OTLP endpoint: ${target.shown}${status.automatic ? ' (sessions are exported when they end)' : ' (export by hand: `agent-warden otel export`)'}` : 'OpenTelemetry export is off (no telemetry.otlp in your config, no OTEL_EXPORTER_OTLP_ENDPOINT)',
-        `spans sent: ${status.exported_spans}; waiting: ${status.waiting_spans}`,
+        `spans sent: ${status.exported_spans}; waiting (finished sessions of the last 7 days): ${status.waiting_spans}`,
         status.last_success_at ? `last export: ${status.last_success_at}` : undefined,
         status.last_error ? `last error (${status.last_error_at}, ${status.last_error_endpoint}): ${status.last_error}` : undefined,
       ];
