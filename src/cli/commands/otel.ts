@@ -43,6 +43,9 @@ export function registerOtelCommands(program: Command): void {
       if (opts.json) printJson(outcome);
       else if (outcome.error) process.stderr.write(`agent-warden: sent ${outcome.exported_spans} span(s) to ${outcome.endpoint}, then the export failed: ${outcome.error}\n`);
       else process.stdout.write(`Sent ${outcome.exported_spans} span(s) of ${outcome.sessions} session(s) to ${outcome.endpoint}.\n`);
+      if (!opts.json && opts.session && outcome.exported_spans === 0 && !outcome.error) {
+        process.stderr.write(`agent-warden: session ${opts.session} has nothing unsent, or has not ended yet (its spans go when it ends, or after an hour without events)\n`);
+      }
       if (outcome.error) {
         if (!opts.json) process.stderr.write('     fix: check that the collector is up and the endpoint right (`agent-warden otel status`), then run `agent-warden otel export` again; the spans stay queued\n');
         process.exitCode = 1;
