@@ -2,6 +2,7 @@
 // (SessionEnd's background export and a cron job, say) send each span once between them, and a
 // `ledger rebuild` (which renumbers dispatches) does not make any span look new. The ledger holds
 // sessions the real hook recorded from the captured Claude Code run, copied under new session ids.
+// The collector is named the standard way here, by OTEL_EXPORTER_OTLP_* variables.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,7 +34,8 @@ beforeAll(async () => {
     }
   }
   collector = await startCollector();
-  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ telemetry: { otlp: { endpoint: collector.url } } }));
+  // No endpoint in the config: the standard OpenTelemetry variables say where (see exportAsync).
+  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ telemetry: { otlp: {} } }));
 }, 240_000);
 
 afterAll(async () => {
@@ -42,8 +44,9 @@ afterAll(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
 });
 
+const otelEnv = () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme', OTEL_SERVICE_NAME: 'warden-ci' });
 const exportAsync = async (): Promise<any> =>
-  JSON.parse((await promisify(execFile)(process.execPath, [CLI, 'otel', 'export', '--json'], { env: wardenEnv(home), cwd: REPO, timeout: 120_000 })).stdout);
+  JSON.parse((await promisify(execFile)(process.execPath, [CLI, 'otel', 'export', '--json'], { env: wardenEnv(home, otelEnv()), cwd: REPO, timeout: 120_000 })).stdout);
 
 describe('otel export sends each span once', () => {
   it('four exports racing over the same ledger send every span exactly once between them', async () => {
@@ -65,7 +68,10 @@ describe('otel export sends each span once', () => {
     // Every dispatch's tokens, as the ledger has them.
     const tokens = new Map(collector.spans.map((s) => [`${s.attributes['agent_warden.session.id']}/${s.attributes['agent_warden.dispatch.tool_use_id'] ?? ''}`, s.attributes['agent_warden.usage.total_tokens']]));
     for (const d of dispatches) expect(tokens.get(`${d.session_id}/${d.tool_use_id}`)).toBe(d.total_tokens);
-    expect(cliJson<any>(['otel', 'status'], home)).toMatchObject({ exported_spans: expected, waiting_spans: 0, last_error: null });
+    expect(cliJson<any>(['otel', 'status'], home, { env: otelEnv() })).toMatchObject({ endpoint: `${collector.url}/v1/traces`, exported_spans: expected, waiting_spans: 0, last_error: null });
+    // The standard variables did their part: endpoint, headers, service name.
+    expect(collector.requests.every((r) => r.path === '/v1/traces' && r.headers['x-tenant'] === 'acme')).toBe(true);
+    expect(new Set(collector.spans.map((s) => s.resource['service.name']))).toEqual(new Set(['warden-ci']));
   }, 120_000);
 
   it('after `ledger rebuild` (dispatches renumbered) nothing looks new', async () => {
