@@ -64,7 +64,8 @@ export function sessionSpans(db: Ledger, sessionId: string, now: number): SpanPl
   const session = db.prepare('SELECT session_id, project, started_at, ended_at, end_reason, last_event_at FROM sessions WHERE session_id = ?').get(sessionId) as SessionRow | undefined;
   if (!session) return [];
   const dispatches = listDispatches(db, { sessionId });
-  // The dispatch's requested model (the Agent tool's `model`) and the one its subagent ran on, apart.
+  // The model Claude Code resolved the dispatch to (the Agent tool's `model`, else the agent's or
+  // session's default) and the one its subagent's transcript shows it ran on, apart.
   const models = new Map(
     (
       db

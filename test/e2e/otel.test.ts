@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
-import { bash, conversation, dispatch, text } from '../support/conversation';
+import { bash, conversation, dispatch, text, toolUse } from '../support/conversation';
 import { REVIEWER } from '../support/dispatch-session';
 import { SPAN_KIND_INTERNAL, STATUS_CODE_ERROR, startCollector } from '../support/otlp-collector';
 import { scratch } from '../support/scratch';
@@ -57,7 +57,8 @@ const ns = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
 function nestedSession() {
   return conversation({ usage: { input_tokens: 120, output_tokens: 15, cache_creation_input_tokens: 400, cache_read_input_tokens: 2000 } })
     .main(
-      dispatch({ subagent_type: 'code-reviewer', prompt: 'FG_REVIEW check src', description: 'Foreground review' }),
+      // This one asks for another model, which must show in its span's model attributes.
+      toolUse('Agent', { subagent_type: 'code-reviewer', prompt: 'FG_REVIEW check src', description: 'Foreground review', model: 'haiku', run_in_background: false }),
       dispatch({ subagent_type: 'general-purpose', prompt: 'OUTER_PLAN then delegate', description: 'Outer' }),
       text('All done.'),
     )
@@ -119,7 +120,6 @@ describe('OpenTelemetry export', () => {
         'gen_ai.agent.name': d.agent_type,
         'gen_ai.agent.id': d.agent_id,
         'gen_ai.conversation.id': sessionId,
-        'gen_ai.response.model': d.model,
         // The convention's input_tokens counts cached input too; the cache split is beside it.
         'gen_ai.usage.input_tokens': d.input_tokens + d.cache_creation_tokens + d.cache_read_tokens,
         'gen_ai.usage.output_tokens': d.output_tokens,
@@ -130,6 +130,10 @@ describe('OpenTelemetry export', () => {
         'agent_warden.dispatch.status': 'completed',
       });
       expect(span.attributes['agent_warden.cost_usd']).toBeCloseTo(d.cost_usd, 9);
+      // The model Claude Code resolved the dispatch to, and the one its subagent's transcript shows.
+      expect(span.attributes['gen_ai.request.model']).toBe(d.model);
+      if (d.description === 'Foreground review') expect([d.model, span.attributes['gen_ai.response.model']]).toEqual([expect.stringMatching(/^claude-haiku-/), expect.stringMatching(/^claude-haiku-/)]);
+      else expect(span.attributes['gen_ai.response.model']).not.toMatch(/haiku/);
       expect(span.startNs).toBe(ns(d.started_at));
       expect(span.endNs).toBe(ns(d.ended_at));
       expect(span.startNs).toBeGreaterThanOrEqual(root.startNs);
