@@ -32,9 +32,10 @@ export function countPromptTokensLater(db: Ledger, sessionId: string, project: s
 }
 
 /**
- * At session end, its OpenTelemetry spans, when `telemetry.otlp` is configured: in a detached
- * process, so no hook waits for the collector and none loads the OpenTelemetry SDK.
+ * At session end, when `telemetry.otlp` is configured, the OpenTelemetry spans not sent yet: this
+ * session's, and any an earlier export could not deliver. In a detached process, so no hook waits
+ * for the collector and none loads the OpenTelemetry SDK.
  */
-export function exportTelemetryLater(config: Config, sessionId: string, project: string, env: NodeJS.ProcessEnv = process.env): void {
-  if (config.telemetry?.otlp && config.telemetry.otlp.auto !== false) runCliDetached(['otel', 'export', '--session', sessionId], env, project);
+export function exportTelemetryLater(config: Config, project: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (config.telemetry?.otlp && config.telemetry.otlp.auto !== false) runCliDetached(['otel', 'export'], env, project);
 }

@@ -81,7 +81,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
     }
     if (parsed.event.hook_event_name === 'SessionEnd') {
       countPromptTokensLater(ledger, parsed.event.session_id, project, env);
-      exportTelemetryLater(config, parsed.event.session_id, project, env);
+      exportTelemetryLater(config, project, env);
     }
     const told = parsed.event.hook_event_name === 'SessionStart' ? configAnnouncement(loaded) : undefined;
     if (told) {
