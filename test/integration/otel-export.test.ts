@@ -80,4 +80,17 @@ describe('otel export sends each span once', () => {
     expect(await exportAsync()).toMatchObject({ exported_spans: 0, requests: 0 });
     expect(collector.spans).toHaveLength(before);
   }, 60_000);
+
+  it('with nothing configured, export says how to turn it on, and doctor says it is off', () => {
+    const empty = makeTempDir('otel-off');
+    try {
+      const ran = runCli(['otel', 'export'], empty.path);
+      expect(ran.status).toBe(1);
+      expect(ran.stderr).toContain(`no OTLP endpoint is configured; add "telemetry": {"otlp": {"endpoint": "http://127.0.0.1:4318"}} to your config (${path.join(empty.path, 'config.json')})`);
+      const check = JSON.parse(runCli(['doctor', '--json'], empty.path).stdout).checks.find((c: any) => c.name === 'telemetry');
+      expect(check).toMatchObject({ ok: true, detail: expect.stringContaining('OpenTelemetry export off') });
+    } finally {
+      empty.cleanup();
+    }
+  });
 });

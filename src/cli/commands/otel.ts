@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
 import { catchUpTranscripts } from '../../core/catch-up';
 import { errorText, trace } from '../../runtime/log';
-import { projectOf } from '../../runtime/paths';
+import { projectOf, userConfigPath } from '../../runtime/paths';
 import { exportStatus } from '../../telemetry/export-state';
 import { exportSpans, exportTarget } from '../../telemetry/export';
 import { UserError } from '../errors';
@@ -13,10 +13,8 @@ import { parseSince } from '../time';
 declare const __WARDEN_VERSION__: string;
 const version = typeof __WARDEN_VERSION__ === 'string' ? __WARDEN_VERSION__ : 'dev';
 
-const NOT_CONFIGURED = new UserError(
-  'no OTLP endpoint is configured',
-  'add "telemetry": {"otlp": {"endpoint": "http://127.0.0.1:4318"}} to your config (~/.claude/agent-warden/config.json), or set OTEL_EXPORTER_OTLP_ENDPOINT',
-);
+const notConfigured = () =>
+  new UserError('no OTLP endpoint is configured', `add "telemetry": {"otlp": {"endpoint": "http://127.0.0.1:4318"}} to your config (${userConfigPath()}), or set OTEL_EXPORTER_OTLP_ENDPOINT`);
 
 export function registerOtelCommands(program: Command): void {
   const otel = program.command('otel').description('OpenTelemetry: export sessions and dispatches as OTLP spans to your collector');
@@ -29,7 +27,7 @@ export function registerOtelCommands(program: Command): void {
     .action(async (opts) => {
       const { config } = loadConfig(projectOf(undefined));
       const target = exportTarget(config);
-      if (!target) throw NOT_CONFIGURED;
+      if (!target) throw notConfigured();
       const scope = { sessionId: opts.session, since: opts.session ? undefined : parseSince(opts.since) };
       // The same figures `dispatches --json` shows: first read what transcripts gained since the last hook.
       withLedger((db) => {
