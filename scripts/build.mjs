@@ -40,6 +40,7 @@ const entries = {
 const lazyVendor = {
   'gray-matter': 'gray-matter',
   minisearch: 'minisearch',
+  'minisearch/SearchableMap': 'minisearch-searchable-map',
   'js-tiktoken/lite': 'js-tiktoken-lite',
   'js-tiktoken/ranks/cl100k_base': 'js-tiktoken-cl100k',
 };
@@ -100,6 +101,7 @@ await Promise.all([
       define: {
         __WARDEN_VERSION__: JSON.stringify(pkg.version),
         __BETTER_SQLITE3_VERSION__: JSON.stringify(bsqlVersion),
+        __DEFAULT_CONFIG__: JSON.stringify(defaultConfig),
       },
       plugins: [lazyVendorPlugin],
     }),

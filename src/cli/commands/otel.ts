@@ -8,6 +8,7 @@ import { exportSpans, exportTarget } from '../../telemetry/export';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { printJson } from '../output';
+import { jsonOption, sinceOption } from '../flags';
 import { parseSince } from '../time';
 
 declare const __WARDEN_VERSION__: string;
@@ -21,12 +22,14 @@ export function registerOtelCommands(program: Command): void {
   otel
     .command('export')
     .description("send the spans of finished sessions that were not sent yet (SessionEnd does this in the background when telemetry.otlp is set); safe to run again: nothing is sent twice")
-    .option('--since <when>', 'only sessions started since then (7d, 12h, 2026-11-01)', '7d')
+    .addOption(sinceOption('7d'))
     .option('--session <id>', 'only this session')
-    .option('--json', 'print JSON')
+    .option('--endpoint <url>', "the collector's OTLP/HTTP base URL for this run (default: telemetry.otlp.endpoint, else OTEL_EXPORTER_OTLP_ENDPOINT)")
+    .addOption(jsonOption())
     .action(async (opts) => {
       const { config } = loadConfig(projectOf(undefined));
-      const target = exportTarget(config);
+      if (opts.endpoint !== undefined && !/^https?:\/\/[^/]/i.test(opts.endpoint)) throw new UserError(`--endpoint ${opts.endpoint} is not an http:// or https:// URL`, 'run `agent-warden otel export --endpoint http://127.0.0.1:4318`');
+      const target = exportTarget(opts.endpoint ? { ...config, telemetry: { ...config.telemetry, otlp: { auto: true, ...config.telemetry?.otlp, endpoint: opts.endpoint } } } : config);
       if (!target) throw notConfigured();
       const scope = { sessionId: opts.session, since: opts.session ? undefined : parseSince(opts.since) };
       // The same figures `dispatches --json` shows: first read what transcripts gained since the last hook.
@@ -52,7 +55,7 @@ export function registerOtelCommands(program: Command): void {
   otel
     .command('status')
     .description('where spans go, how many were sent, how many wait, and the last error')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const { config } = loadConfig(projectOf(undefined));
       const target = exportTarget(config);
