@@ -87,6 +87,10 @@ describe('otel export sends each span once', () => {
       const ran = runCli(['otel', 'export'], empty.path);
       expect(ran.status).toBe(1);
       expect(ran.stderr).toContain(`no OTLP endpoint is configured; add "telemetry": {"otlp": {"endpoint": "http://127.0.0.1:4318"}} to your config (${path.join(empty.path, 'config.json')})`);
+      // --endpoint names a collector for one run; a bad one is refused in one line.
+      expect(cliJson<any>(['otel', 'export', '--endpoint', 'http://127.0.0.1:9'], empty.path)).toMatchObject({ endpoint: 'http://127.0.0.1:9/v1/traces', exported_spans: 0, requests: 0 });
+      const bad = runCli(['otel', 'export', '--endpoint', 'collector:4318'], empty.path);
+      expect([bad.status, bad.stderr]).toEqual([1, expect.stringContaining('--endpoint collector:4318 is not an http:// or https:// URL')]);
       const check = JSON.parse(runCli(['doctor', '--json'], empty.path).stdout).checks.find((c: any) => c.name === 'telemetry');
       expect(check).toMatchObject({ ok: true, detail: expect.stringContaining('OpenTelemetry export off') });
     } finally {
