@@ -163,7 +163,7 @@ function build() {
                   z
                     .string()
                     .check(
-                      z.refine(isHttpUrl, { message: 'is not an http:// or https:// URL' }),
+                      z.refine(isHttpUrl, { message: 'an OTLP endpoint is an http:// or https:// URL' }),
                       z.describe('OTLP/HTTP base URL of your collector, e.g. "http://127.0.0.1:4318"; spans go to <endpoint>/v1/traces. Default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT.'),
                     ),
                 ),

@@ -51,7 +51,7 @@ describe('telemetry settings', () => {
   it('a bad endpoint is reported by file and key, and ignored', () => {
     const { userFile } = setup({ telemetry: { otlp: { endpoint: 'ftp://x' } } });
     const { config, problems } = loadConfig(undefined, { userFile });
-    expect(problems.map((p) => `${p.key}: ${p.message}`).join('\n')).toMatch(/telemetry\.otlp\.endpoint: .*not an http:\/\/ or https:\/\/ URL/);
+    expect(problems.map((p) => `${p.key}: ${p.message}`).join('\n')).toMatch(/telemetry\.otlp\.endpoint: is "ftp:\/\/x"; an OTLP endpoint is an http:\/\/ or https:\/\/ URL/);
     expect(config.telemetry?.otlp?.endpoint).toBeUndefined();
   });
 
