@@ -16,7 +16,7 @@
 //   npm run build && npm run bench:import [-- --mb 300] [--keep] [--cpu-prof DIR]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -91,6 +91,17 @@ function generate(root) {
 }
 
 /** Bytes of every transcript (.jsonl) under the tree, as `import` finds them. */
+/** User + system time of the children this process waited for, from /proc (Linux), in seconds. */
+function childCpuSeconds() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+    // After the command name: cutime and cstime are fields 16 and 17 of stat(5), in clock ticks (100 per second).
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function transcriptBytes(dir) {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -111,19 +122,25 @@ try {
   const nodeArgs = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProf)] : [];
   const command = [process.execPath, ...nodeArgs, CLI, 'import', '--projects-dir', projects];
   const tty = !cpuProf && spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  const cpu0 = childCpuSeconds();
+  const load = loadavg()[0];
   const t = performance.now();
   const first = tty
     ? spawnSync('script', ['-qefc', command.map((a) => `'${a}'`).join(' '), '/dev/null'], { env, encoding: 'utf8', maxBuffer: 1 << 26 })
     : spawnSync(command[0], command.slice(1), { env, encoding: 'utf8', maxBuffer: 1 << 26 });
   const ms = performance.now() - t;
+  const cpu = childCpuSeconds() - cpu0;
   if (first.status !== 0) throw new Error(first.stderr || first.stdout);
   const again = spawnSync(process.execPath, [CLI, 'import', '--projects-dir', projects, '--json'], { env, encoding: 'utf8' });
   if (again.status !== 0) throw new Error(again.stderr);
   const second = JSON.parse(again.stdout);
   const mbps = bytes / 1e6 / (ms / 1000);
   console.log(`import: ${(bytes / 1e6).toFixed(0)} MB of transcripts in ${second.sessions_seen} sessions${tty ? ' (under a pseudo-terminal)' : ''}`);
-  console.log(`  ${first.stdout.trim().split('\n').at(-1).replace(/\r/g, '')}`);
-  console.log(`  first run  ${(ms / 1000).toFixed(2)} s = ${mbps.toFixed(0)} MB/s (target >= 100 MB/s)`);
+  // What the command printed, without its progress bar (terminal escapes split the redraws).
+  const said = first.stdout.split(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r?\n|\r/).filter((l) => l.trim() && !l.startsWith('importing'));
+  for (const line of said) console.log(`  ${line.trim()}`);
+  console.log(`  first run  ${(ms / 1000).toFixed(2)} s = ${mbps.toFixed(0)} MB/s (target >= 100 MB/s), load average ${load.toFixed(1)} on ${cpus().length} cores`);
+  if (cpu > 0) console.log(`  CPU time   ${cpu.toFixed(2)} s (user + system of the command) = ${(bytes / 1e6 / cpu).toFixed(0)} MB per CPU second: the wall figure on an idle machine, about`);
   console.log(`  second run ${second.events_added} events added, ${second.dispatches_added} dispatches (must be 0: idempotent)`);
   process.exitCode = mbps >= 100 && second.events_added === 0 ? 0 : 1;
 } finally {

@@ -23,9 +23,11 @@ export interface ImportTotals {
   dispatches: number;
   events: number;
   bytes: number;
+  /** Lines over the line cap (MAX_LINE_BYTES), skipped and not counted. */
+  skippedLines: number;
 }
 
-export const emptyTotals = (): ImportTotals => ({ sessions: 0, recorded: 0, dispatches: 0, events: 0, bytes: 0 });
+export const emptyTotals = (): ImportTotals => ({ sessions: 0, recorded: 0, dispatches: 0, events: 0, bytes: 0, skippedLines: 0 });
 
 /**
  * The projections prepare their statements on every event, which is cheap for a hook's handful of
@@ -104,6 +106,7 @@ function importSession(db: Ledger, files: SessionFiles, config: Config, totals: 
   // seen before), one pass serves both; each reads a bounded chunk, so loop to the end.
   for (let offsets = mainOffsets(db, sessionId); offsets.usage === offsets.calls; offsets = mainOffsets(db, sessionId)) {
     const read = readUsageAndCalls(main, offsets.usage, { maxBytes: MAIN_READ_BUDGET, span: false });
+    totals.skippedLines += read.usage.skippedLines;
     const usage = mainUsagePayload(main, offsets.usage, read.usage);
     const calls = callsPayload(read.calls, offsets.calls, config);
     const moved = [usage && usageEvent(usage), calls && callsEvent(calls)];
@@ -123,6 +126,7 @@ function importSession(db: Ledger, files: SessionFiles, config: Config, totals: 
   const usageOf = new Map<string, TranscriptRead>();
   for (const agent of fresh) {
     const read = readUsageAndCalls(agent.path, 0, { costState: false });
+    totals.skippedLines += read.usage.skippedLines;
     usageOf.set(agent.agentId, read.usage);
     const calls = callsPayload(read.calls, 0, config, agent.agentId);
     if (calls) record({ uid: `import:${sessionId}:agent-calls:${agent.agentId}:${calls.offset_end}`, kind: 'transcript_calls', receivedAt: agent.mtimeMs, agentId: agent.agentId, payload: calls });
@@ -162,40 +166,52 @@ function countDispatches(db: Ledger, sessionId: string): number {
 
 /** The session's working folder and time span, from the transcript's first and last lines. */
 function sessionFacts(files: SessionFiles): { cwd?: string; firstTs?: number; lastTs?: number } {
-  const head = readSlice(files.main.path, 0, 64 * 1024);
-  const tail = readSlice(files.main.path, Math.max(0, files.main.bytes - 64 * 1024), 64 * 1024);
+  const { head, tail } = readEnds(files.main.path, files.main.bytes, 64 * 1024);
   const cwd = /"cwd":\s*"((?:[^"\\]|\\.){1,4096})"/.exec(head)?.[1];
   return { cwd: cwd ? (JSON.parse(`"${cwd}"`) as string) : undefined, firstTs: firstTimestamp(head), lastTs: lastTimestamp(tail) };
 }
 
-const TIMESTAMP = /"timestamp":\s*"([0-9T:.Z+-]{10,40})"/g;
+const TIMESTAMP = /"timestamp":\s*"([0-9T:.Z+-]{10,40})"/y;
 
 function firstTimestamp(text: string): number | undefined {
-  for (const m of text.matchAll(TIMESTAMP)) {
-    const t = Date.parse(m[1]!);
-    if (!Number.isNaN(t)) return t;
+  for (let at = text.indexOf('"timestamp":'); at >= 0; at = text.indexOf('"timestamp":', at + 1)) {
+    const t = timestampAt(text, at);
+    if (t !== undefined) return t;
   }
   return undefined;
 }
 
+/** Searched from the end: the tail holds hundreds of timestamps, only the last valid one counts. */
 function lastTimestamp(text: string): number | undefined {
-  let last: number | undefined;
-  for (const m of text.matchAll(TIMESTAMP)) {
-    const t = Date.parse(m[1]!);
-    if (!Number.isNaN(t)) last = t;
+  for (let at = text.lastIndexOf('"timestamp":'); at >= 0; at = at > 0 ? text.lastIndexOf('"timestamp":', at - 1) : -1) {
+    const t = timestampAt(text, at);
+    if (t !== undefined) return t;
   }
-  return last;
+  return undefined;
 }
 
-function readSlice(path: string, start: number, length: number): string {
+function timestampAt(text: string, at: number): number | undefined {
+  TIMESTAMP.lastIndex = at;
+  const m = TIMESTAMP.exec(text);
+  const t = m ? Date.parse(m[1]!) : NaN;
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** The first and last `length` bytes of the file (one read when they overlap), decoded. */
+function readEnds(path: string, size: number, length: number): { head: string; tail: string } {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const buf = Buffer.alloc(length);
-    const got = readSync(fd, buf, 0, length, start);
-    return buf.toString('utf8', 0, got);
+    const buf = Buffer.allocUnsafe(Math.min(size, 2 * length));
+    if (size <= 2 * length) {
+      const got = readSync(fd, buf, 0, buf.length, 0);
+      return { head: buf.toString('utf8', 0, Math.min(got, length)), tail: buf.toString('utf8', Math.max(0, got - length), got) };
+    }
+    const gotHead = readSync(fd, buf, 0, length, 0);
+    const gotTail = readSync(fd, buf, length, length, size - length);
+    return { head: buf.toString('utf8', 0, gotHead), tail: buf.toString('utf8', length, length + gotTail) };
   } catch {
-    return '';
+    return { head: '', tail: '' };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

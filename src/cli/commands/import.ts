@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config/load';
 import { emptyTotals, importSessions, withStatementCache } from '../../importer/import-history';
 import { scanProjects } from '../../importer/scan';
+import { MAX_LINE_BYTES } from '../../tokens/jsonl-tail';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { fmtInt, printJson } from '../output';
@@ -56,6 +57,7 @@ export function registerImportCommand(program: Command): void {
         dispatches_added: totals.dispatches,
         events_added: totals.events,
         bytes_read: totals.bytes,
+        lines_skipped: totals.skippedLines,
         mb_per_s: seconds > 0 ? Number((totals.bytes / 1e6 / seconds).toFixed(1)) : null,
       };
       if (opts.json) return printJson(result);
@@ -64,7 +66,8 @@ export function registerImportCommand(program: Command): void {
         `Imported ${fmtInt(totals.sessions)} sessions and ${fmtInt(totals.dispatches)} dispatches from ${dir}` +
           (totals.recorded ? `; topped up ${fmtInt(totals.recorded)} sessions the hooks had recorded` : '') +
           (unchanged ? `; ${fmtInt(unchanged)} already in the ledger` : '') +
-          '.\n',
+          '.\n' +
+          (totals.skippedLines ? `${fmtInt(totals.skippedLines)} line(s) over ${MAX_LINE_BYTES / 1024 / 1024} MB skipped, not counted (see warden.log).\n` : ''),
       );
     });
 }
