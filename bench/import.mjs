@@ -13,7 +13,7 @@
 // --projects-dir DIR` as a user runs it (under a pseudo-terminal when `script` is there, so the
 // progress bar draws), process start to exit. Files were just written, so they are in the page
 // cache (as a warm history is). A second run must add nothing.
-//   npm run build && npm run bench:import [-- --mb 300] [--keep] [--cpu-prof DIR]
+//   npm run build && npm run bench:import [-- --mb 300] [--keep] [--cpu-prof DIR] [--cli another/build/cli.cjs]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -21,12 +21,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../..');
-const CLI = join(REPO, 'dist', 'cli.cjs');
+
 const FIXTURES = join(REPO, 'test', 'fixtures', 'claude-code-2.1.328', 'transcripts');
 const arg = (name) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
+const CLI = arg('--cli') ? resolve(arg('--cli')) : join(REPO, 'dist', 'cli.cjs');
 const targetMb = Number(arg('--mb') ?? 300);
 const cpuProf = arg('--cpu-prof');
 const keep = process.argv.includes('--keep');
