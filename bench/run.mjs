@@ -130,7 +130,7 @@ function ledgerQueries() {
 function curatorPlanning() {
   // planOver is TypeScript: bundle it for this process, the way the CLI bundles the curator.
   const out = join(mkdtempSync(join(tmpdir(), 'aw-bench-curator-')), 'bench.cjs');
-  buildSync({ entryPoints: [join(REPO, 'src/curator/bench.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'error' });
+  buildSync({ entryPoints: [join(REPO, 'src/core/curator/bench.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'error' });
   // The bundle lives in a temp dir, away from node_modules: point it at the native module.
   process.env.AGENT_WARDEN_NATIVE ??= join(REPO, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   const { planOver } = createRequire(import.meta.url)(out);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectIndex } from '../../src/discovery/project-index';
+import { projectIndex } from '../../src/core/discovery/project-index';
 export { runSet } from './sets';
 
 const QUERIES = [

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCollection, type DiscoveryAgent } from '../../src/discovery/collection';
-import { AgentIndex, type Ranked } from '../../src/discovery/rank';
+import { loadCollection, type DiscoveryAgent } from '../../src/core/discovery/collection';
+import { AgentIndex, type Ranked } from '../../src/core/discovery/rank';
 
 export interface RecallSet {
   about: string;

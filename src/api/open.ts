@@ -1,7 +1,7 @@
 // openLedger(): read-only typed access to agent-warden's ledger for programs. It never creates a
 // ledger (a missing one reads as empty) and opens with the same driver choice as the CLI.
 import { existsSync } from 'node:fs';
-import { budgetStatus, capStatus } from '../budget/status';
+import { budgetStatus, capStatus } from '../core/budget/status';
 import { loadConfig } from '../config/load';
 import { migrate, openLedger as openLedgerFile, type Ledger } from '../ledger/db';
 import { openDatabase } from '../ledger/driver';

@@ -1,7 +1,7 @@
 // The public API's own types: filters and the reader. Rows are the CLI's `--json` records.
 import type { DispatchRecord } from '../ledger/read-dispatches';
 import type { SessionRecord } from '../ledger/read-sessions';
-import type { BudgetStatusRow, CapStatusRow } from '../budget/status-rows';
+import type { BudgetStatusRow, CapStatusRow } from '../core/budget/status-rows';
 
 export type { DispatchRecord, SessionRecord, BudgetStatusRow, CapStatusRow };
 

@@ -9,7 +9,7 @@ import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../config/load';
-import { catchUpTranscripts } from '../hooks/catch-up';
+import { catchUpTranscripts } from '../core/catch-up';
 import { NativeMissingError, openLedger, type Ledger } from '../ledger/db';
 import { errorText, trace } from '../runtime/log';
 import { ledgerPath } from '../runtime/paths';

@@ -37,11 +37,7 @@ export function printJson(value: unknown): void {
 
 export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 export const shortTime = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '');
-export const fmtInt = (n: number | null | undefined) => (n === null || n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
-/** USD for people: 4 decimals under $1, never a misleading `$0.0000` for a tiny non-zero amount. */
-export const fmtUsd = (n: number | null | undefined) =>
-  n === null || n === undefined ? 'unpriced' : n === 0 ? '$0.00' : n > 0 && n < 0.0001 ? '<$0.0001' : `$${n.toFixed(Math.abs(n) < 1 ? 4 : 2)}`;
-export const fmtMs = (n: number | null | undefined) => (n === null || n === undefined ? '' : n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);
+export { fmtInt, fmtMs, fmtUsd } from '../report/format';
 
 /** A JSON array written as it is produced, one compact element (already JSON text) per line, in ~1 MB writes. */
 export function printJsonLines(items: Iterable<string>): void {

@@ -1,11 +1,11 @@
 // Claude's windows for people: the standing level of each, and per window period its peak and the
 // time it stood at or above a window budget's limit. Shared by `windows`, `budget status` and `report`.
-import { duration } from '../budget/window';
+import { duration } from '../core/budget/window';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { isWindowBudget } from '../windows/policy';
-import { standingWindows, windowHistory, type StandingWindow, type WindowHistoryRow } from '../windows/ledger';
-import { windowLabel } from '../windows/rate-limits';
+import { isWindowBudget } from '../core/windows/policy';
+import { standingWindows, windowHistory, type StandingWindow, type WindowHistoryRow } from '../core/windows/ledger';
+import { windowLabel } from '../core/windows/rate-limits';
 import { pc, table } from './output';
 
 export interface WindowsData {

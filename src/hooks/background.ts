@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { errorText, trace } from '../runtime/log';
-import { pendingExactCounts } from '../tokens/backfill';
+import { pendingExactCounts } from '../core/prompt-token-backfill';
 
 function runCliDetached(args: string[], env: NodeJS.ProcessEnv, cwd: string): void {
   const cli = join(__dirname, 'cli.cjs');

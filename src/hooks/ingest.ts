@@ -4,21 +4,21 @@
 import { loadConfig, formatProblem } from '../config/load';
 import { configAnnouncement } from '../config/announce';
 import type { Config } from '../config/schema';
-import { isBusy, NativeMissingError, openLedger, type Ledger } from '../ledger/db';
+import { NativeMissingError, openLedger, type Ledger } from '../ledger/db';
 import { isCorruption, moveAsideOpened } from '../ledger/corrupt';
-import { appendEvent } from '../ledger/events';
-import { project as projectEvent } from '../ledger/project';
-import { quarantine, readSpooled, removeSpooled, spooledFiles, spoolEvent } from '../ledger/spool';
+import { removeSpooled, spoolEvent } from '../ledger/spool';
 import { boundDepth, redact, redactText } from '../privacy/redact';
 import { errorText, trace } from '../runtime/log';
 import { projectOf, userConfigPath } from '../runtime/paths';
 import { startBootstrap } from '../runtime/bootstrap';
-import { handleHookEvent, eventUid, type HookContext, type HookOutput } from './handle';
-import { defaultPolicies } from './policies';
-import { rememberPluginRoot } from '../statusline/plugin-root';
-import { sessionIndex } from './session-context';
+import { handleHookEvent, eventUid, type HookContext, type HookOutput } from '../core/handle-event';
+import { defaultPolicies } from '../core/policies';
+import { rememberPluginRoot } from '../runtime/plugin-root';
+import { sessionIndex } from '../core/session-context';
 import { countPromptTokensLater, startCuratorWatcher } from './background';
-import { parseHookInput, type WireEvent } from './wire';
+import { replaySpool } from '../core/spool-replay';
+import { malformedText, storeMalformed, storeNewerEvent } from '../core/unparsed-input';
+import { parseHookInput } from './wire';
 
 export interface IngestOptions {
   now?: number;
@@ -152,74 +152,3 @@ function failClosed(config: Config, parsed: ReturnType<typeof parseHookInput>, w
 // the log and the ledger get the reason without it.
 const safeReason = (reason: string) => redactText(reason.replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)? is not valid JSON/, 'is not valid JSON'));
 
-// Redact a little past the cut, then cut: a secret straddling the cut is masked, not half-kept.
-const malformedText = (text: string, config: Config) =>
-  config.privacy === 'metadata' ? `[${text.length} chars]` : redactText(text.slice(0, 66 * 1024)).slice(0, 64 * 1024);
-
-function storeMalformed(db: Ledger, config: Config, m: { reason: string; text: string; now: number; project: string; sessionId?: string; uid?: string }): void {
-  const ev = appendEvent(db, {
-    uid: m.uid,
-    kind: 'malformed',
-    receivedAt: m.now,
-    sessionId: m.sessionId,
-    project: m.project,
-    source: 'command',
-    payload: { reason: m.reason, bytes: m.text.length, text: malformedText(m.text, config) },
-  });
-  if (ev) projectEvent(db, ev, { pricing: config.pricing });
-}
-
-/** An event kind a newer Claude Code sends: kept by name and size only (its fields are unknown, so none is stored). */
-function storeNewerEvent(db: Ledger, config: Config, e: { kind: string; bytes: number; now: number; project: string; sessionId: string }): void {
-  const ev = appendEvent(db, {
-    kind: 'unhandled_hook',
-    receivedAt: e.now,
-    sessionId: e.sessionId,
-    project: e.project,
-    source: 'command',
-    payload: { hook_event_name: e.kind, bytes: e.bytes },
-  });
-  if (ev) projectEvent(db, ev, { pricing: config.pricing });
-}
-
-/** Errors that come from the entry itself, not from the ledger's state (disk, lock, corruption). */
-function isRefusedEntry(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? '';
-  return !code.startsWith('SQLITE_') || code.startsWith('SQLITE_CONSTRAINT') || code.startsWith('SQLITE_TOOBIG') || code.startsWith('SQLITE_MISMATCH');
-}
-
-/** Replays spooled events, oldest first; decisions are not re-made for calls already past. */
-export function replaySpool(db: Ledger, config: Config, max: number, removeLater?: string[]): number {
-  let done = 0;
-  for (const file of spooledFiles()) {
-    if (done >= max) break;
-    const entry = readSpooled(file);
-    if (!entry) {
-      quarantine(file);
-      continue;
-    }
-    try {
-      if (entry.malformed) {
-        storeMalformed(db, config, { reason: entry.malformed.reason, text: entry.malformed.text, now: entry.receivedAt, project: entry.project, uid: entry.uid });
-      } else if (entry.event) {
-        const { config: projectConfig } = loadConfig(entry.project);
-        handleHookEvent(
-          { db, config: projectConfig, project: entry.project, now: entry.receivedAt, source: 'spool', policies: [] },
-          entry.event as WireEvent,
-          { uid: entry.uid, receivedAt: entry.receivedAt },
-        );
-      }
-    } catch (err) {
-      // A locked or failing ledger stops the replay (the caller spools); an entry the ledger
-      // refuses on its own is set aside, so one poison event cannot send every later one to the spool.
-      if (isBusy(err) || !isRefusedEntry(err)) throw err;
-      trace(`spooled event ${entry.uid} cannot be recorded (${errorText(err)}); set aside as .bad`, { stderr: false });
-      quarantine(file);
-      continue;
-    }
-    if (removeLater) removeLater.push(file);
-    else removeSpooled(file);
-    done++;
-  }
-  return done;
-}

@@ -6,8 +6,8 @@
 // nothing, a session the hooks recorded is only topped up, and an interrupted run resumes.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import type { Config } from '../config/schema';
-import { agentTranscriptFact, MAIN_READ_BUDGET, mainTranscriptFact, mainUsagePayload, readAgentMeta } from '../hooks/agent-facts';
-import { callsPayload, transcriptCallsFact } from '../hooks/transcript-calls';
+import { agentTranscriptFact, MAIN_READ_BUDGET, mainTranscriptFact, mainUsagePayload, readAgentMeta } from '../core/agent-facts';
+import { callsPayload, transcriptCallsFact } from '../core/transcript-calls';
 import type { Ledger } from '../ledger/db';
 import { appendEvent, type NewEvent } from '../ledger/events';
 import { project, type ProjectionContext } from '../ledger/project';

@@ -1,8 +1,8 @@
 // The better-sqlite3 driver (Node 20, or any Node without node:sqlite). Its JS is bundled into
 // dist; the native addon is found at run time (native.ts) and may still be on its way (bootstrap).
 import Database from 'better-sqlite3';
-import type { DriverOpenOptions, SqliteDb } from './driver';
-import { findAddon, loadAddon } from './native';
+import type { DriverOpenOptions, SqliteDb } from './driver-types';
+import { findAddon, loadAddon } from '../runtime/native';
 
 declare const __BETTER_SQLITE3_VERSION__: string;
 const version = typeof __BETTER_SQLITE3_VERSION__ === 'string' ? __BETTER_SQLITE3_VERSION__ : 'from node_modules';

@@ -2,7 +2,7 @@
 // compile. Adapted here to the better-sqlite3 shape the rest of the code uses: pluck, pragma,
 // transaction functions with savepoints, `undefined` bound as NULL, and errors carrying
 // better-sqlite3's `SQLITE_*` codes (callers tell busy, corrupt and full apart by them).
-import type { DriverOpenOptions, RunResult, SqliteDb, Statement, Transaction } from './driver';
+import type { DriverOpenOptions, RunResult, SqliteDb, Statement, Transaction } from './driver-types';
 
 // The slice of node:sqlite used here (@types/node for Node 20 has none).
 interface NodeStatementSync {

@@ -2,7 +2,7 @@
 // counters), plus the state of circuits and budgets now (gauges). Pure reads of the projections.
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { budgetStatus } from '../budget/status';
+import { budgetStatus } from '../core/budget/status';
 
 export interface MetricsSnapshot {
   dispatches: { agent_type: string; status: string; n: number }[];

@@ -4,7 +4,7 @@
 // HTML adapter (src/dashboard) only renders them.
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { budgetStatus, type BudgetStatusRow } from '../budget/status';
+import { budgetStatus, type BudgetStatusRow } from '../core/budget/status';
 
 export interface DashboardData {
   generated_at: string;

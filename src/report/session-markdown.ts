@@ -1,5 +1,5 @@
 // A session report as Markdown: readable in a terminal and in a model's prompt alike.
-import { fmtInt, fmtMs, fmtUsd } from '../cli/output';
+import { fmtInt, fmtMs, fmtUsd } from './format';
 import type { SessionReport } from './session-report';
 
 const EXCERPT = 600;

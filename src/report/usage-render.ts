@@ -1,6 +1,6 @@
 // The usage report in the three text forms: CSV (raw numbers, one row per group plus the total),
 // Markdown (for slash commands) and the columns the terminal table shows.
-import { fmtInt, fmtMs, fmtUsd } from '../cli/output';
+import { fmtInt, fmtMs, fmtUsd } from './format';
 import { toCsv } from './csv';
 import { mdTable } from './markdown';
 import type { UsageGroup, UsageReport } from './usage-report';

@@ -4,7 +4,7 @@
 // once the module is there. Nothing waits on the network inside a hook.
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findAddon } from '../ledger/native';
+import { findAddon } from './native';
 import { errorText, trace } from './log';
 import { runtimeDir } from './paths';
 

@@ -1,10 +1,10 @@
 // The two discovery tools, as plain functions from arguments to an MCP tool result so they can be
 // tested without a transport. Failures are results with isError, never thrown.
 import { readFileSync } from 'node:fs';
-import type { DiscoveryAgent } from '../discovery/collection';
-import { discover } from '../discovery/discover';
-import { invalidAgentName } from '../discovery/names';
-import { projectIndex } from '../discovery/project-index';
+import type { DiscoveryAgent } from '../core/discovery/collection';
+import { discover } from '../core/discovery/discover';
+import { invalidAgentName } from '../core/discovery/names';
+import { projectIndex } from '../core/discovery/project-index';
 import type { Ledger } from '../ledger/db';
 
 export interface ToolResult {

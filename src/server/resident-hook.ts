@@ -2,12 +2,12 @@
 // of starting a Node process per event. The event takes the same path as the command hook's
 // (ingestHookInput → handleHookEvent), with `source: 'mcp'` and one ledger handle kept open.
 import { openLedger, type Ledger } from '../ledger/db';
-import { failureNote } from '../hooks/failure-context';
+import { failureNote } from '../core/failure-context';
 import { ingestHookInput } from '../hooks/ingest';
 import { loadConfig } from '../config/load';
 import { errorText, trace } from '../runtime/log';
 import { projectOf } from '../runtime/paths';
-import { fillExactPromptTokens } from '../tokens/backfill';
+import { fillExactPromptTokens } from '../core/prompt-token-backfill';
 import { rebuildPayload, type HookArguments } from './hook-input';
 import type { ToolResult } from './discovery-tools';
 

@@ -5,7 +5,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLedger } from '../ledger/db';
-import { snapshotKey } from '../windows/rate-limits';
+import { snapshotKey } from '../core/windows/rate-limits';
 import { gatherFacts as gatherFrom } from './facts';
 import type { StatusInput } from './input';
 import { statuslineDir } from './run';

@@ -1,12 +1,12 @@
 // What the status line says about this session, read from the ledger: spend, the nearest budget,
 // running subagents, open circuits, and the standing windows with their limits. Also records the
 // rate-limit snapshot the payload brought (deduplicated), so window budgets can use it.
-import { listCircuits } from '../breaker/status';
-import { budgetStatus } from '../budget/status';
+import { listCircuits } from '../core/breaker/status';
+import { budgetStatus } from '../core/budget/status';
 import { loadConfig } from '../config/load';
 import type { Ledger } from '../ledger/db';
-import { isWindowBudget } from '../windows/policy';
-import { recordSnapshot, standingWindows, type StandingWindow } from '../windows/ledger';
+import { isWindowBudget } from '../core/windows/policy';
+import { recordSnapshot, standingWindows, type StandingWindow } from '../core/windows/ledger';
 import type { StatusInput } from './input';
 
 export interface LineFacts {

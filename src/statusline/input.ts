@@ -1,6 +1,6 @@
 // The JSON Claude Code hands a statusLine command on stdin, reduced to what the line shows.
 // Untrusted: every field is checked, strings are bounded, and anything unexpected is left out.
-import { parseRateLimits, type RateWindow } from '../windows/rate-limits';
+import { parseRateLimits, type RateWindow } from '../core/windows/rate-limits';
 
 export interface StatusInput {
   sessionId?: string;

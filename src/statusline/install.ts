@@ -9,7 +9,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { wardenHome } from '../runtime/paths';
-import { pluginRootFile, rememberPluginRoot } from './plugin-root';
+import { pluginRootFile, rememberPluginRoot } from '../runtime/plugin-root';
 import { statuslineDir, userCommandFile } from './run';
 
 export class SettingsError extends Error {}

@@ -1,5 +1,5 @@
 // The line itself: short, in a fixed order, coloured only when asked. Pure: facts in, text out.
-import type { RateWindow } from '../windows/rate-limits';
+import type { RateWindow } from '../core/windows/rate-limits';
 import type { LineFacts } from './facts';
 
 export interface Paint {

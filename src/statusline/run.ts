@@ -8,7 +8,7 @@
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ledgerPath, wardenHome } from '../runtime/paths';
-import { snapshotKey } from '../windows/rate-limits';
+import { snapshotKey } from '../core/windows/rate-limits';
 import type { LineFacts } from './facts';
 import { parseStatusInput, type StatusInput } from './input';
 import { FALLBACK, renderLine, wantsColour } from './render';

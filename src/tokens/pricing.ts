@@ -9,7 +9,18 @@
 // No model is ever priced at $0 for want of a price: a budget counts an estimate and says so.
 import type { ModelPrice } from '../config/schema';
 import table from './prices/anthropic.json';
-import type { MessageUsage } from './transcript';
+
+/** One assistant message's billed usage, as read from a transcript (./transcript.ts). */
+export interface MessageUsage {
+  id: string;
+  model?: string;
+  ts?: number;
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+}
 
 export type PriceSource = 'config' | 'table' | 'learned' | 'estimated';
 

@@ -5,16 +5,8 @@
 import { type CostState, parseCostState } from './cost-state';
 import { JsonlLine, type LineScan, scanLines, TYPE_ASSISTANT, TYPE_COST_STATE } from './jsonl-tail';
 
-export interface MessageUsage {
-  id: string;
-  model?: string;
-  ts?: number;
-  input: number;
-  output: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  cacheRead: number;
-}
+export type { MessageUsage } from './pricing';
+import type { MessageUsage } from './pricing';
 
 export interface TranscriptRead {
   messages: MessageUsage[];

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema';
-import { BUILTIN_LISTING_TOKENS } from '../../src/curator/listing';
+import { BUILTIN_LISTING_TOKENS } from '../../src/core/curator/listing';
 import { countTokens } from '../../src/tokens/count';
 import { makeHome, makeProject, runClaude } from '../support/claude-cli';
 import { conversation, dispatch, text } from '../support/conversation';

@@ -2,13 +2,13 @@
 // the captured Claude Code 2.1.328 ones, on a real SQLite file, with a clock the test controls.
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { breakerPolicy } from '../../src/breaker/policy';
-import { resetCircuits } from '../../src/breaker/reset';
-import { listCircuits } from '../../src/breaker/status';
+import { breakerPolicy } from '../../src/core/breaker/policy';
+import { resetCircuits } from '../../src/core/breaker/reset';
+import { listCircuits } from '../../src/core/breaker/status';
 import { defaultConfig, type Config } from '../../src/config/schema';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuild';
-import { handleHookEvent, type HookOutput } from '../../src/hooks/handle';
+import { handleHookEvent, type HookOutput } from '../../src/core/handle-event';
 import { parseHookInput } from '../../src/hooks/wire';
 import { loadFixtureRun, WIRED } from '../support/fixtures';
 import { makeTempDir, type TempDir } from '../support/sandbox';

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { budgetPolicy } from '../../src/budget/policy';
+import { budgetPolicy } from '../../src/core/budget/policy';
 import { schemas, type Config, type ConfigInput } from '../../src/config/schema';
-import { handleHookEvent, type HookOutput } from '../../src/hooks/handle';
+import { handleHookEvent, type HookOutput } from '../../src/core/handle-event';
 import { parseHookInput } from '../../src/hooks/wire';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { appendEvent } from '../../src/ledger/events';

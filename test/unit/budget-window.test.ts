@@ -1,6 +1,6 @@
 // Calendar windows in a time zone: local midnights, Monday weeks, months, and DST days.
 import { describe, expect, it } from 'vitest';
-import { duration, localTime, windowOf } from '../../src/budget/window';
+import { duration, localTime, windowOf } from '../../src/core/budget/window';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 

@@ -19,12 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Config, defaultConfig } from '../../src/config/schema';
-import { applyProject, planProject, restoreProject } from '../../src/curator/curate';
-import { writeJournal } from '../../src/curator/journal';
-import { UnsafePathError, projectLayout, resolveAgentPath } from '../../src/curator/layout';
-import { tryLock } from '../../src/curator/lock';
-import { moveAgentFile } from '../../src/curator/move';
-import { ensureStateDir } from '../../src/curator/state-file';
+import { applyProject, planProject, restoreProject } from '../../src/core/curator/curate';
+import { writeJournal } from '../../src/core/curator/journal';
+import { UnsafePathError, projectLayout, resolveAgentPath } from '../../src/core/curator/layout';
+import { tryLock } from '../../src/core/curator/lock';
+import { moveAgentFile } from '../../src/core/curator/move';
+import { ensureStateDir } from '../../src/core/curator/state-file';
 import { CORPORA } from '../support/fixtures';
 
 const NOW = Date.UTC(2026, 10, 23, 12);

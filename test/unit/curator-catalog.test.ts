@@ -4,10 +4,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Catalog, buildCatalog } from '../../src/curator/catalog';
-import { parseFrontmatter, quoteRiskyValues } from '../../src/curator/frontmatter';
-import { BUILTIN_LISTING_TOKENS, listingLine, parseToolList, renderTools } from '../../src/curator/listing';
-import { listingCost } from '../../src/curator/plan';
+import { type Catalog, buildCatalog } from '../../src/core/curator/catalog';
+import { parseFrontmatter, quoteRiskyValues } from '../../src/core/curator/frontmatter';
+import { BUILTIN_LISTING_TOKENS, listingLine, parseToolList, renderTools } from '../../src/core/curator/listing';
+import { listingCost } from '../../src/core/curator/plan';
 import { CORPORA } from '../support/fixtures';
 
 const temps: string[] = [];

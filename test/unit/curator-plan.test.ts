@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Config, defaultConfig } from '../../src/config/schema';
-import { applyProject, planProject } from '../../src/curator/curate';
-import { decayedScore } from '../../src/curator/rank';
-import { readUsage } from '../../src/curator/usage';
+import { applyProject, planProject } from '../../src/core/curator/curate';
+import { decayedScore } from '../../src/core/curator/rank';
+import { readUsage } from '../../src/core/curator/usage';
 import { CORPORA } from '../support/fixtures';
 
 const DAY = 86_400_000;

@@ -5,16 +5,16 @@
 import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema';
-import { applyProject, restoreProject } from '../../src/curator/curate';
+import { applyProject, restoreProject } from '../../src/core/curator/curate';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SettingsRefusedError, hiddenByCurator, restoreSettings, writeHiddenAgents } from '../../src/curator/agent-rules';
-import { buildCatalog } from '../../src/curator/catalog';
-import { recoverInterrupted, writeJournal } from '../../src/curator/journal';
-import { projectLayout } from '../../src/curator/layout';
-import { listingLine } from '../../src/curator/listing';
-import { ensureStateDir } from '../../src/curator/state-file';
-import { findHiddenAgent } from '../../src/discovery/resolve';
+import { SettingsRefusedError, hiddenByCurator, restoreSettings, writeHiddenAgents } from '../../src/core/curator/agent-rules';
+import { buildCatalog } from '../../src/core/curator/catalog';
+import { recoverInterrupted, writeJournal } from '../../src/core/curator/journal';
+import { projectLayout } from '../../src/core/curator/layout';
+import { listingLine } from '../../src/core/curator/listing';
+import { ensureStateDir } from '../../src/core/curator/state-file';
+import { findHiddenAgent } from '../../src/core/discovery/resolve';
 import { countTokens } from '../../src/tokens/count';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema';
-import { applyProject, restoreProject } from '../../src/curator/curate';
-import { projectLayout } from '../../src/curator/layout';
+import { applyProject, restoreProject } from '../../src/core/curator/curate';
+import { projectLayout } from '../../src/core/curator/layout';
 import { CORPORA } from '../support/fixtures';
 
 const temps: string[] = [];

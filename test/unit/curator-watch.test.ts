@@ -7,12 +7,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema';
-import { planProject } from '../../src/curator/curate';
-import { writeJournal } from '../../src/curator/journal';
-import { projectLayout } from '../../src/curator/layout';
-import { moveAgentFile } from '../../src/curator/move';
-import { ensureStateDir } from '../../src/curator/state-file';
-import { type Watcher, startWatcher } from '../../src/curator/watch';
+import { planProject } from '../../src/core/curator/curate';
+import { writeJournal } from '../../src/core/curator/journal';
+import { projectLayout } from '../../src/core/curator/layout';
+import { moveAgentFile } from '../../src/core/curator/move';
+import { ensureStateDir } from '../../src/core/curator/state-file';
+import { type Watcher, startWatcher } from '../../src/core/curator/watch';
 import { CORPORA } from '../support/fixtures';
 
 const temps: string[] = [];

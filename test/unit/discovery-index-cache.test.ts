@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearProjectIndexes, projectIndex } from '../../src/discovery/project-index';
+import { clearProjectIndexes, projectIndex } from '../../src/core/discovery/project-index';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 let project: TempDir;

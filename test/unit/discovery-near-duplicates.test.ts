@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSet } from '../../bench/recall/sets';
-import { loadCollection, type DiscoveryAgent } from '../../src/discovery/collection';
-import { fingerprint, groupNearDuplicates, nearDuplicates } from '../../src/discovery/near-duplicates';
-import { AgentIndex } from '../../src/discovery/rank';
+import { loadCollection, type DiscoveryAgent } from '../../src/core/discovery/collection';
+import { fingerprint, groupNearDuplicates, nearDuplicates } from '../../src/core/discovery/near-duplicates';
+import { AgentIndex } from '../../src/core/discovery/rank';
 import { discoverAgents, getAgentSpec } from '../../src/server/discovery-tools';
 import { CORPORA } from '../support/fixtures';
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { proxyDispatchPolicy, proxyVerdict } from '../../src/discovery/proxy-policy';
-import { findExtendedAgent } from '../../src/discovery/resolve';
-import type { PreToolCall } from '../../src/hooks/policy';
+import { proxyDispatchPolicy, proxyVerdict } from '../../src/core/discovery/proxy-policy';
+import { findExtendedAgent } from '../../src/core/discovery/resolve';
+import type { PreToolCall } from '../../src/core/policy';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { defaultConfig } from '../../src/config/schema';
 import { openLedger } from '../../src/ledger/db';
 import { listDispatches } from '../../src/ledger/read-dispatches';
-import { handleHookEvent } from '../../src/hooks/handle';
+import { handleHookEvent } from '../../src/core/handle-event';
 import { parseHookInput } from '../../src/hooks/wire';
 import { loadFixtureRun, seeded, shuffle, WIRED, type FixtureRun } from '../support/fixtures';
 import { makeTempDir, type TempDir } from '../support/sandbox';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { defaultConfig } from '../../src/config/schema';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { listDispatches } from '../../src/ledger/read-dispatches';
-import { handleHookEvent } from '../../src/hooks/handle';
-import type { WireEvent } from '../../src/hooks/wire';
+import { handleHookEvent } from '../../src/core/handle-event';
+import type { WireEvent } from '../../src/core/hook-event';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 const dirs: TempDir[] = [];

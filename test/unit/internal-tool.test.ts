@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { defaultConfig } from '../../src/config/schema';
 import { openLedger } from '../../src/ledger/db';
-import { handleHookEvent } from '../../src/hooks/handle';
-import { defaultPolicies } from '../../src/hooks/policies';
-import type { WireEvent } from '../../src/hooks/wire';
+import { handleHookEvent } from '../../src/core/handle-event';
+import { defaultPolicies } from '../../src/core/policies';
+import type { WireEvent } from '../../src/core/hook-event';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 const dirs: TempDir[] = [];

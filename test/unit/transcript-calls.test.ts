@@ -7,8 +7,8 @@ import path from 'node:path';
 import { defaultConfig } from '../../src/config/schema';
 import { openLedger } from '../../src/ledger/db';
 import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuild';
-import { handleHookEvent } from '../../src/hooks/handle';
-import type { WireEvent } from '../../src/hooks/wire';
+import { handleHookEvent } from '../../src/core/handle-event';
+import type { WireEvent } from '../../src/core/hook-event';
 import { loadFixtureRun } from '../support/fixtures';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 

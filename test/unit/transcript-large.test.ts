@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema';
-import { agentFactsFor } from '../../src/hooks/agent-facts';
+import { agentFactsFor } from '../../src/core/agent-facts';
 import { readTranscript, type MessageUsage } from '../../src/tokens/transcript';
 
 let dir: string;

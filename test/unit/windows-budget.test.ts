@@ -8,10 +8,10 @@ import { openLedger, type Ledger } from '../../src/ledger/db';
 import { appendEvent } from '../../src/ledger/events';
 import { project } from '../../src/ledger/project';
 import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuild';
-import { recordSnapshot, standingWindow, windowHistory } from '../../src/windows/ledger';
-import { windowBudgetPolicy } from '../../src/windows/policy';
-import { parseRateLimits } from '../../src/windows/rate-limits';
-import type { PreToolCall } from '../../src/hooks/policy';
+import { recordSnapshot, standingWindow, windowHistory } from '../../src/core/windows/ledger';
+import { windowBudgetPolicy } from '../../src/core/windows/policy';
+import { parseRateLimits } from '../../src/core/windows/rate-limits';
+import type { PreToolCall } from '../../src/core/policy';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 const T0 = Date.parse('2026-06-10T12:00:00Z');

@@ -1,6 +1,6 @@
 import type { DispatchRecord } from '../ledger/read-dispatches';
 import type { SessionRecord } from '../ledger/read-sessions';
-import type { BudgetStatusRow, CapStatusRow } from '../budget/status-rows';
+import type { BudgetStatusRow, CapStatusRow } from '../core/budget/status-rows';
 export type { DispatchRecord, SessionRecord, BudgetStatusRow, CapStatusRow };
 export interface OpenLedgerOptions {
     /** agent-warden's home (holds ledger.db and config.json); default $AGENT_WARDEN_HOME or ~/.claude/agent-warden. */

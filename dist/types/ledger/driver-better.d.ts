@@ -1,4 +1,4 @@
-import type { DriverOpenOptions, SqliteDb } from './driver';
+import type { DriverOpenOptions, SqliteDb } from './driver-types';
 export declare class NativeMissingError extends Error {
     constructor();
 }

@@ -1,4 +1,4 @@
-import type { DriverOpenOptions, SqliteDb } from './driver';
+import type { DriverOpenOptions, SqliteDb } from './driver-types';
 interface NodeStatementSync {
     run(...params: unknown[]): {
         changes: number | bigint;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { listCircuits, type CircuitStatus } from '../../breaker/status';
-import { resetCircuits } from '../../breaker/reset';
+import { listCircuits, type CircuitStatus } from '../../core/breaker/status';
+import { resetCircuits } from '../../core/breaker/reset';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { iso, printJson, shortTime, table } from '../output';

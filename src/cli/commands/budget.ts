@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { withBudget, type BudgetInput } from '../../budget/config-edit';
-import { budgetKey } from '../../budget/meter';
-import { budgetStatus, capStatus, type BudgetStatusRow } from '../../budget/status';
-import { duration } from '../../budget/window';
+import { withBudget, type BudgetInput } from '../../core/budget/config-edit';
+import { budgetKey } from '../../core/budget/meter';
+import { budgetStatus, capStatus, type BudgetStatusRow } from '../../core/budget/status';
+import { duration } from '../../core/budget/window';
 import { readConfigObject, writeConfigObject } from '../config-file';
 import { loadConfig } from '../../config/load';
 import { budgetScopes } from '../../config/schema';

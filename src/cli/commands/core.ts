@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import pc from 'picocolors';
 import type { Colors } from 'picocolors/types';
 import type { Config } from '../../config/schema';
-import { userAgentsDir } from '../../curator/layout';
+import { userAgentsDir } from '../../core/curator/layout';
 import { projectOf } from '../../runtime/paths';
 import { UserError } from '../errors';
 
@@ -42,11 +42,11 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
   withShared(core.command('plan').description('show which agents would move and the tokens saved per request'), { user: true }).action(
     (opts: SharedOptions) =>
       run(deps, opts, async (ctx) => {
-        const { planProject } = await import('../../curator/curate.js');
+        const { planProject } = await import('../../core/curator/curate.js');
         const ledger = openLedgerSafely(deps);
         try {
           const planned = planProject(ctx.project, { config: deps.loadConfig(ctx.project), ledger: ledger.db, ledgerError: ledger.error, userDir: ctx.userDir, pluginHome: ctx.home });
-          const report = await import('../../curator/report.js');
+          const report = await import('../../core/curator/report.js');
           if (opts.json) return ctx.out(JSON.stringify(report.planJson(planned), null, 2));
           ctx.out(report.formatPlan(planned, ctx.colors));
           ctx.note(report.formatNotes(planned, ctx.colors));
@@ -59,7 +59,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
   withShared(core.command('apply').description('move agents so the layout follows the plan (recorded, reversible with restore)'), { user: true }).action(
     (opts: SharedOptions) =>
       run(deps, opts, async (ctx) => {
-        const { applyProject } = await import('../../curator/curate.js');
+        const { applyProject } = await import('../../core/curator/curate.js');
         const ledger = openLedgerSafely(deps);
         try {
           const outcome = await applyProject(ctx.project, {
@@ -69,7 +69,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
             userDir: ctx.userDir,
             pluginHome: ctx.home,
           });
-          const report = await import('../../curator/report.js');
+          const report = await import('../../core/curator/report.js');
           if (opts.json) ctx.out(JSON.stringify(report.applyJson(outcome), null, 2));
           else {
             ctx.out(report.formatApply(outcome, ctx.colors));
@@ -84,9 +84,9 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
 
   withShared(core.command('restore').description('put every agent file back where it was before the first apply')).action((opts: SharedOptions) =>
     run(deps, opts, async (ctx) => {
-      const { restoreProject } = await import('../../curator/curate.js');
+      const { restoreProject } = await import('../../core/curator/curate.js');
       const outcome = await restoreProject(ctx.project);
-      const report = await import('../../curator/report.js');
+      const report = await import('../../core/curator/report.js');
       if (opts.json) ctx.out(JSON.stringify(report.restoreJson(outcome), null, 2));
       else ctx.out(report.formatRestore(outcome, ctx.colors));
       if (outcome.result.refused.length > 0) process.exitCode = 1;
@@ -100,7 +100,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
     .option('--user', "(default) count the user's and the enabled plugins' agents")
     .action((opts: SharedOptions) =>
       run(deps, opts, async (ctx) => {
-        const { startWatcher } = await import('../../curator/watch.js');
+        const { startWatcher } = await import('../../core/curator/watch.js');
         const started = await startWatcher({
           project: ctx.project,
           loadConfig: () => deps.loadConfig(ctx.project),

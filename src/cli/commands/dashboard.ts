@@ -43,8 +43,8 @@ function collect(opts: { since: string; project?: string }): DashboardData {
 function listingOf(project: string): DashboardData['listing'] {
   try {
     // Loaded here only: the catalog pulls in frontmatter parsing and the tokenizer.
-    const { buildCatalog } = require('../../curator/catalog') as typeof import('../../curator/catalog');
-    const { listingCost } = require('../../curator/plan') as typeof import('../../curator/plan');
+    const { buildCatalog } = require('../../core/curator/catalog') as typeof import('../../core/curator/catalog');
+    const { listingCost } = require('../../core/curator/plan') as typeof import('../../core/curator/plan');
     const entries = buildCatalog(project).entries;
     if (!entries.length) return null;
     const all = entries.filter((e) => e.listable && (e.tier === 'extended' || !e.shadowed));

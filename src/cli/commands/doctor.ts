@@ -3,10 +3,10 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { join } from 'node:path';
 import { formatNotice, formatProblem, loadConfig } from '../../config/load';
 import { openLedger, schemaVersion, type Ledger } from '../../ledger/db';
-import { replaySpool } from '../../hooks/ingest';
+import { replaySpool } from '../../core/spool-replay';
 import { latestVersion } from '../../ledger/migrations';
 import { driverReport } from '../../ledger/driver';
-import { findAddon } from '../../ledger/native';
+import { findAddon } from '../../runtime/native';
 import { isCorruption, moveAsideOpened, movedAsideFiles, quickCheck } from '../../ledger/corrupt';
 import { quarantinedFiles, spooledFiles } from '../../ledger/spool';
 import { bootstrapRunning, installNative } from '../../runtime/bootstrap';

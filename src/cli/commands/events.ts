@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { didYouMean } from '../../config/problems';
-import { hookKinds } from '../../hooks/wire';
+import { hookKinds } from '../../core/hook-event';
 import { listEventRows } from '../../ledger/read-events';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';

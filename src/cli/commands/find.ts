@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load';
-import { discover } from '../../discovery/discover';
+import { discover } from '../../core/discovery/discover';
 import { openLedger, type Ledger } from '../../ledger/db';
 import { errorText } from '../../runtime/log';
 import { UserError } from '../errors';

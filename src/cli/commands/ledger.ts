@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
-import { replaySpool } from '../../hooks/ingest';
+import { replaySpool } from '../../core/spool-replay';
 import { rebuildProjections } from '../../ledger/rebuild';
 import { spooledFiles } from '../../ledger/spool';
-import { fillExactPromptTokens } from '../../tokens/backfill';
+import { fillExactPromptTokens } from '../../core/prompt-token-backfill';
 import { withLedger } from '../ledger-access';
 import { printJson } from '../output';
 

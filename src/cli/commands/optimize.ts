@@ -1,11 +1,11 @@
 // `agent-warden optimize`: advice from the ledger, the agent catalog and the budgets. Each source
 // is optional: a rule whose facts cannot be read is reported as skipped, never as an error.
 import type { Command } from 'commander';
-import { budgetStatus } from '../../budget/status';
+import { budgetStatus } from '../../core/budget/status';
 import { loadConfig } from '../../config/load';
 import { homedir } from 'node:os';
-import { buildCatalog } from '../../curator/catalog';
-import { userAgentsDir } from '../../curator/layout';
+import { buildCatalog } from '../../core/curator/catalog';
+import { userAgentsDir } from '../../core/curator/layout';
 import type { Ledger } from '../../ledger/db';
 import { queryDispatchCounts, queryMainRequests, queryRepeatedContext } from '../../report/optimize-query';
 import { buildOptimizeReport, type BudgetUse, type ListedAgent, type OptimizeReport } from '../../report/optimize';

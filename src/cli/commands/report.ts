@@ -9,9 +9,9 @@ import { USAGE_COLUMNS, footnotes, mainThreadLine, scopeLine, usageCsv, usageMar
 import { PRICING_DATE } from '../../tokens/pricing';
 import { loadConfig } from '../../config/load';
 import { projectOf } from '../../runtime/paths';
-import type { ListingBySource } from '../../curator/plan';
+import type { ListingBySource } from '../../core/curator/plan';
 import { UserError } from '../errors';
-import { budgetStatus, capStatus } from '../../budget/status';
+import { budgetStatus, capStatus } from '../../core/budget/status';
 import { windowHistoryText, windowRows } from '../windows-view';
 import { withLedger } from '../ledger-access';
 import { fmtInt, pc, printJson, table } from '../output';
@@ -134,7 +134,7 @@ function withListing(report: UsageReport): UsageReport & { listing_by_source: Li
   let listing: ListingBySource | null = null;
   if (report.filters.project) {
     try {
-      const { listingBySource } = require('../../curator/listing-sources') as typeof import('../../curator/listing-sources');
+      const { listingBySource } = require('../../core/curator/listing-sources') as typeof import('../../core/curator/listing-sources');
       listing = listingBySource(report.filters.project);
     } catch {
       listing = null;

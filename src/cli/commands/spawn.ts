@@ -1,11 +1,11 @@
 // `agent-warden spawn`: the spawn caps (how many subagents a session may start, how many at once,
 // how deep) and a logged one-off raise of a cap for one session, the command a cap denial names.
 import type { Command } from 'commander';
-import { capStatus } from '../../budget/status';
+import { capStatus } from '../../core/budget/status';
 import { formatProblem, loadConfig } from '../../config/load';
 import { appendEvent } from '../../ledger/events';
 import { project as projectEvent } from '../../ledger/project';
-import { capNames } from '../../spawn/caps';
+import { capNames } from '../../core/spawn/caps';
 import { projectOf } from '../../runtime/paths';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';

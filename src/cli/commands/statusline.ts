@@ -9,7 +9,7 @@ import { projectOf } from '../../runtime/paths';
 import { gatherFacts } from '../../statusline/facts';
 import { install, SettingsError, uninstall } from '../../statusline/install';
 import { readStdin, runStatusline } from '../../statusline/run';
-import { duration } from '../../budget/window';
+import { duration } from '../../core/budget/window';
 import { windowRows, windowHistoryText } from '../windows-view';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';

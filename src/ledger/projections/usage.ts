@@ -42,20 +42,7 @@ function settleModels(db: Ledger, ev: StoredEvent, messages: MessageUsage[], ctx
   for (const model of new Set(messages.map((m) => m.model).filter((m): m is string => Boolean(m)))) settle(db, ev.sessionId, model, ctx);
 }
 
-/**
- * Work a batch writer (`import`, `ledger rebuild`) does once per batch instead of once per event:
- * settling a session's rows against its cost-state and learning a model's rates both re-read every
- * row they touch, so doing them per event made an import of many sessions quadratic. Each is a
- * function of the rows as they stand, so running it once after the batch's last event leaves the
- * same rows as running it after each. The writer calls `settleDeferred` before it commits.
- */
-export interface DeferredPricing {
-  /** `session\0model` pairs to settle. */
-  settle: Set<string>;
-  /** Models to learn rates for, with the latest time a cost-state of theirs was seen. */
-  learn: Map<string, number>;
-}
-
+// A batch writer (`import`, `ledger rebuild`) settles once per batch: see DeferredPricing in ./types.
 export const deferPricing = (ctx: ProjectionContext): ProjectionContext => ({ ...ctx, deferred: { settle: new Set(), learn: new Map() } });
 
 /** Runs the batch's deferred learning, then its settling; a no-op without a deferral. */

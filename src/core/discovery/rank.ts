@@ -1,0 +1,170 @@
+// Ranks agents for a task description on MiniSearch (BM25 with field boosts, prefix and fuzzy
+// terms), with the terms of ./text.ts (stems, synonyms), an optional usage prior (./usage-prior.ts)
+// and near-duplicates folded into one result (./near-duplicates.ts). Build an AgentIndex once per
+// collection and query it many times; rankDocs is the one-shot form.
+import type MiniSearch from 'minisearch';
+import { fingerprint, groupNearDuplicates, type Fingerprint } from './near-duplicates';
+import { queryConcepts, term, words } from './text';
+
+// Loaded on first use: the command hook bundles this file for the rare did-you-mean path, and
+// every hook process would otherwise compile MiniSearch at start (scripts/build.mjs lazyVendor).
+let MiniSearchClass: typeof MiniSearch | undefined;
+const miniSearch = (): typeof MiniSearch => (MiniSearchClass ??= require('minisearch') as typeof MiniSearch);
+
+export interface RankDoc {
+  name: string;
+  description: string;
+  body: string;
+  category?: string;
+  tools?: string[];
+}
+
+export interface Ranked<D> {
+  doc: D;
+  score: number;
+  /** Near-duplicates of `doc` (same role, another plugin or collection), best first. */
+  also: D[];
+}
+
+export interface RankOptions {
+  limit?: number;
+  /** A factor ≥ 1 per agent name from this project's own history; see ./usage-prior.ts. */
+  prior?: (name: string) => number;
+}
+
+// Tuned on bench/recall/tuning.json (see README "Discovery"): the name says the role, the
+// description and the body's first paragraph say what it is for; the rest of the body mentions
+// many things in passing and only breaks ties.
+export const FIELD_BOOSTS = { name: 5, description: 2, intro: 1, category: 1, tools: 0.3, rest: 0.3 } as const;
+const FIELDS = Object.keys(FIELD_BOOSTS) as Array<keyof typeof FIELD_BOOSTS>;
+const REST_CHARS = 6000;
+
+interface IndexedFields {
+  id: number;
+  name: string;
+  description: string;
+  intro: string;
+  category: string;
+  tools: string;
+  rest: string;
+}
+
+export class AgentIndex<D extends RankDoc> {
+  private readonly search: MiniSearch<IndexedFields>;
+  private readonly prints: Fingerprint[];
+  /** Every term in the index, to tell an abbreviation no agent uses from a real word. */
+  private readonly vocabulary = new Set<string>();
+
+  constructor(readonly docs: readonly D[]) {
+    const Search = miniSearch();
+    this.search = new Search<IndexedFields>({
+      fields: FIELDS,
+      tokenize: words,
+      processTerm: (w) => {
+        const t = term(w);
+        if (t) this.vocabulary.add(t);
+        return t ?? null;
+      },
+      searchOptions: { boost: { ...FIELD_BOOSTS } },
+    });
+    this.search.addAll(docs.map((doc, id) => fieldsOf(doc, id)));
+    this.prints = docs.map((doc) => fingerprint(doc));
+  }
+
+  rank(query: string, opts: RankOptions = {}): Ranked<D>[] {
+    const limit = Math.max(1, opts.limit ?? 10);
+    const { weights: weighted, concepts } = queryConcepts(query, (t) => this.vocabulary.has(t));
+    if (weighted.size === 0 || this.docs.length === 0) return [];
+    const hits = this.search.search([...weighted.keys()].join(' '), {
+      // The query is already terms: split on spaces, no second stemming.
+      tokenize: (q) => q.split(' '),
+      processTerm: (t) => t,
+      boostTerm: (t) => weighted.get(t) ?? 1,
+      prefix: (t) => t.length >= 4,
+      fuzzy: (t) => (t.length >= 6 ? 0.2 : false),
+      maxFuzzy: 2,
+      weights: { prefix: 0.5, fuzzy: 0.3 },
+      combineWith: 'OR',
+    });
+    const scored = hits.map((h) => {
+      // MiniSearch multiplies a document's summed term scores by the number of query terms it
+      // matched; what it matched is counted here by concept instead (see coverage).
+      const perTerm = h.score / Math.max(1, h.queryTerms.length);
+      const score = perTerm * coverage(concepts, h.queryTerms, h.match) * (opts.prior?.(this.docs[h.id as number]!.name) ?? 1);
+      return { id: h.id as number, score };
+    });
+    scored.sort((a, b) => b.score - a.score || (this.docs[a.id]!.name < this.docs[b.id]!.name ? -1 : 1));
+    return groupNearDuplicates(scored, (s) => this.prints[s.id]!, limit).map((g) => ({
+      doc: this.docs[g.first.id]!,
+      score: g.first.score,
+      also: g.also.map((s) => this.docs[s.id]!),
+    }));
+  }
+}
+
+/** A concept only the body past its first paragraph mentions (or the tools) counts this much. */
+export const PASSING_MENTION = 0.5;
+const STRONG_FIELDS = new Set<string>(['name', 'description', 'intro', 'category']);
+
+/**
+ * How many of the query's concepts an agent covers. A concept is one thing the user asked about,
+ * with what the synonym table adds for it: "ci/cd" expanded to four terms is still one concept, so
+ * an agent matching the expansion does not outweigh one that matches the user's other words. It
+ * counts fully when one of its terms (or a word that term is a prefix of) is in the agent's name,
+ * description or first paragraph, PASSING_MENTION when only the rest of the file mentions it.
+ */
+export function coverage(concepts: Array<Set<string>>, matchedQueryTerms: readonly string[], match: Record<string, string[]>): number {
+  const matched = new Set(matchedQueryTerms);
+  let covered = 0;
+  for (const c of concepts) {
+    let best = 0;
+    for (const q of c) {
+      if (!matched.has(q)) continue;
+      best = PASSING_MENTION;
+      const strong = Object.entries(match).some(([docTerm, fields]) => docTerm.startsWith(q) && fields.some((f) => STRONG_FIELDS.has(f)));
+      if (strong) {
+        best = 1;
+        break;
+      }
+    }
+    covered += best;
+  }
+  // Every hit matched some query term; the floor only guards a term outside every concept.
+  return Math.max(covered, PASSING_MENTION);
+}
+
+/** Ranks once, building a throw-away index (the CLI, tests); servers keep an AgentIndex. */
+export function rankDocs<D extends RankDoc>(docs: readonly D[], query: string, limit = 10, opts: Omit<RankOptions, 'limit'> = {}): Ranked<D>[] {
+  return new AgentIndex(docs).rank(query, { ...opts, limit });
+}
+
+function fieldsOf(doc: RankDoc, id: number): IndexedFields {
+  const examples: string[] = [];
+  const description = doc.description
+    .replaceAll('\\n', '\n')
+    .replace(/<example>([\s\S]*?)(<\/example>|$)/gi, (_m, inner: string) => {
+      examples.push(inner);
+      return ' ';
+    });
+  const { intro, rest } = splitBody(doc.body);
+  return {
+    id,
+    name: doc.name.replace(/[-_:.]/g, ' '),
+    description,
+    intro,
+    category: (doc.category ?? '').replace(/[-_&]/g, ' '),
+    tools: (doc.tools ?? []).join(' '),
+    rest: `${examples.join(' ')} ${rest}`.slice(0, REST_CHARS),
+  };
+}
+
+/** The body's first paragraph of prose (headings skipped), and the rest. */
+export function splitBody(body: string): { intro: string; rest: string } {
+  const paragraphs = body.split(/\n\s*\n/);
+  const at = paragraphs.findIndex((p) => {
+    const text = p.trim();
+    return text.length > 0 && !/^#/.test(text) && !/^-{3,}$/.test(text);
+  });
+  if (at === -1) return { intro: '', rest: body };
+  return { intro: paragraphs[at]!.slice(0, 1200), rest: paragraphs.slice(at + 1).join('\n\n') };
+}

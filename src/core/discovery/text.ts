@@ -1,0 +1,189 @@
+// Turning agent files and task descriptions into search terms, the same way on both sides:
+// lower-case words, filler dropped, Porter stems (the `stemmer` package), and for queries the
+// curated synonym and abbreviation table (./synonyms.json) on top.
+import { stemmer } from 'stemmer';
+import table from './synonyms.json';
+import stemExceptions from './stem-exceptions.json';
+
+// Words that say nothing about which specialist fits a task. Role words (expert, specialist,
+// engineer) are filler too: every agent is one, and matching them only ranks by name shape.
+const STOPWORDS = new Set(
+  (
+    'a an and are as at be but by can could do does for from has have help how i if in into is it its just me my need needs of on or our ' +
+    'please should so some that the their them then there these this those to up us use used uses using via want we what when where which ' +
+    'who why will with without would you your agent agents expert experts expertise specialist specialists specializing specializes task ' +
+    'tasks work proactively proactive master masters mastering best practices practice senior elite highly comprehensive advanced ' +
+    'modern world class robust etc e g ie eg also all any each other more most very new get make look over before after ' +
+    'stuff thing things feel feels keep keeps going off out one like'
+  ).split(' '),
+);
+
+/** Plain lower-case words: `C++`, `C#`, `.NET` and `Node.js` keep their identity. */
+export function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/c\+\+/g, 'cpp')
+    .replace(/c#/g, 'csharp')
+    .replace(/\.net\b/g, 'dotnet')
+    .replace(/\b([a-z]+)\.(js|ts)\b/g, '$1$2')
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+/** One word as an index term: undefined for filler; stems for longer words. */
+export function term(word: string): string | undefined {
+  // Single letters are noise, except the languages named by one.
+  if ((word.length < 2 && word !== 'c' && word !== 'r') || STOPWORDS.has(word)) return undefined;
+  return word.length <= 3 ? word : (KEEP[word] ?? stemmer(word));
+}
+
+// Porter stems that would merge two different things (production and product): see ./stem-exceptions.json.
+const KEEP: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string>, stemExceptions.words);
+
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    const t = term(w);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** Weight of a word that came from the synonym table rather than from the user. */
+export const SYNONYM_WEIGHT = 0.7;
+/** Weight of the user's own words inside a matched phrase ("first" in "tests first"). */
+export const PHRASE_WORD_WEIGHT = 0.3;
+
+interface SynonymFile {
+  abbreviations: Record<string, string>;
+  related: Record<string, string>;
+}
+
+interface Entry {
+  words: string[];
+  adds: string[];
+  /** An abbreviation: the expansion means exactly what the user typed. */
+  exact: boolean;
+}
+
+interface SynonymTable {
+  single: Map<string, Entry>;
+  phrases: Entry[];
+}
+
+let compiled: SynonymTable | undefined;
+
+function synonymTable(): SynonymTable {
+  if (compiled) return compiled;
+  const file = table as SynonymFile;
+  const single = new Map<string, Entry>();
+  const phrases: Entry[] = [];
+  for (const [section, exact] of [
+    [file.related, false],
+    [file.abbreviations, true],
+  ] as const) {
+    for (const [key, value] of Object.entries(section)) {
+      const entry = { words: words(key), adds: words(value), exact };
+      if (entry.words.length === 0 || entry.adds.length === 0) continue;
+      if (entry.words.length === 1 && !/[^a-z0-9]/.test(key)) single.set(entry.words[0]!, entry);
+      else phrases.push(entry);
+    }
+  }
+  compiled = { single, phrases };
+  return compiled;
+}
+
+/**
+ * What an abbreviation in an agent name stands for (`golang` → `go`, `ml` → `machine learning`),
+ * so names are compared by meaning; undefined for any other word.
+ */
+export function nameSynonym(word: string): string[] | undefined {
+  const entry = synonymTable().single.get(word);
+  return entry?.exact ? entry.adds : undefined;
+}
+
+export interface SynonymMatch {
+  /** The query words that matched a key (one word, or a phrase). */
+  from: string[];
+  /** The words the table adds for them, before stemming. */
+  adds: string[];
+  exact: boolean;
+}
+
+/** The synonym table's entries that a query matches, single words first, then phrases. */
+export function synonymMatches(query: string): SynonymMatch[] {
+  const { single, phrases } = synonymTable();
+  const ws = words(query);
+  const matches: SynonymMatch[] = [];
+  for (const w of ws) {
+    const entry = single.get(w);
+    if (entry) matches.push({ from: [w], adds: entry.adds, exact: entry.exact });
+  }
+  const joined = ` ${ws.join(' ')} `;
+  for (const p of phrases) if (joined.includes(` ${p.words.join(' ')} `)) matches.push({ from: p.words, adds: p.adds, exact: p.exact });
+  return matches;
+}
+
+/**
+ * A query as weighted terms. The user's own words weigh 1; what the synonym table adds weighs
+ * SYNONYM_WEIGHT, or 1 for an abbreviation or when the words it stands for are unknown to the index (an abbreviation such
+ * as "k8s" that no agent file uses: the expansion is then all the user said). Words of a matched
+ * phrase ("tests first") weigh PHRASE_WORD_WEIGHT themselves: the phrase, not "first", is the point.
+ */
+export function queryTerms(query: string, known: (term: string) => boolean = () => true): Map<string, number> {
+  return queryConcepts(query, known).weights;
+}
+
+export interface QueryConcepts {
+  /** Every search term with its weight (see queryTerms). */
+  weights: Map<string, number>;
+  /**
+   * What the user asked about, one entry per thing: a word of theirs with what the table adds for
+   * it ("k8s" with "kubernetes"), or a matched phrase as one ("tests first"). Discovery prefers the
+   * agent that covers more of them over one that matches a single word strongly.
+   */
+  concepts: Array<Set<string>>;
+}
+
+export function queryConcepts(query: string, known: (term: string) => boolean = () => true): QueryConcepts {
+  const weights = new Map<string, number>();
+  // One concept per distinct term of the user's; a phrase, or a word an entry expands, merges in.
+  const conceptOf = new Map<string, Set<string>>();
+  const merge = (keys: string[], adds: string[]): void => {
+    const merged = new Set<string>(adds);
+    const old = new Set<Set<string>>();
+    for (const k of keys) {
+      const c = conceptOf.get(k);
+      if (c) old.add(c);
+    }
+    for (const c of old) for (const t of c) merged.add(t);
+    for (const [k, c] of conceptOf) if (old.has(c)) conceptOf.set(k, merged);
+    for (const k of keys) conceptOf.set(k, merged);
+  };
+  const matches = synonymMatches(query);
+  const phraseWords = new Set(matches.filter((m) => m.from.length > 1).flatMap((m) => m.from));
+  for (const w of words(query)) {
+    const t = term(w);
+    if (!t) continue;
+    weights.set(t, Math.max(weights.get(t) ?? 0, phraseWords.has(w) ? PHRASE_WORD_WEIGHT : 1));
+    if (!conceptOf.has(t)) conceptOf.set(t, new Set([t]));
+  }
+  for (const m of matches) {
+    const unknown = m.from.every((w) => {
+      const t = term(w);
+      return !t || !known(t);
+    });
+    const weight = m.exact || unknown ? 1 : SYNONYM_WEIGHT;
+    const added: string[] = [];
+    for (const w of m.adds) {
+      const t = term(w);
+      if (!t) continue;
+      added.push(t);
+      if ((weights.get(t) ?? 0) < weight) weights.set(t, weight);
+    }
+    const keys = m.from.map(term).filter((t): t is string => !!t);
+    // A key that is all filler ("it") still names a concept: its expansion.
+    merge(keys.length > 0 ? keys : [`\u0000${m.from.join(' ')}`], added);
+  }
+  return { weights, concepts: [...new Set(conceptOf.values())] };
+}

@@ -1,0 +1,125 @@
+// Facts about a subagent that is still running, read at its own PreToolUse (the payload carries
+// its agent_id): the new messages of its transcript since the last read (so a `dispatch` budget
+// can stop it while it runs), and once, its meta file (the dispatch that started it and its depth,
+// which spawn caps need before the dispatch's PostToolUse arrives). Reads are incremental and
+// bounded; anything unreadable is skipped (the run is then judged on what the ledger has).
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/schema';
+import type { Ledger } from '../ledger/db';
+import { readTranscript } from '../tokens/transcript';
+import type { AgentFact } from './agent-facts';
+import { sleepSync } from '../runtime/sleep';
+import type { WireEvent } from './hook-event';
+
+export type LiveFact = Omit<AgentFact, 'kind'> & { kind: AgentFact['kind'] | 'agent_usage' };
+
+/** At most this much of a live transcript is read per tool call; the rest waits for the next. */
+const MAX_LIVE_READ = 4 * 1024 * 1024;
+const MAX_META = 64 * 1024;
+
+export function subagentTranscriptPath(mainTranscript: string, agentId: string): string {
+  return join(mainTranscript.replace(/\.jsonl$/, ''), 'subagents', `agent-${agentId}.jsonl`);
+}
+
+/** Only dispatch budgets need live spend; only spawn caps need the depth. Nothing is read otherwise. */
+export function liveAgentFacts(db: Ledger, config: Config, event: WireEvent): LiveFact[] {
+  if (event.hook_event_name !== 'PreToolUse') return [];
+  const p = event as Record<string, any>;
+  const agentId = p.agent_id;
+  if (typeof agentId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(agentId) || typeof event.transcript_path !== 'string') return [];
+  const needsUsage = config.budgets.some((b) => b.scope === 'dispatch');
+  const needsDepth = config.spawn.max_depth !== undefined;
+  if (!needsUsage && !needsDepth) return [];
+  const path = subagentTranscriptPath(event.transcript_path, agentId);
+  const run = db.prepare('SELECT live_offset, tool_use_id, spawn_depth FROM agent_runs WHERE session_id = ? AND agent_id = ?').get(event.session_id, agentId) as
+    | { live_offset: number; tool_use_id: string | null; spawn_depth: number | null }
+    | undefined;
+  const facts: LiveFact[] = [];
+  if (!run?.tool_use_id || run.spawn_depth === null) {
+    const meta = readMeta(path.replace(/\.jsonl$/, '.meta.json'));
+    if (meta?.toolUseId) {
+      facts.push({
+        kind: 'agent_link',
+        sessionId: event.session_id,
+        payload: { agent_id: agentId, tool_use_id: meta.toolUseId, parent_agent_id: meta.parentAgentId, spawn_depth: meta.spawnDepth },
+      });
+    }
+  }
+  if (needsUsage) {
+    if (typeof p.tool_use_id === 'string') awaitFlush(path, p.tool_use_id);
+    const offset = run?.live_offset ?? 0;
+    const read = readTranscript(path, offset, MAX_LIVE_READ);
+    if (read.offsetEnd !== offset || read.messages.length) {
+      facts.push({
+        kind: 'agent_usage',
+        sessionId: event.session_id,
+        payload: { agent_id: agentId, agent_type: typeof p.agent_type === 'string' ? p.agent_type : undefined, transcript_path: path, offset_start: offset, offset_end: read.offsetEnd, messages: read.messages },
+      });
+    }
+  }
+  return facts;
+}
+
+/**
+ * Claude Code appends the assistant message that makes this call to the transcript around the time
+ * the hook fires, not always before it (seen under load). The spend that decides this call includes
+ * that message, so wait briefly until the call's own id is in the file's tail.
+ */
+const FLUSH_WAIT_MS = 400;
+function awaitFlush(path: string, toolUseId: string): void {
+  const deadline = Date.now() + FLUSH_WAIT_MS;
+  while (!tailHas(path, toolUseId) && Date.now() < deadline) sleepSync(15);
+}
+
+function tailHas(path: string, needle: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return false;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return true; // nothing to wait for
+    const length = Math.min(st.size, 256 * 1024);
+    const buf = Buffer.alloc(length);
+    const got = readSync(fd, buf, 0, length, st.size - length);
+    return buf.subarray(0, got).includes(needle);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Meta {
+  toolUseId?: string;
+  parentAgentId?: string;
+  spawnDepth?: number;
+}
+
+/** A small regular file, opened without blocking (a FIFO planted in its place must not hang the hook). */
+function readMeta(path: string): Meta | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_META) return undefined;
+    const buf = Buffer.alloc(st.size);
+    const got = readSync(fd, buf, 0, st.size, 0);
+    const raw = JSON.parse(buf.toString('utf8', 0, got));
+    if (typeof raw !== 'object' || raw === null) return undefined;
+    return {
+      toolUseId: typeof raw.toolUseId === 'string' ? raw.toolUseId : undefined,
+      parentAgentId: typeof raw.parentAgentId === 'string' ? raw.parentAgentId : undefined,
+      spawnDepth: Number.isInteger(raw.spawnDepth) && raw.spawnDepth > 0 ? raw.spawnDepth : undefined,
+    };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
