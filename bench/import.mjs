@@ -141,7 +141,7 @@ try {
   const said = first.stdout.split(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r?\n|\r/).filter((l) => l.trim() && !l.startsWith('importing'));
   for (const line of said) console.log(`  ${line.trim()}`);
   console.log(`  first run  ${(ms / 1000).toFixed(2)} s = ${mbps.toFixed(0)} MB/s (target >= 100 MB/s), load average ${load.toFixed(1)} on ${cpus().length} cores`);
-  if (cpu > 0) console.log(`  CPU time   ${cpu.toFixed(2)} s (user + system of the command) = ${(bytes / 1e6 / cpu).toFixed(0)} MB per CPU second: the wall figure on an idle machine, about`);
+  if (cpu > 0) console.log(`  CPU time   ${cpu.toFixed(2)} s (user + system of the command) = ${(bytes / 1e6 / cpu).toFixed(0)} MB per CPU second (roughly the wall figure of an idle machine)`);
   console.log(`  second run ${second.events_added} events added, ${second.dispatches_added} dispatches (must be 0: idempotent)`);
   process.exitCode = mbps >= 100 && second.events_added === 0 ? 0 : 1;
 } finally {
