@@ -167,51 +167,64 @@ function countDispatches(db: Ledger, sessionId: string): number {
 /** The session's working folder and time span, from the transcript's first and last lines. */
 function sessionFacts(files: SessionFiles): { cwd?: string; firstTs?: number; lastTs?: number } {
   const { head, tail } = readEnds(files.main.path, files.main.bytes, 64 * 1024);
-  const cwd = /"cwd":\s*"((?:[^"\\]|\\.){1,4096})"/.exec(head)?.[1];
-  return { cwd: cwd ? (JSON.parse(`"${cwd}"`) as string) : undefined, firstTs: firstTimestamp(head), lastTs: lastTimestamp(tail) };
+  return { cwd: firstCwd(head), firstTs: firstTimestamp(head), lastTs: lastTimestamp(tail) };
 }
 
-const TIMESTAMP = /"timestamp":\s*"([0-9T:.Z+-]{10,40})"/y;
+// The ends are searched as bytes and only the few bytes of a match are decoded: most of 128 KB of
+// every session would otherwise be turned into a string for three small lookups.
+const CWD = /^"cwd":\s*"((?:[^"\\]|\\.){1,4096})"/;
+const TIMESTAMP = /^"timestamp":\s*"([0-9T:.Z+-]{10,40})"/;
 
-function firstTimestamp(text: string): number | undefined {
-  for (let at = text.indexOf('"timestamp":'); at >= 0; at = text.indexOf('"timestamp":', at + 1)) {
-    const t = timestampAt(text, at);
+function firstCwd(head: Buffer): string | undefined {
+  for (let at = head.indexOf('"cwd":'); at >= 0; at = head.indexOf('"cwd":', at + 1)) {
+    const m = CWD.exec(head.toString('utf8', at, at + 17 * 1024));
+    try {
+      if (m) return JSON.parse(`"${m[1]}"`) as string;
+    } catch {
+      // An escape JSON does not know: not a path Claude Code wrote.
+    }
+  }
+  return undefined;
+}
+
+function firstTimestamp(head: Buffer): number | undefined {
+  for (let at = head.indexOf('"timestamp":'); at >= 0; at = head.indexOf('"timestamp":', at + 1)) {
+    const t = timestampAt(head, at);
     if (t !== undefined) return t;
   }
   return undefined;
 }
 
 /** Searched from the end: the tail holds hundreds of timestamps, only the last valid one counts. */
-function lastTimestamp(text: string): number | undefined {
-  for (let at = text.lastIndexOf('"timestamp":'); at >= 0; at = at > 0 ? text.lastIndexOf('"timestamp":', at - 1) : -1) {
-    const t = timestampAt(text, at);
+function lastTimestamp(tail: Buffer): number | undefined {
+  for (let at = tail.lastIndexOf('"timestamp":'); at >= 0; at = at > 0 ? tail.lastIndexOf('"timestamp":', at - 1) : -1) {
+    const t = timestampAt(tail, at);
     if (t !== undefined) return t;
   }
   return undefined;
 }
 
-function timestampAt(text: string, at: number): number | undefined {
-  TIMESTAMP.lastIndex = at;
-  const m = TIMESTAMP.exec(text);
+function timestampAt(bytes: Buffer, at: number): number | undefined {
+  const m = TIMESTAMP.exec(bytes.toString('latin1', at, at + 128));
   const t = m ? Date.parse(m[1]!) : NaN;
   return Number.isNaN(t) ? undefined : t;
 }
 
-/** The first and last `length` bytes of the file (one read when they overlap), decoded. */
-function readEnds(path: string, size: number, length: number): { head: string; tail: string } {
+/** The first and last `length` bytes of the file (one read when they overlap). */
+function readEnds(path: string, size: number, length: number): { head: Buffer; tail: Buffer } {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const buf = Buffer.allocUnsafe(Math.min(size, 2 * length));
     if (size <= 2 * length) {
       const got = readSync(fd, buf, 0, buf.length, 0);
-      return { head: buf.toString('utf8', 0, Math.min(got, length)), tail: buf.toString('utf8', Math.max(0, got - length), got) };
+      return { head: buf.subarray(0, Math.min(got, length)), tail: buf.subarray(Math.max(0, got - length), got) };
     }
     const gotHead = readSync(fd, buf, 0, length, 0);
     const gotTail = readSync(fd, buf, length, length, size - length);
-    return { head: buf.toString('utf8', 0, gotHead), tail: buf.toString('utf8', length, length + gotTail) };
+    return { head: buf.subarray(0, gotHead), tail: buf.subarray(length, length + gotTail) };
   } catch {
-    return { head: '', tail: '' };
+    return { head: Buffer.alloc(0), tail: Buffer.alloc(0) };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
