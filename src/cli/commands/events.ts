@@ -8,6 +8,7 @@ import { withLedger } from '../ledger-access';
 /** Kinds the ledger records besides the hook events themselves (facts derived from them, commands). */
 const derivedKinds = ['decision', 'transcript_usage', 'transcript_calls', 'agent_transcript', 'agent_link', 'prompt_tokens', 'budget_override', 'breaker_reset', 'malformed'];
 import { iso, printJson, shortTime, table } from '../output';
+import { jsonOption } from '../flags';
 
 export function registerEventCommands(program: Command): void {
   program
@@ -16,7 +17,7 @@ export function registerEventCommands(program: Command): void {
     .option('--session <id>', 'only this session')
     .option('--kind <kind>', 'only this kind (PreToolUse, decision, transcript_usage, …)')
     .option('--limit <n>', 'at most this many, newest last', (v) => parseInt(v, 10))
-    .option('--json', 'print JSON (with payloads)')
+    .addOption(jsonOption())
     .action((opts) => {
       const rows = withLedger((db) => {
         if (opts.kind) {
