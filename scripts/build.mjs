@@ -40,6 +40,7 @@ const entries = {
 const lazyVendor = {
   'gray-matter': 'gray-matter',
   minisearch: 'minisearch',
+  'minisearch/SearchableMap': 'minisearch-searchable-map',
   'js-tiktoken/lite': 'js-tiktoken-lite',
   'js-tiktoken/ranks/cl100k_base': 'js-tiktoken-cl100k',
 };
