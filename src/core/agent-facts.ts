@@ -23,7 +23,11 @@ export interface AgentFact {
 export function mainTranscriptFact(db: Ledger, sessionId: string, transcriptPath: string): Record<string, unknown> | undefined {
   const row = db.prepare('SELECT transcript_offset AS o FROM sessions WHERE session_id = ?').get(sessionId) as { o: number } | undefined;
   const offset = row?.o ?? 0;
-  const read = readTranscript(transcriptPath, offset, MAIN_READ_BUDGET);
+  return mainUsagePayload(transcriptPath, offset, readTranscript(transcriptPath, offset, MAIN_READ_BUDGET));
+}
+
+/** The `transcript_usage` payload of a read of the main transcript from `offset`; undefined when it read nothing. */
+export function mainUsagePayload(transcriptPath: string, offset: number, read: TranscriptRead): Record<string, unknown> | undefined {
   noteSkipped(transcriptPath, read);
   if (read.offsetEnd === offset && read.messages.length === 0) return undefined;
   return {
@@ -91,9 +95,16 @@ export function staleRunFacts(db: Ledger, config: Config, filter: { sessionId?: 
   return facts;
 }
 
-function transcriptFact(sessionId: string, agentId: string, transcriptPath: string, config: Config, known: { agent_type?: string; tool_use_id?: string; parent_agent_id?: string }): AgentFact {
+function transcriptFact(
+  sessionId: string,
+  agentId: string,
+  transcriptPath: string,
+  config: Config,
+  known: { agent_type?: string; tool_use_id?: string; parent_agent_id?: string },
   // A finished run is read whole, in bounded chunks: its billed tokens are all of its messages.
-  const read = readTranscript(transcriptPath, 0);
+  // The importer passes the read it made together with the run's tool calls.
+  read: TranscriptRead = readTranscript(transcriptPath, 0),
+): AgentFact {
   noteSkipped(transcriptPath, read);
   return {
     kind: 'agent_transcript',

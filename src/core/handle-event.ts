@@ -4,7 +4,7 @@
 // see each other's reservations and the log keeps the order things happened in.
 import { callKey, callSummary } from './breaker/call-key';
 import { fastHash } from '../runtime/ids';
-import type { Config } from '../config/schema';
+import { isMetered, type Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { appendEvent, type NewEvent, type StoredEvent } from '../ledger/events';
 import { project as projectEvent } from '../ledger/project';
@@ -70,11 +70,13 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
     source: ctx.source,
   };
   // Reads of outside files happen before taking the write lock.
-  const mainUsage = event.transcript_path ? mainTranscriptFact(db, event.session_id, event.transcript_path) : undefined;
+  const mainUsage = event.transcript_path && needsMainSpend(event, config) ? mainTranscriptFact(db, event.session_id, event.transcript_path) : undefined;
   const turnEnd = event.hook_event_name === 'Stop' || event.hook_event_name === 'SessionEnd';
   const mainCalls = turnEnd && event.transcript_path ? transcriptCallsFact(db, event.session_id, event.transcript_path, config) : undefined;
-  // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path.
-  const perCall = event.hook_event_name === 'PreToolUse' || event.hook_event_name === 'PostToolUseFailure';
+  // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path, except
+  // at a dispatch: its budget check needs every finished run in full, and the resident server may
+  // have read a run at SubagentStop before Claude Code flushed its last lines.
+  const perCall = (event.hook_event_name === 'PreToolUse' && !isAgentTool(event.tool_name)) || event.hook_event_name === 'PostToolUseFailure';
   const agentFacts = [...agentFactsFor(event, config), ...liveAgentFacts(db, config, event), ...(perCall ? [] : staleRunFacts(db, config, { sessionId: event.session_id }))];
   const failureNote = event.hook_event_name === 'PostToolUseFailure' ? ctx.failureContext?.(ctx, event) : undefined;
 
@@ -205,6 +207,18 @@ function earlierOutput(ctx: HookContext, event: WireEvent): HookOutput | undefin
     updatedInput = mergedInput(call.toolInput, verdicts);
   }
   return preToolOutput(d.deny ? d.reason : undefined, d.context, updatedInput, d.ask && !d.deny ? d.ask_reason : undefined);
+}
+
+/**
+ * The per-call path does only what the decision needs (issue 20). The main thread's new messages
+ * are read at every event except a plain tool call when no metered budget could act on it, and a
+ * failed call: Stop, SubagentStop, SessionEnd and catch-up read them anyway, so nothing is lost,
+ * only counted at the turn's end instead of at each call.
+ */
+function needsMainSpend(event: WireEvent, config: Config): boolean {
+  if (event.hook_event_name === 'PostToolUseFailure') return false;
+  if (event.hook_event_name !== 'PreToolUse') return true;
+  return isAgentTool(event.tool_name) || config.budgets.some(isMetered);
 }
 
 /** Facts computed from the live input before redaction (hashes, sizes) that projections need. */

@@ -6,7 +6,7 @@ import { callKey, callSummary } from './breaker/call-key';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { redact, redactText } from '../privacy/redact';
-import { readTranscriptCalls } from '../tokens/transcript-calls';
+import { type CallsRead, readTranscriptCalls } from '../tokens/transcript-calls';
 import { MAIN_READ_BUDGET } from './agent-facts';
 import { isAgentTool } from './hook-event';
 
@@ -20,13 +20,17 @@ export function transcriptCallsFact(
 ): ({ offset_end: number } & Record<string, unknown>) | undefined {
   const row = thread.offset === undefined ? (db.prepare('SELECT calls_offset AS o FROM sessions WHERE session_id = ?').get(sessionId) as { o: number } | undefined) : undefined;
   const offset = thread.offset ?? row?.o ?? 0;
-  const read = readTranscriptCalls(transcriptPath, offset, MAIN_READ_BUDGET);
+  return callsPayload(readTranscriptCalls(transcriptPath, offset, MAIN_READ_BUDGET), offset, config, thread.agentId);
+}
+
+/** The `transcript_calls` payload of a read from `offset` (of a subagent's transcript when `agentId`); undefined when it read nothing. */
+export function callsPayload(read: CallsRead, offset: number, config: Config, agentId?: string): ({ offset_end: number } & Record<string, unknown>) | undefined {
   if (read.offsetEnd === offset) return undefined;
   const text = (t: string) => (config.privacy === 'metadata' ? `[${t.length} chars]` : config.privacy === 'redacted' ? redactText(t) : t);
   const outcome = (r: { isError: boolean; text: string } | undefined) =>
     !r ? { status: 'started' } : !r.isError ? { status: 'succeeded' } : { status: r.text.startsWith('PreToolUse:') ? 'denied' : 'failed', error: text(r.text) };
   return {
-    ...(thread.agentId ? { agent_id: thread.agentId } : {}),
+    ...(agentId ? { agent_id: agentId } : {}),
     offset_end: read.offsetEnd,
     calls: read.calls.map((c) => ({
       tool_use_id: c.id,
