@@ -5,10 +5,11 @@
 import { callKey, callSummary } from './breaker/call-key';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
+import type { EventPayloads } from '../ledger/event-kinds';
 import { redact, redactText } from '../privacy/redact';
 import { readTranscriptCalls } from '../tokens/transcript-calls';
 import { MAIN_READ_BUDGET } from './agent-facts';
-import { isAgentTool } from './hook-event';
+import { isAgentTool } from '../runtime/agent-tool';
 
 /** A subagent's transcript (`agentId`, read from `offset`) gives the calls it made: its nested dispatches. */
 export function transcriptCallsFact(
@@ -17,7 +18,7 @@ export function transcriptCallsFact(
   transcriptPath: string,
   config: Config,
   thread: { agentId?: string; offset?: number } = {},
-): ({ offset_end: number } & Record<string, unknown>) | undefined {
+): EventPayloads['transcript_calls'] | undefined {
   const row = thread.offset === undefined ? (db.prepare('SELECT calls_offset AS o FROM sessions WHERE session_id = ?').get(sessionId) as { o: number } | undefined) : undefined;
   const offset = thread.offset ?? row?.o ?? 0;
   const read = readTranscriptCalls(transcriptPath, offset, MAIN_READ_BUDGET);

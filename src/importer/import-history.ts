@@ -8,8 +8,8 @@ import type { Config } from '../config/schema';
 import { agentTranscriptFact, mainTranscriptFact, readAgentMeta } from '../core/agent-facts';
 import { transcriptCallsFact } from '../core/transcript-calls';
 import type { Ledger } from '../ledger/db';
-import { appendEvent, type NewEvent } from '../ledger/events';
-import { project } from '../ledger/project';
+import type { NewEvent } from '../ledger/events';
+import { record } from '../ledger/project';
 import type { SessionFiles } from './scan';
 
 export interface ImportTotals {
@@ -44,6 +44,9 @@ export function withStatementCache(db: Ledger): Ledger {
   });
 }
 
+/** An event of the session being imported, before its envelope (source, session, project) is added. */
+type ImportEvent = NewEvent extends infer E ? (E extends NewEvent ? Omit<E, 'source' | 'sessionId' | 'project'> : never) : never;
+
 /** Imports one session (its main thread and every subagent) in one transaction. */
 export function importSession(db: Ledger, files: SessionFiles, config: Config, totals: ImportTotals): void {
   const { sessionId } = files;
@@ -52,16 +55,14 @@ export function importSession(db: Ledger, files: SessionFiles, config: Config, t
   const project_ = facts.cwd;
   const dispatchesBefore = countDispatches(db, sessionId);
   let added = 0;
-  const record = (ev: Omit<NewEvent, 'source' | 'sessionId' | 'project'>) => {
-    const stored = appendEvent(db, { ...ev, source: 'import', sessionId, project: project_ });
-    if (!stored) return false;
-    project(db, stored, { pricing: config.pricing });
+  const add = (ev: ImportEvent) => {
+    if (!record(db, { ...ev, source: 'import', sessionId, project: project_ }, { pricing: config.pricing })) return false;
     added++;
     return true;
   };
   db.transaction(() => {
     if (!existing) {
-      record({
+      add({
         uid: `import:${sessionId}:session`,
         kind: 'session_imported',
         receivedAt: facts.firstTs ?? files.main.mtimeMs,
@@ -71,10 +72,10 @@ export function importSession(db: Ledger, files: SessionFiles, config: Config, t
     const at = facts.lastTs ?? files.main.mtimeMs;
     // The readers continue from the offsets the ledger holds and stop at a bounded chunk: loop to the end.
     for (let fact = mainTranscriptFact(db, sessionId, files.main.path); fact; fact = mainTranscriptFact(db, sessionId, files.main.path)) {
-      if (!record({ uid: `import:${sessionId}:usage:${fact.offset_end}`, kind: 'transcript_usage', receivedAt: at, payload: fact })) break;
+      if (!add({ uid: `import:${sessionId}:usage:${fact.offset_end}`, kind: 'transcript_usage', receivedAt: at, payload: fact })) break;
     }
     for (let fact = transcriptCallsFact(db, sessionId, files.main.path, config); fact; fact = transcriptCallsFact(db, sessionId, files.main.path, config)) {
-      if (!record({ uid: `import:${sessionId}:calls:${fact.offset_end}`, kind: 'transcript_calls', receivedAt: at, payload: fact })) break;
+      if (!add({ uid: `import:${sessionId}:calls:${fact.offset_end}`, kind: 'transcript_calls', receivedAt: at, payload: fact })) break;
     }
     // Nested dispatches live in their parent subagent's transcript: every subagent's calls first, so
     // each run below finds the dispatch that started it (and its agent type).
@@ -84,12 +85,12 @@ export function importSession(db: Ledger, files: SessionFiles, config: Config, t
     });
     for (const agent of fresh) {
       const calls = transcriptCallsFact(db, sessionId, agent.path, config, { agentId: agent.agentId, offset: 0 });
-      if (calls) record({ uid: `import:${sessionId}:agent-calls:${agent.agentId}:${calls.offset_end}`, kind: 'transcript_calls', receivedAt: agent.mtimeMs, agentId: agent.agentId, payload: calls });
+      if (calls) add({ uid: `import:${sessionId}:agent-calls:${agent.agentId}:${calls.offset_end}`, kind: 'transcript_calls', receivedAt: agent.mtimeMs, agentId: agent.agentId, payload: calls });
     }
     for (const agent of fresh) {
       const meta = readAgentMeta(agent.path);
       if (meta?.toolUseId) {
-        record({
+        add({
           uid: `import:${sessionId}:link:${agent.agentId}`,
           kind: 'agent_link',
           receivedAt: agent.mtimeMs,
@@ -100,7 +101,7 @@ export function importSession(db: Ledger, files: SessionFiles, config: Config, t
       const fact = agentTranscriptFact(sessionId, agent.agentId, agent.path, config, { agent_type: meta?.agentType, tool_use_id: meta?.toolUseId, parent_agent_id: meta?.parentAgentId });
       // History is finished work; a session the hooks are recording says for itself when a run stops.
       const payload = existing?.events ? fact.payload : { ...fact.payload, finished: true };
-      record({ uid: `import:${sessionId}:agent:${agent.agentId}:${fact.payload.bytes}`, kind: 'agent_transcript', receivedAt: fact.payload.last_ts ?? agent.mtimeMs, agentId: agent.agentId, payload });
+      add({ uid: `import:${sessionId}:agent:${agent.agentId}:${fact.payload.bytes}`, kind: 'agent_transcript', receivedAt: fact.payload.last_ts ?? agent.mtimeMs, agentId: agent.agentId, payload });
     }
   }).immediate();
   if (added === 0) return;
