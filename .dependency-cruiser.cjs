@@ -25,7 +25,7 @@ module.exports = {
       to: { path: dirs(adapters.filter((x) => x !== a)) },
     })),
     ...privateAdapters.map((a) => ({
-      name: `only-${a}-imports-${a}`,
+      name: `${a}-is-imported-by-nothing`,
       comment: `src/${a} is an entry point, not a library`,
       severity: 'error',
       from: { path: '^src/', pathNot: dirs([a]) },
