@@ -1,5 +1,5 @@
 /**
- * The synonym and abbreviation table (src/discovery/synonyms.json): the words users type for a task
+ * The synonym and abbreviation table (src/core/discovery/synonyms.json): the words users type for a task
  * reach the words agent files use, and abbreviations in agent names read as what they stand for.
  */
 import { describe, expect, it } from 'vitest';

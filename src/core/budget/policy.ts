@@ -19,7 +19,7 @@ interface Overrun {
 }
 
 export const budgetPolicy: PreToolPolicy = (ctx, call) => {
-  // Window budgets (limit_percent alone) meter nothing here: src/windows/policy.ts decides them.
+  // Window budgets (limit_percent alone) meter nothing here: src/core/windows/policy.ts decides them.
   const budgets = ctx.config.budgets.filter(isMetered);
   if (!budgets.length) return undefined;
   const callerType = callerTypeOf(ctx.db, call);
