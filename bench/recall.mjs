@@ -1,9 +1,12 @@
 // `npm run bench:recall`: how often discovery finds the agent a person would pick, on real
-// collections (test/fixtures/corpora) with tasks worded as users word them. Two sets:
-//   tuning  (bench/recall/tuning.json)  synonyms, boosts and thresholds were adjusted on it;
-//   heldout (bench/recall/heldout.json) written before anything ran on it, never tuned on.
+// collections (test/fixtures/corpora) with tasks worded as users word them. Three sets:
+//   tuning   (bench/recall/tuning.json)   synonyms, boosts and thresholds were adjusted on it;
+//   heldout  (bench/recall/heldout.json)  round 1's held-out set: run once (heldout-first-run.md),
+//                                         seen since, so no longer a fair test;
+//   heldout2 (bench/recall/heldout2.json) round 2's: written before round 2 changed the ranking,
+//                                         run once after (heldout2-first-run.md), never tuned on.
 // Also times ranking over 1,000 agents with the index built once (the resident server's case).
-//   npm run bench:recall [-- --set tuning|heldout|timing] [-- --verbose]
+//   npm run bench:recall [-- --set tuning|heldout|heldout2|timing] [-- --verbose]
 import { buildSync } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,15 +26,15 @@ buildSync({ entryPoints: [join(REPO, 'bench/recall/entry.ts')], bundle: true, pl
 const { runSet, rankTiming } = createRequire(import.meta.url)(out);
 
 let failed = false;
-for (const name of ['tuning', 'heldout']) {
+for (const name of ['tuning', 'heldout', 'heldout2']) {
   if (only && only !== name) continue;
   const r = runSet(join(REPO, 'bench', 'recall', `${name}.json`), CORPORA);
-  process.stdout.write(`${name.padEnd(8)} ${r.agents} agents, ${r.tasks} tasks: top-1 ${r.top1}/${r.tasks}, top-3 ${r.top3}/${r.tasks}\n`);
+  process.stdout.write(`${name.padEnd(9)}${r.agents} agents, ${r.tasks} tasks: top-1 ${r.top1}/${r.tasks}, top-3 ${r.top3}/${r.tasks}\n`);
   for (const t of r.results) {
     if (verbose || t.rank !== 1) process.stdout.write(`  ${t.rank === 0 ? 'MISS' : `#${t.rank}  `} ${t.task}\n        want ${t.accept.join(' | ')}\n        got  ${t.top.join(' ; ')}\n`);
   }
-  // Must-show targets of issue 24, on the held-out set only.
-  if (name === 'heldout' && (r.top3 < 19 || r.top1 < 16)) failed = true;
+  // Must-show targets of issue 24, on the held-out set not yet seen when the ranking last changed.
+  if (name === 'heldout2' && (r.top3 < 19 || r.top1 < 16)) failed = true;
 }
 
 if (!only || only === 'timing') {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCollection, oneLine } from '../../src/core/discovery/collection';
 import { agentCategory } from '../../src/core/discovery/category';
-import { rankDocs } from '../../src/core/discovery/rank';
+import { coverage, PASSING_MENTION, rankDocs } from '../../src/core/discovery/rank';
 import { terms } from '../../src/core/discovery/text';
 import { CORPORA } from '../support/fixtures';
 
@@ -72,6 +72,25 @@ describe('ranking pieces', () => {
     ];
     expect(rankDocs(docs, 'terraform', 2).map((r) => r.doc.name)).toEqual(['terraform-engineer', 'css-helper']);
     expect(rankDocs(docs, 'the and of', 2)).toEqual([]);
+  });
+
+  it('prefers the agent covering more of what was asked over one matching a single expanded abbreviation', () => {
+    const docs = [
+      // Matches all four terms "ci/cd" expands to, and nothing else the user said.
+      { name: 'release-pipeline', description: 'Continuous integration, continuous deployment and release pipelines.', body: '' },
+      // Matches part of the expansion, and the user's other two words.
+      { name: 'python-tooling', description: 'Python monorepo tooling and continuous integration.', body: '' },
+    ];
+    expect(rankDocs(docs, 'ci/cd for the python monorepo', 2).map((r) => r.doc.name)).toEqual(['python-tooling', 'release-pipeline']);
+  });
+
+  it('counts a word the name, description or first paragraph uses above one the rest of the body mentions in passing', () => {
+    const matchInName = { auditor: ['name'], login: ['rest'] };
+    const concepts = [new Set(['auditor']), new Set(['login'])];
+    expect(coverage(concepts, ['auditor', 'login'], matchInName)).toBe(1 + PASSING_MENTION);
+    expect(coverage(concepts, ['auditor'], { auditor: ['description'] })).toBe(1);
+    // A prefix match ("auth" in "authentication") counts for the word typed.
+    expect(coverage([new Set(['auth'])], ['auth'], { authentication: ['intro'] })).toBe(1);
   });
 
   it('derives categories from frontmatter, folders and flattened prefixes', () => {

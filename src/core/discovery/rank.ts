@@ -4,7 +4,7 @@
 // collection and query it many times; rankDocs is the one-shot form.
 import type MiniSearch from 'minisearch';
 import { fingerprint, groupNearDuplicates, type Fingerprint } from './near-duplicates';
-import { queryTerms, term, words } from './text';
+import { queryConcepts, term, words } from './text';
 
 // Loaded on first use: the command hook bundles this file for the rare did-you-mean path, and
 // every hook process would otherwise compile MiniSearch at start (scripts/build.mjs lazyVendor).
@@ -73,7 +73,7 @@ export class AgentIndex<D extends RankDoc> {
 
   rank(query: string, opts: RankOptions = {}): Ranked<D>[] {
     const limit = Math.max(1, opts.limit ?? 10);
-    const weighted = queryTerms(query, (t) => this.vocabulary.has(t));
+    const { weights: weighted, concepts } = queryConcepts(query, (t) => this.vocabulary.has(t));
     if (weighted.size === 0 || this.docs.length === 0) return [];
     const hits = this.search.search([...weighted.keys()].join(' '), {
       // The query is already terms: split on spaces, no second stemming.
@@ -86,7 +86,13 @@ export class AgentIndex<D extends RankDoc> {
       weights: { prefix: 0.5, fuzzy: 0.3 },
       combineWith: 'OR',
     });
-    const scored = hits.map((h) => ({ id: h.id as number, score: h.score * (opts.prior?.(this.docs[h.id as number]!.name) ?? 1) }));
+    const scored = hits.map((h) => {
+      // MiniSearch multiplies a document's summed term scores by the number of query terms it
+      // matched; what it matched is counted here by concept instead (see coverage).
+      const perTerm = h.score / Math.max(1, h.queryTerms.length);
+      const score = perTerm * coverage(concepts, h.queryTerms, h.match) * (opts.prior?.(this.docs[h.id as number]!.name) ?? 1);
+      return { id: h.id as number, score };
+    });
     scored.sort((a, b) => b.score - a.score || (this.docs[a.id]!.name < this.docs[b.id]!.name ? -1 : 1));
     return groupNearDuplicates(scored, (s) => this.prints[s.id]!, limit).map((g) => ({
       doc: this.docs[g.first.id]!,
@@ -94,6 +100,37 @@ export class AgentIndex<D extends RankDoc> {
       also: g.also.map((s) => this.docs[s.id]!),
     }));
   }
+}
+
+/** A concept only the body past its first paragraph mentions (or the tools) counts this much. */
+export const PASSING_MENTION = 0.5;
+const STRONG_FIELDS = new Set<string>(['name', 'description', 'intro', 'category']);
+
+/**
+ * How many of the query's concepts an agent covers. A concept is one thing the user asked about,
+ * with what the synonym table adds for it: "ci/cd" expanded to four terms is still one concept, so
+ * an agent matching the expansion does not outweigh one that matches the user's other words. It
+ * counts fully when one of its terms (or a word that term is a prefix of) is in the agent's name,
+ * description or first paragraph, PASSING_MENTION when only the rest of the file mentions it.
+ */
+export function coverage(concepts: Array<Set<string>>, matchedQueryTerms: readonly string[], match: Record<string, string[]>): number {
+  const matched = new Set(matchedQueryTerms);
+  let covered = 0;
+  for (const c of concepts) {
+    let best = 0;
+    for (const q of c) {
+      if (!matched.has(q)) continue;
+      best = PASSING_MENTION;
+      const strong = Object.entries(match).some(([docTerm, fields]) => docTerm.startsWith(q) && fields.some((f) => STRONG_FIELDS.has(f)));
+      if (strong) {
+        best = 1;
+        break;
+      }
+    }
+    covered += best;
+  }
+  // Every hit matched some query term; the floor only guards a term outside every concept.
+  return Math.max(covered, PASSING_MENTION);
 }
 
 /** Ranks once, building a throw-away index (the CLI, tests); servers keep an AgentIndex. */

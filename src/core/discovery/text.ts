@@ -3,6 +3,7 @@
 // curated synonym and abbreviation table (./synonyms.json) on top.
 import { stemmer } from 'stemmer';
 import table from './synonyms.json';
+import stemExceptions from './stem-exceptions.json';
 
 // Words that say nothing about which specialist fits a task. Role words (expert, specialist,
 // engineer) are filler too: every agent is one, and matching them only ranks by name shape.
@@ -33,8 +34,11 @@ export function words(text: string): string[] {
 export function term(word: string): string | undefined {
   // Single letters are noise, except the languages named by one.
   if ((word.length < 2 && word !== 'c' && word !== 'r') || STOPWORDS.has(word)) return undefined;
-  return word.length <= 3 ? word : stemmer(word);
+  return word.length <= 3 ? word : (KEEP[word] ?? stemmer(word));
 }
+
+// Porter stems that would merge two different things (production and product): see ./stem-exceptions.json.
+const KEEP: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string>, stemExceptions.words);
 
 export function terms(text: string): string[] {
   const out: string[] = [];
@@ -127,12 +131,42 @@ export function synonymMatches(query: string): SynonymMatch[] {
  * phrase ("tests first") weigh PHRASE_WORD_WEIGHT themselves: the phrase, not "first", is the point.
  */
 export function queryTerms(query: string, known: (term: string) => boolean = () => true): Map<string, number> {
+  return queryConcepts(query, known).weights;
+}
+
+export interface QueryConcepts {
+  /** Every search term with its weight (see queryTerms). */
+  weights: Map<string, number>;
+  /**
+   * What the user asked about, one entry per thing: a word of theirs with what the table adds for
+   * it ("k8s" with "kubernetes"), or a matched phrase as one ("tests first"). Discovery prefers the
+   * agent that covers more of them over one that matches a single word strongly.
+   */
+  concepts: Array<Set<string>>;
+}
+
+export function queryConcepts(query: string, known: (term: string) => boolean = () => true): QueryConcepts {
   const weights = new Map<string, number>();
+  // One concept per distinct term of the user's; a phrase, or a word an entry expands, merges in.
+  const conceptOf = new Map<string, Set<string>>();
+  const merge = (keys: string[], adds: string[]): void => {
+    const merged = new Set<string>(adds);
+    const old = new Set<Set<string>>();
+    for (const k of keys) {
+      const c = conceptOf.get(k);
+      if (c) old.add(c);
+    }
+    for (const c of old) for (const t of c) merged.add(t);
+    for (const [k, c] of conceptOf) if (old.has(c)) conceptOf.set(k, merged);
+    for (const k of keys) conceptOf.set(k, merged);
+  };
   const matches = synonymMatches(query);
   const phraseWords = new Set(matches.filter((m) => m.from.length > 1).flatMap((m) => m.from));
   for (const w of words(query)) {
     const t = term(w);
-    if (t) weights.set(t, Math.max(weights.get(t) ?? 0, phraseWords.has(w) ? PHRASE_WORD_WEIGHT : 1));
+    if (!t) continue;
+    weights.set(t, Math.max(weights.get(t) ?? 0, phraseWords.has(w) ? PHRASE_WORD_WEIGHT : 1));
+    if (!conceptOf.has(t)) conceptOf.set(t, new Set([t]));
   }
   for (const m of matches) {
     const unknown = m.from.every((w) => {
@@ -140,11 +174,16 @@ export function queryTerms(query: string, known: (term: string) => boolean = () 
       return !t || !known(t);
     });
     const weight = m.exact || unknown ? 1 : SYNONYM_WEIGHT;
+    const added: string[] = [];
     for (const w of m.adds) {
       const t = term(w);
       if (!t) continue;
+      added.push(t);
       if ((weights.get(t) ?? 0) < weight) weights.set(t, weight);
     }
+    const keys = m.from.map(term).filter((t): t is string => !!t);
+    // A key that is all filler ("it") still names a concept: its expansion.
+    merge(keys.length > 0 ? keys : [`\u0000${m.from.join(' ')}`], added);
   }
-  return weights;
+  return { weights, concepts: [...new Set(conceptOf.values())] };
 }
