@@ -16,6 +16,9 @@ const upward = layers.slice(1).map((layer, i) => ({
 module.exports = {
   forbidden: [
     { name: 'no-circular', comment: 'an import cycle', severity: 'error', from: { path: '^src/' }, to: { circular: true } },
+    // Folders too: a policy folder imports the policy interface, the registry imports the policies,
+    // so the interface lives in a folder of its own (src/core/policy/).
+    { name: 'no-circular-folders', comment: 'two folders that import each other', severity: 'error', scope: 'folder', from: { path: '^src/' }, to: { circular: true } },
     ...upward,
     ...leanAdapters.map((a) => ({
       name: `${a}-loads-no-other-adapter`,

@@ -15,7 +15,7 @@ import { agentFactsFor, mainTranscriptFact, staleRunFacts } from './agent-facts'
 import { filesNamedIn } from './context-files';
 import { liveAgentFacts } from './live-agent-facts';
 import { transcriptCallsFact } from './transcript-calls';
-import type { PreToolCall, PreToolPolicy, Verdict } from './policy';
+import type { PreToolCall, PreToolPolicy, Verdict } from './policy/interface';
 import { toHookEvent, type HookEvent, type WireEvent } from './hook-event';
 
 export interface HookContext {

@@ -1,5 +1,5 @@
 // The layering of src/ (scripts/layers.cjs: adapters -> core -> ledger -> runtime) holds: no import
-// cycle, no import from a lower layer to a higher one, the command hook loads no other adapter.
+// cycle (between files or between folders), no import from a lower layer to a higher one, the command hook loads no other adapter.
 // dependency-cruiser (.dependency-cruiser.cjs) checks the real tree; the same rules must also catch
 // each kind of violation in a small tree built for the purpose, so they cannot pass by matching nothing.
 import { spawnSync } from 'node:child_process';
@@ -58,12 +58,19 @@ describe('layering of src/', () => {
     write('src/core/up.ts', "import { leaf } from '../report/leaf';\nexport const up = leaf;\n");
     write('src/hooks/heavy.ts', "import { leaf } from '../report/leaf';\nexport const heavy = leaf;\n");
     write('src/report/cli-user.ts', "import { leaf } from '../cli/leaf';\nexport const x = leaf;\n");
+    // Folders that import each other, through different files (no file-level cycle).
+    write('src/core/x/one.ts', "import { two } from '../y/two';\nexport const one = two;\n");
+    write('src/core/x/three.ts', 'export const three = 3;\n');
+    write('src/core/y/two.ts', "export const two = 2;\n");
+    write('src/core/y/four.ts', "import { three } from '../x/three';\nexport const four = three;\n");
     const found = cruise(root).map((v) => `${v.rule.name}: ${v.from}`).sort();
     expect(found).toEqual(
       [
         'cli-is-imported-by-nothing: src/report/cli-user.ts',
         'hooks-loads-no-other-adapter: src/hooks/heavy.ts',
         'no-circular: src/core/a.ts',
+        'no-circular-folders: src/core/x',
+        'no-circular-folders: src/core/y',
         'no-upward-from-core: src/core/up.ts',
         'no-upward-from-ledger: src/ledger/up.ts',
         'no-upward-from-runtime: src/runtime/up.ts',

@@ -2,7 +2,7 @@
 // lives in .claude/agents-extended would fail. Rewritten to `general-purpose` with that agent's
 // prompt placed before the task (and its model, where it names one the Agent tool accepts), the
 // call works, and the ledger still records it under the extended agent's own name.
-import type { PreToolPolicy, Verdict } from '../policy';
+import type { PreToolPolicy, Verdict } from '../policy/interface';
 import { DEFAULT_AGENT_TYPE } from '../../runtime/agent-tool';
 import { findExtendedAgent, findHiddenAgent, type ExtendedAgent } from './resolve';
 
