@@ -86,6 +86,7 @@ await Promise.all([
       define: {
         __WARDEN_VERSION__: JSON.stringify(pkg.version),
         __BETTER_SQLITE3_VERSION__: JSON.stringify(bsqlVersion),
+        __DEFAULT_CONFIG__: JSON.stringify(defaultConfig),
       },
       plugins: [lazyVendorPlugin],
     }),

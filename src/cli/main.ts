@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerBreakerCommands } from './commands/breaker';
 import { registerBudgetCommands } from './commands/budget';
+import { registerConfigCommand } from './commands/config';
 import { registerCoreCommands } from './commands/core';
 import { registerDashboardCommand } from './commands/dashboard';
 import { registerDispatchCommands } from './commands/dispatches';
@@ -34,15 +35,16 @@ export function buildProgram(): Command {
     .description('Ledger, budgets, circuit breakers and core-set curation for Claude Code subagents.')
     .version(typeof __WARDEN_VERSION__ === 'string' ? __WARDEN_VERSION__ : 'dev')
     .showHelpAfterError('(run with --help for usage)');
-  // Settings agent-warden ignores are worth a line on stderr whatever the command (doctor lists them itself).
+  // Settings agent-warden ignores are worth a line on stderr whatever the command (doctor and config list them themselves).
   program.hook('preAction', (_root, action) => {
-    if (action.name() !== 'doctor') warnAboutConfig(projectOf(undefined));
+    if (action.name() !== 'doctor' && action.name() !== 'config') warnAboutConfig(projectOf(undefined));
   });
   registerSessionCommands(program);
   registerEventCommands(program);
   registerDispatchCommands(program);
   registerLedgerCommands(program);
   registerDoctorCommand(program);
+  registerConfigCommand(program);
   registerBudgetCommands(program);
   registerSpawnCommands(program);
   registerBreakerCommands(program);

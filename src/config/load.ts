@@ -1,20 +1,17 @@
-// Settings: defaults, then the user's file, then the project's. A broken setting never disables
+// Settings: defaults, then the user's file, then the project's, then AGENT_WARDEN_* environment
+// variables (./env.ts), which override both files. A broken setting never disables
 // the rest: each setting and each list entry is checked on its own, a bad one is reported (file,
 // path, value, fix) and ignored, and everything valid still applies. The project's file may only
 // tighten the user's unless the user trusts that project (see ./trust.ts and SECURITY.md).
 import { readFileSync } from 'node:fs';
 import { projectConfigPath, userConfigPath } from '../runtime/paths';
-import { describeIssue, formatProblem, ignoredPart, ignoredText, type ConfigProblem } from './problems';
-import { schemas, type Config } from './schema';
+import { nested, settingVariables, variableFor } from './env';
+import { describeIssue, formatProblem, ignoredPart, ignoredText, valueAt, type ConfigProblem } from './problems';
+import { defaultConfig as defaults, schemas, type Config } from './schema';
 import { isTrusted, tightenOnly, type ConfigNotice } from './trust';
 
 export { formatProblem, type ConfigProblem };
 export { formatNotice, type ConfigNotice } from './trust';
-
-// The defaults, computed from the schema at build time (scripts/build.mjs); from source, at first use.
-declare const __DEFAULT_CONFIG__: Config | undefined;
-const defaults = (): Config =>
-  typeof __DEFAULT_CONFIG__ === 'object' && __DEFAULT_CONFIG__ ? structuredClone(__DEFAULT_CONFIG__) : schemas().configSchema.parse({});
 
 export interface LoadedConfig {
   config: Config;
@@ -23,9 +20,11 @@ export interface LoadedConfig {
   /** Project settings ignored because they would loosen the user's guard (project not trusted). */
   notices: ConfigNotice[];
   files: string[];
+  /** The AGENT_WARDEN_* variables that set something (each valid on its own). */
+  variables: string[];
 }
 
-export function loadConfig(projectDir?: string, opts: { userFile?: string } = {}): LoadedConfig {
+export function loadConfig(projectDir?: string, opts: { userFile?: string; env?: NodeJS.ProcessEnv } = {}): LoadedConfig {
   const problems: ConfigProblem[] = [];
   const notices: ConfigNotice[] = [];
   const files: string[] = [];
@@ -46,7 +45,56 @@ export function loadConfig(projectDir?: string, opts: { userFile?: string } = {}
       else layers.push(tightenOnly(mergeOrDefaults(layers, problems), project, file, notices));
     }
   }
-  return { config: mergeOrDefaults(layers, problems), problems, notices, files };
+  // The environment is yours, like your own file: it overrides both files, the project's included.
+  const fromEnv = envLayer(opts.env ?? process.env, problems);
+  if (fromEnv.variables.length) layers.push(fromEnv.layer);
+  return { config: mergeOrDefaults(layers, problems), problems, notices, files, variables: fromEnv.variables };
+}
+
+/** The valid settings of the AGENT_WARDEN_* variables, each checked on its own and named in its problems. */
+function envLayer(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): { layer: Record<string, unknown>; variables: string[] } {
+  const { settings, tooLong } = settingVariables(env);
+  for (const variable of tooLong) problems.push({ file: `environment variable ${variable}`, key: '(value)', message: 'is longer than 64 KB; it is ignored', fix: 'shorten it, or put the setting in your config file' });
+  const layer: Record<string, unknown> = {};
+  const variables: string[] = [];
+  for (const { variable, path, value } of settings) {
+    const source = `environment variable ${variable}`;
+    if (path[0] === 'trusted_projects') {
+      problems.push({ file: source, key: 'trusted_projects', message: 'can only be set in your config file; this variable is ignored', fix: `unset ${variable} and run \`agent-warden trust --project DIR\`` });
+      continue;
+    }
+    const found: ConfigProblem[] = [];
+    const valid = validSettings(source, nested(path, value), found);
+    problems.push(...found.map((p) => asVariableProblem(p, variable)));
+    if (valueAt(valid, path) !== undefined) {
+      deepMerge(layer, valid);
+      variables.push(variable);
+    }
+  }
+  return { layer, variables };
+}
+
+/** A problem's wording for a variable: what applies instead, and how to set it right. */
+function asVariableProblem(p: ConfigProblem, variable: string): ConfigProblem {
+  const message = p.message.replace('(its default applies)', "(the config files' value or the default applies)");
+  // Inside a list (budgets[0].scope) the fix is about the JSON in the value: keep its wording.
+  if (p.key.includes('[')) return { ...p, message };
+  const path = p.key.split('.').slice(0, -1);
+  const fix = p.fix
+    .replace(/^did you mean "([^"]+)"\? Rename the key$/, (_, key: string) => `did you mean ${variableFor([...path, key])}? Rename the variable`)
+    .replace(/^did you mean "([^"]+)"\? Write .*$/, (_, value: string) => `did you mean "${value}"? Set ${variable}=${value}`)
+    .replace(/^remove it;/, `unset ${variable};`)
+    .replace(/^write a list here$/, `set ${variable} to a JSON list, e.g. ["one","two"]`)
+    .replace(/^write an object here$/, `set ${variable} to a JSON object, e.g. {"key": 1}`);
+  return { ...p, message, fix };
+}
+
+function deepMerge(into: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(from)) {
+    const have = into[key];
+    if (isPlain(have) && isPlain(value)) deepMerge(have, value);
+    else into[key] = value;
+  }
 }
 
 function readLayer(file: string, problems: ConfigProblem[]): Record<string, unknown> | undefined {

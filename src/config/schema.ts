@@ -65,17 +65,27 @@ function build() {
       }),
     );
 
+  const price = (what: string) => nonNegative().check(z.describe(`USD per million ${what}.`));
   const modelPriceSchema = z.strictObject({
-    input: nonNegative(),
-    output: nonNegative(),
-    cache_write_5m: z.optional(nonNegative()),
-    cache_write_1h: z.optional(nonNegative()),
-    cache_read: z.optional(nonNegative()),
+    input: price('input tokens'),
+    output: price('output tokens'),
+    cache_write_5m: z.optional(price('tokens written to the 5-minute cache (default: 1.25x input)')),
+    cache_write_1h: z.optional(price('tokens written to the 1-hour cache (default: 2x input)')),
+    cache_read: z.optional(price('tokens read from the cache (default: 0.1x input)')),
   });
 
+  // Sections default to `{}` run through their own schema (a prefault), so each default is written
+  // once, on its key, and the section's default is whatever its keys' defaults make.
+  const section = <S extends z.ZodMiniObject>(shape: S, description: string) => z.prefault(shape.check(z.describe(description)), {} as z.input<S>);
+
   const configSchema = z.strictObject({
-    $schema: z.optional(z.string()),
-    privacy: z._default(z.enum(['full', 'redacted', 'metadata']), 'redacted'),
+    $schema: z.optional(z.string().check(z.describe('The JSON Schema this file follows, for editors; agent-warden ignores it.'))),
+    privacy: z._default(
+      z
+        .enum(['full', 'redacted', 'metadata'])
+        .check(z.describe('What the ledger keeps of prompts, messages and tool input: "full" (everything as sent), "redacted" (secrets masked) or "metadata" (no free text: ids, names, numbers and sizes only).')),
+      'redacted',
+    ),
     timezone: z.optional(
       z.string().check(
         z.minLength(1),
@@ -83,68 +93,58 @@ function build() {
         z.describe("IANA time zone that day, week and month budgets follow (default: the system's)."),
       ),
     ),
-    // Deny tool calls when agent-warden itself cannot check budgets and breakers (default: let them through).
     fail_closed: z._default(z.boolean().check(z.describe('Deny tool calls when agent-warden cannot reach its ledger or check budgets (default false: let them through).')), false),
     budgets: z._default(z.array(budgetSchema).check(z.describe('Token and cost budgets, checked before every dispatch.')), []),
-    // Caps on subagents; a project config may only lower them (lower is tighter).
-    spawn: z._default(
+    // A project config may only lower the caps (lower is tighter).
+    spawn: section(
       z.strictObject({
         max_per_session: z.optional(positive().check(z.describe('Subagents one session may start (denied dispatches do not count).'))),
         max_depth: z.optional(positive().check(z.describe('How deep dispatches may nest: 1 = only the main thread dispatches.'))),
         max_running: z.optional(positive().check(z.describe('Subagents of one session running at the same time.'))),
       }),
-      {},
+      'Caps on subagents per session (none by default).',
     ),
-    budget: z._default(
+    budget: section(
       z.strictObject({
-        // Predicted cost of a dispatch whose agent type has no history yet (tokens).
         default_dispatch_tokens: z._default(nonNegative().check(z.describe('Predicted billed tokens of a dispatch whose agent type has no completed dispatch yet.')), 0),
-        // How many recent dispatches of a type feed the median prediction.
         prediction_window: z._default(positive().check(z.describe("How many of an agent type's most recent completed dispatches give the median prediction.")), 20),
       }),
-      { default_dispatch_tokens: 0, prediction_window: 20 },
+      "How a dispatch's cost is predicted before it starts.",
     ),
-    breaker: z._default(
+    breaker: section(
       z.strictObject({
-        enabled: z._default(z.boolean(), true),
-        // Identical call failing this many times in one thread with no other successful call between
-        // opens its circuit. 3: a retry or two is often a fix for flakiness; a third identical failure rarely is.
-        max_consecutive_failures: z._default(positive(), 3),
-        // Until the one trial retry; each failed trial doubles it (capped at 24 h).
-        cooldown_minutes: z._default(positive(), 10),
-        // Consecutive failed or killed dispatches of one subagent type (per session) that refuse new ones.
-        agent_max_consecutive_failures: z._default(positive(), 3),
-        // More than this many failed calls within error_rate_minutes warns the model once per window.
+        enabled: z._default(z.boolean().check(z.describe('Turn the circuit breaker on or off.')), true),
+        // 3: a retry or two is often a fix for flakiness; a third identical failure rarely is.
+        max_consecutive_failures: z._default(
+          positive().check(z.describe('Failures of the same call (tool and input) in one thread, with no other successful call between, that open its circuit: the next try is refused.')),
+          3,
+        ),
+        cooldown_minutes: z._default(positive().check(z.describe('Minutes an open circuit waits before one trial retry; each failed trial doubles it (up to 24 hours).')), 10),
+        agent_max_consecutive_failures: z._default(positive().check(z.describe('Failed or killed dispatches of one agent type in a row (per session) after which new ones are refused.')), 3),
         // 8 in 5 min is over 1.5 failures a minute sustained: a run-tests-fix loop fails about once a
         // minute or two, so this flags thrashing across *different* calls that no per-call circuit sees.
-        error_rate_failures: z._default(positive(), 8),
-        error_rate_minutes: z._default(positive(), 5),
-        // Tool names the breaker never counts or refuses (e.g. a test runner expected to fail often).
-        exempt_tools: z._default(z.array(z.string()), []),
+        error_rate_failures: z._default(positive().check(z.describe('More failed calls than this within error_rate_minutes warns the model, once per window.')), 8),
+        error_rate_minutes: z._default(positive().check(z.describe('The window, in minutes, that error_rate_failures counts over.')), 5),
+        exempt_tools: z._default(z.array(z.string()).check(z.describe('Tool names the breaker never counts or refuses (e.g. a test runner expected to fail often).')), []),
       }),
-      {
-        enabled: true,
-        max_consecutive_failures: 3,
-        cooldown_minutes: 10,
-        agent_max_consecutive_failures: 3,
-        error_rate_failures: 8,
-        error_rate_minutes: 5,
-        exempt_tools: [],
-      },
+      'The circuit breaker: refuses a call that keeps failing the same way, and agent types that keep failing.',
     ),
-    core: z._default(
+    core: section(
       z.strictObject({
-        auto: z._default(z.boolean(), false),
-        max_agents: z._default(positive(), 25),
-        max_tokens: z._default(positive(), 1000),
-        pinned: z._default(z.array(z.string()), []),
-        half_life_days: z._default(positive(), 14),
-        grace_days: z._default(nonNegative(), 7),
-        idle_minutes: z._default(positive(), 30),
+        auto: z._default(z.boolean().check(z.describe('Keep the core agent set current without asking: each session starts a watcher (`core watch`) that moves agent files as usage changes.')), false),
+        max_agents: z._default(positive().check(z.describe('Most agents kept listed in .claude/agents (the core set).')), 25),
+        max_tokens: z._default(positive().check(z.describe('Most tokens the core listing lines (what Claude Code sends in every request) may add up to, counted with cl100k.')), 1000),
+        pinned: z._default(z.array(z.string()).check(z.describe('Agents always kept in the core set, whatever their use.')), []),
+        half_life_days: z._default(positive().check(z.describe("Days after which a dispatch counts half in an agent's usage ranking (curation and `find`).")), 14),
+        grace_days: z._default(nonNegative().check(z.describe('Days an agent added to the project stays in the core set before its usage decides.')), 7),
+        idle_minutes: z._default(positive().check(z.describe('Minutes without changes after which `core watch` exits.')), 30),
       }),
-      { auto: false, max_agents: 25, max_tokens: 1000, pinned: [], half_life_days: 14, grace_days: 7, idle_minutes: 30 },
+      'Curation of the core agent set: which agents stay listed in .claude/agents and which move to .claude/agents-extended.',
     ),
-    pricing: z._default(z.record(z.string(), modelPriceSchema), {}),
+    pricing: z._default(
+      z.record(z.string(), modelPriceSchema).check(z.describe('Prices per model name (USD per million tokens), added to or overriding the built-in table.')),
+      {},
+    ),
     trusted_projects: z.optional(
       z.array(z.string().check(z.minLength(1))).check(
         z.describe("Your config only: project folders whose .claude/agent-warden.json may loosen your settings (set with `agent-warden trust`). Other projects' configs may only tighten."),
@@ -170,4 +170,9 @@ export type ModelPrice = z.output<Schemas['modelPriceSchema']>;
 /** A budget with a token or USD limit (a window budget has only limit_percent). */
 export const isMetered = (b: Budget): boolean => b.limit_tokens !== undefined || b.limit_usd !== undefined;
 
-export const defaultConfig = (): Config => schemas().configSchema.parse({});
+// The defaults, computed from the schema at build time (scripts/build.mjs defines this); from
+// source, at first use. A process that reads no config file never builds the schemas.
+declare const __DEFAULT_CONFIG__: Config | undefined;
+
+export const defaultConfig = (): Config =>
+  typeof __DEFAULT_CONFIG__ === 'object' && __DEFAULT_CONFIG__ ? structuredClone(__DEFAULT_CONFIG__) : schemas().configSchema.parse({});

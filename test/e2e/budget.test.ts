@@ -226,7 +226,7 @@ describe('budget CLI', () => {
     const cwd = temp(makeProject());
     const env = { CLAUDE_PROJECT_DIR: undefined };
     expect(runCli(['budget', 'set', '--scope', 'session', '--tokens', '1000'], wardenHome, { cwd, env }).status).toBe(0);
-    expect(runCli(['budget', 'set', '--scope', 'day', '--usd', '20', '--project'], wardenHome, { cwd, env }).status).toBe(0);
+    expect(runCli(['budget', 'set', '--scope', 'day', '--usd', '20', '--project-config'], wardenHome, { cwd, env }).status).toBe(0);
     const bad = runCli(['budget', 'set', '--scope', 'fortnight', '--tokens', '5'], wardenHome, { cwd, env });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/config\.json: budgets\[1\]\.scope: is "fortnight", which is not one of/);

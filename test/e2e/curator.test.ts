@@ -141,7 +141,7 @@ describe('core apply on real collections, measured on the real CLI listing', () 
       const applied = cliJson(['core', 'apply', '--project', project], wardenHome);
       expect(applied.skipped).toBeNull();
       expect(applied.applied.refused).toEqual([]);
-      expect(applied.usage.agentTypes).toBe(c.used.length);
+      expect(applied.usage.agent_types).toBe(c.used.length);
 
       const core = coreFiles(project);
       expect(core.length).toBeLessThanOrEqual(MAX_AGENTS);

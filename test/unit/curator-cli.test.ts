@@ -59,10 +59,10 @@ describe('agent-warden core', () => {
     const { project, run } = setup();
     const { out } = await run('core', 'plan', '--json', '--project', project);
     const plan = JSON.parse(out);
-    expect(Object.keys(plan)).toEqual(['project', 'listing', 'budget', 'moves', 'visibility', 'hidden_after', 'listing_by_source', 'blocked', 'core', 'usage', 'pendingRecovery', 'warnings', 'problems']);
+    expect(Object.keys(plan)).toEqual(['project', 'listing', 'budget', 'moves', 'visibility', 'hidden_after', 'listing_by_source', 'blocked', 'core', 'usage', 'pending_recovery', 'warnings', 'problems']);
     expect(plan.listing_by_source).toEqual({ before: { builtin: 310, user: 0, plugin: 0, project: 5055 }, after: { builtin: 310, user: 0, plugin: 0, project: expect.any(Number) } });
     expect(plan.visibility).toEqual([]);
-    expect(plan.listing).toMatchObject({ before: { agents: 136, tokens: 5055 }, builtinTokens: 310 });
+    expect(plan.listing).toMatchObject({ before: { agents: 136, tokens: 5055 }, builtin_tokens: 310 });
     expect(plan.moves).toHaveLength(135);
     expect(plan.moves[0]).toEqual({ name: expect.any(String), from: expect.stringMatching(/^\.claude\/agents\//), to: expect.stringMatching(/^\.claude\/agents-extended\//), direction: 'demote', tokens: expect.any(Number), reason: 'unused', score: 0 });
     expect(plan.core).toEqual([{ name: 'rust-expert', tier: 'core', tokens: expect.any(Number), reason: 'used', why: null }]);

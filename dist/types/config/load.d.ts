@@ -10,9 +10,12 @@ export interface LoadedConfig {
     /** Project settings ignored because they would loosen the user's guard (project not trusted). */
     notices: ConfigNotice[];
     files: string[];
+    /** The AGENT_WARDEN_* variables that set something (each valid on its own). */
+    variables: string[];
 }
 export declare function loadConfig(projectDir?: string, opts?: {
     userFile?: string;
+    env?: NodeJS.ProcessEnv;
 }): LoadedConfig;
 /**
  * The valid part of one file: every invalid setting or list entry is reported and dropped on its

@@ -78,16 +78,16 @@ declare function build(): {
                 all_tools: "all_tools";
             }>>;
         }, z.z.core.$strict>>>;
-        spawn: z.ZodMiniDefault<z.ZodMiniObject<{
+        spawn: z.ZodMiniPrefault<z.ZodMiniObject<{
             max_per_session: z.ZodMiniOptional<z.ZodMiniNumber<number>>;
             max_depth: z.ZodMiniOptional<z.ZodMiniNumber<number>>;
             max_running: z.ZodMiniOptional<z.ZodMiniNumber<number>>;
         }, z.z.core.$strict>>;
-        budget: z.ZodMiniDefault<z.ZodMiniObject<{
+        budget: z.ZodMiniPrefault<z.ZodMiniObject<{
             default_dispatch_tokens: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
             prediction_window: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
         }, z.z.core.$strict>>;
-        breaker: z.ZodMiniDefault<z.ZodMiniObject<{
+        breaker: z.ZodMiniPrefault<z.ZodMiniObject<{
             enabled: z.ZodMiniDefault<z.ZodMiniBoolean<boolean>>;
             max_consecutive_failures: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
             cooldown_minutes: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
@@ -96,7 +96,7 @@ declare function build(): {
             error_rate_minutes: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
             exempt_tools: z.ZodMiniDefault<z.ZodMiniArray<z.ZodMiniString<string>>>;
         }, z.z.core.$strict>>;
-        core: z.ZodMiniDefault<z.ZodMiniObject<{
+        core: z.ZodMiniPrefault<z.ZodMiniObject<{
             auto: z.ZodMiniDefault<z.ZodMiniBoolean<boolean>>;
             max_agents: z.ZodMiniDefault<z.ZodMiniNumber<number>>;
             max_tokens: z.ZodMiniDefault<z.ZodMiniNumber<number>>;

@@ -4,6 +4,7 @@ import { resetCircuits } from '../../core/breaker/reset';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { iso, printJson, shortTime, table } from '../output';
+import { jsonOption } from '../flags';
 
 const KEY_SHAPE = /^(call:[^:]+:[0-9a-f]+|agent:.+)$/;
 
@@ -15,7 +16,7 @@ export function registerBreakerCommands(program: Command): void {
     .description('list open and half-open circuits (calls and agent types that keep failing)')
     .option('--session <id>', 'only this session')
     .option('--all', 'include closed circuits')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const now = Date.now();
       const rows = withLedger((db) => listCircuits(db, now, { sessionId: opts.session, includeClosed: Boolean(opts.all) }));

@@ -13,6 +13,7 @@ import { UserError } from '../errors';
 import { windowBudgetRows, windowHistoryText, windowLimits, windowRows } from '../windows-view';
 import { withLedger } from '../ledger-access';
 import { fmtInt, fmtUsd, pc, printJson, table } from '../output';
+import { jsonOption, projectDir, projectOption } from '../flags';
 
 export function registerBudgetCommands(program: Command): void {
   const budget = program.command('budget').description('token and cost budgets: status, limits, one-off overrides');
@@ -21,7 +22,7 @@ export function registerBudgetCommands(program: Command): void {
     .command('status')
     .description('each budget and spawn cap: spend, limit, percent, time to reset (rolling windows: when the oldest spend ages out), forecast at the current burn rate')
     .option('--session <id>', 'session for session budgets (default: the latest in this project)')
-    .option('--json', 'print a JSON array')
+    .addOption(jsonOption())
     .action((opts) => {
       const project = projectOf(undefined);
       const { config } = loadConfig(project);
@@ -54,7 +55,7 @@ export function registerBudgetCommands(program: Command): void {
 
   budget
     .command('set')
-    .description('add or replace a budget in the user config (or the project config with --project)')
+    .description("add or replace a budget in your config (or, with --project-config, in the project's .claude/agent-warden.json)")
     .requiredOption('--scope <scope>', `window: ${budgetScopes.join(', ')}`)
     .option('--tokens <n>', 'limit in billed tokens', Number)
     .option('--usd <n>', 'limit in USD', Number)
@@ -66,10 +67,15 @@ export function registerBudgetCommands(program: Command): void {
     .option('--action <action>', 'what an overrunning dispatch gets: deny (default), ask or downgrade')
     .option('--downgrade-to <model>', 'the model a downgraded dispatch runs on (default haiku)')
     .option('--id <name>', 'a name for the budget')
-    .option('--project', 'write .claude/agent-warden.json in this project instead of the user config')
+    .option('--project-config', "write the project's .claude/agent-warden.json instead of your config (the project: --project, else the current one)")
+    .addOption(projectOption())
     .option('--remove', 'remove the matching budget instead')
     .action((opts) => {
-      const file = opts.project ? projectConfigPath(projectOf(undefined)) : userConfigPath();
+      // `--project` names a project everywhere; before, here alone, it was the switch --project-config is now.
+      if (opts.project !== undefined && !opts.projectConfig) {
+        throw new UserError(`--project ${opts.project} names the project whose config --project-config writes; without --project-config the budget goes to your config`, "add --project-config to write the project's .claude/agent-warden.json");
+      }
+      const file = opts.projectConfig ? projectConfigPath(projectDir(opts.project)) : userConfigPath();
       const entry: Record<string, unknown> = {
         id: opts.id,
         scope: opts.scope,
@@ -97,7 +103,7 @@ export function registerBudgetCommands(program: Command): void {
     .option('--add-usd <usd>', 'USD to add to the limit', Number)
     .option('--budget <key>', 'only this budget (its id, or scope[:agent_type][:project]; default: every budget)')
     .option('--note <text>', 'why, for the log')
-    .option('--json', 'print the recorded override')
+    .addOption(jsonOption())
     .action((opts) => {
       const addTokens = opts.add ?? 0;
       const addUsd = opts.addUsd ?? 0;

@@ -4,13 +4,12 @@
 import type { SqliteDb as Database } from '../../ledger/driver';
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
 import pc from 'picocolors';
 import type { Colors } from 'picocolors/types';
 import type { Config } from '../../config/schema';
 import { userAgentsDir } from '../../core/curator/layout';
-import { projectOf } from '../../runtime/paths';
 import { UserError } from '../errors';
+import { jsonOption, projectDir, projectOption } from '../flags';
 
 export interface CoreCommandDeps {
   openLedger(): Database | undefined;
@@ -33,7 +32,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
     .description('keep the most-used agents listed in .claude/agents and move the rest to .claude/agents-extended');
 
   const withShared = (cmd: Command, opts: { user?: boolean } = {}) => {
-    cmd.option('--json', 'print a JSON object on stdout').option('--project <dir>', 'project directory (default: $CLAUDE_PROJECT_DIR or the current directory)');
+    cmd.addOption(jsonOption()).addOption(projectOption());
     // Kept for scripts: user and plugin agents are always counted now.
     if (opts.user) cmd.option('--user', "(default) count the user's ~/.claude/agents and the enabled plugins' agents");
     return cmd;
@@ -96,7 +95,7 @@ export function registerCoreCommands(program: Command, deps: CoreCommandDeps): v
   core
     .command('watch')
     .description('keep the layout following the plan as agents and usage change; exits after core.idle_minutes of quiet')
-    .option('--project <dir>', 'project directory (default: $CLAUDE_PROJECT_DIR or the current directory)')
+    .addOption(projectOption())
     .option('--user', "(default) count the user's and the enabled plugins' agents")
     .action((opts: SharedOptions) =>
       run(deps, opts, async (ctx) => {
@@ -141,7 +140,7 @@ async function run(deps: CoreCommandDeps, opts: SharedOptions, body: (ctx: RunCo
   const out = deps.io?.out ?? ((text: string) => process.stdout.write(text + '\n'));
   const err = deps.io?.err ?? ((text: string) => process.stderr.write(text + '\n'));
   const useColor = deps.io?.color ?? (!opts.json && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const project = resolve(opts.project ?? projectOf(undefined));
+  const project = projectDir(opts.project);
   const ctx: RunContext = {
     project,
     userDir: userAgentsDir(deps.home ?? homedir()),

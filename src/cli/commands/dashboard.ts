@@ -8,6 +8,7 @@ import { dashboardData, type DashboardData } from '../../report/dashboard-data';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { parseSince } from '../time';
+import { projectDir, projectOption, sinceOption } from '../flags';
 
 export function registerDashboardCommand(program: Command): void {
   program
@@ -16,8 +17,8 @@ export function registerDashboardCommand(program: Command): void {
     .option('--out <file>', 'write the page to this file (opens from disk, no network)')
     .option('--serve', 'serve the page on 127.0.0.1, fresh data on every load')
     .option('--port <n>', 'port for --serve (default: any free one)', '0')
-    .option('--since <when>', 'data from this far back (7d, 90d, 2026-11-01)', '30d')
-    .option('--project <dir>', 'only this project; its agents give the core listing chart (default: the current folder)')
+    .addOption(sinceOption('30d'))
+    .addOption(projectOption())
     .action(async (opts) => {
       if (!opts.out && !opts.serve) throw new UserError('say where the dashboard goes', 'run `agent-warden dashboard --out dashboard.html` or `agent-warden dashboard --serve`');
       const page = () => renderDashboard(collect(opts));
@@ -31,11 +32,11 @@ export function registerDashboardCommand(program: Command): void {
 }
 
 function collect(opts: { since: string; project?: string }): DashboardData {
-  const projectDir = resolve(opts.project ?? process.cwd());
-  const { config } = loadConfig(projectDir);
+  const project = projectDir(opts.project);
+  const { config } = loadConfig(project);
   const since = parseSince(opts.since) ?? 0;
   return withLedger((db) =>
-    dashboardData(db, config, { since, now: Date.now(), project: opts.project ? projectDir : undefined, listing: listingOf(projectDir) }),
+    dashboardData(db, config, { since, now: Date.now(), project: opts.project ? project : undefined, listing: listingOf(project) }),
   );
 }
 

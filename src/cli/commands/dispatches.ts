@@ -5,19 +5,20 @@ import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { fmtInt, fmtMs, fmtUsd, pc, printJson, printJsonLines, shortTime, table } from '../output';
 import { parseSince } from '../time';
+import { csvOption, jsonOption, projectFilter, projectOption, sinceOption } from '../flags';
 
 export function registerDispatchCommands(program: Command): void {
   program
     .command('dispatches')
-    .description('list subagent dispatches: who was asked what, status, billed tokens and cost')
+    .description('list subagent dispatches: who was asked what, status, billed tokens and cost; every project unless --project (--csv has every field of --json, lists as JSON text)')
     .option('--session <id>', 'only this session')
-    .option('--since <when>', 'only dispatches after this (7d, 12h, 2026-11-01)')
+    .addOption(sinceOption())
     .option('--agent <type>', 'only this agent type')
-    .option('--project <dir>', 'only this project')
-    .option('--json', 'print a JSON array')
-    .option('--csv', 'print RFC 4180 CSV (every field of --json; lists as JSON text)')
+    .addOption(projectOption())
+    .addOption(jsonOption())
+    .addOption(csvOption())
     .action((opts) => {
-      const filter = { sessionId: opts.session, since: parseSince(opts.since), agentType: opts.agent, project: opts.project };
+      const filter = { sessionId: opts.session, since: parseSince(opts.since), agentType: opts.agent, project: projectFilter(opts.project) };
       if (opts.json) return withLedger((db) => printJsonLines(iterateDispatchJson(db, filter)));
       const rows = withLedger((db) => listDispatches(db, filter));
       if (opts.csv) return void process.stdout.write(dispatchCsv(rows));
@@ -28,7 +29,7 @@ export function registerDispatchCommands(program: Command): void {
   program
     .command('show <id>')
     .description('print one dispatch in full (by id, tool_use_id or agent_id)')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((id: string, opts) => {
       const [row] = withLedger((db) => listDispatches(db, { id, limit: 1 }));
       if (!row) throw new UserError(`no dispatch with id, tool_use_id or agent_id "${id}"`, 'list them with `agent-warden dispatches`');

@@ -12,6 +12,7 @@ import { quarantinedFiles, spooledFiles } from '../../ledger/spool';
 import { bootstrapRunning, installNative } from '../../runtime/bootstrap';
 import { ledgerPath, logPath, projectOf, wardenHome } from '../../runtime/paths';
 import { pc, printJson } from '../output';
+import { jsonOption } from '../flags';
 
 interface Check {
   name: string;
@@ -26,7 +27,7 @@ export function registerDoctorCommand(program: Command): void {
     .description('check Node, the SQLite driver, the ledger, the spool, config and hook wiring')
     .option('--install', 'install the native SQLite module (better-sqlite3) now if this Node needs it and it is missing')
     .option('--fix', 'if quick_check finds the ledger damaged, move it aside (kept, never deleted), start a new one and replay the spool')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       if (opts.install) {
         const { driver, detail } = driverReport();
@@ -106,12 +107,13 @@ export function runChecks(): Check[] {
     fix: 'run `agent-warden ledger ingest` once the ledger opens',
   });
 
-  const { problems, notices, files } = loadConfig(projectOf(undefined));
+  const { problems, notices, files, variables } = loadConfig(projectOf(undefined));
+  const sources = [...files, ...variables.map((v) => `$${v}`)];
   checks.push({
     name: 'config',
     ok: problems.length === 0,
-    detail: problems.length ? `${problems.length} invalid setting(s) ignored, every other one applies:\n       ${problems.map(formatProblem).join('\n       ')}` : files.length ? files.join(', ') : 'defaults (no config file)',
-    fix: problems.length ? 'edit the file(s) named above as each fix says' : undefined,
+    detail: problems.length ? `${problems.length} invalid setting(s) ignored, every other one applies:\n       ${problems.map(formatProblem).join('\n       ')}` : sources.length ? sources.join(', ') : 'defaults (no config file)',
+    fix: problems.length ? `edit the file(s)${problems.some((p) => p.file.startsWith('environment variable ')) ? ' or environment variable(s)' : ''} named above as each fix says` : undefined,
   });
   if (notices.length) checks.push({ name: 'project config', ok: true, detail: `${notices.length} setting(s) ignored because they would loosen your guard:\n       ${notices.map(formatNotice).join('\n       ')}` });
 

@@ -5,6 +5,7 @@ import { listEventRows } from '../../ledger/read-events';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { iso, printJson, shortTime, table } from '../output';
+import { jsonOption } from '../flags';
 
 export function registerEventCommands(program: Command): void {
   program
@@ -13,7 +14,7 @@ export function registerEventCommands(program: Command): void {
     .option('--session <id>', 'only this session')
     .option('--kind <kind>', 'only this kind (PreToolUse, decision, transcript_usage, …)')
     .option('--limit <n>', 'at most this many, newest last', (v) => parseInt(v, 10))
-    .option('--json', 'print JSON (with payloads)')
+    .addOption(jsonOption())
     .action((opts) => {
       const rows = withLedger((db) => {
         if (opts.kind) {

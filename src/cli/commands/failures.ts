@@ -8,12 +8,13 @@ import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { pc, printJson, shortTime, table } from '../output';
 import { addScopeOptions, scopeFrom, withProgress } from './report';
+import { jsonOption } from '../flags';
 
 export function registerFailureCommands(program: Command): void {
   const cmd = program.command('failures').description('failed, killed and denied dispatches and open circuits, newest first, with their errors');
   addScopeOptions(cmd)
     .option('--limit <n>', 'at most this many dispatches', '50')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .option('--md', 'print Markdown (for slash commands)')
     .action((opts) => {
       const report = withProgress('reading the ledger', () => withLedger((db) => queryFailures(db, scopeFrom(opts), Number(opts.limit) || 50)));

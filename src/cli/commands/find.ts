@@ -6,6 +6,7 @@ import { openLedger, type Ledger } from '../../ledger/db';
 import { errorText } from '../../runtime/log';
 import { UserError } from '../errors';
 import { fmtInt, printJson, table } from '../output';
+import { jsonOption, projectDir, projectOption } from '../flags';
 
 export function registerFindCommand(program: Command): void {
   program
@@ -13,15 +14,15 @@ export function registerFindCommand(program: Command): void {
     .description('rank the core and extended agents of a project for a task (what discover_agents answers)')
     .argument('[query...]', 'the task, in a few words')
     .option('--stdin', 'read the query from standard input (slash commands use this, so quotes in it are plain text)')
-    .option('--project <dir>', 'project folder (default: the current directory)')
+    .addOption(projectOption())
     .option('--limit <n>', 'how many to show', '5')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((args: string[], opts) => {
       const words = opts.stdin ? [readFileSync(0, 'utf8').trim()] : args;
       if (!words.join('').trim()) throw new UserError('no query given', 'describe the task, e.g. `agent-warden find review a pull request`');
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a positive whole number, not "${opts.limit}"`);
-      const project = opts.project ?? process.env.CLAUDE_PROJECT_DIR ?? process.cwd();
+      const project = projectDir(opts.project);
       // The usage prior needs the ledger; without one the ranking still works, and says so.
       let ledger: Ledger | undefined;
       try {

@@ -9,6 +9,7 @@ import { withLedger } from '../ledger-access';
 import { fmtInt, printJson } from '../output';
 import { startProgress } from '../progress';
 import { parseSince } from '../time';
+import { jsonOption, sinceOption } from '../flags';
 
 /** Where Claude Code keeps transcripts: `$CLAUDE_CONFIG_DIR/projects`, else `~/.claude/projects`. */
 export function defaultProjectsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -20,9 +21,9 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import')
     .description("read Claude Code's transcripts from before the install into the ledger (safe to run again: adds only what is new)")
-    .option('--since <when>', 'only sessions active after this (7d, 2026-11-01)')
+    .addOption(sinceOption())
     .option('--projects-dir <dir>', 'the transcripts folder (default: $CLAUDE_CONFIG_DIR/projects or ~/.claude/projects)')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const dir = opts.projectsDir ?? defaultProjectsDir();
       const sessions = scanProjects(dir, { sinceMs: parseSince(opts.since) });

@@ -6,13 +6,14 @@ import { spooledFiles } from '../../ledger/spool';
 import { fillExactPromptTokens } from '../../core/prompt-token-backfill';
 import { withLedger } from '../ledger-access';
 import { printJson } from '../output';
+import { jsonOption } from '../flags';
 
 export function registerLedgerCommands(program: Command): void {
   const ledger = program.command('ledger').description('maintain the ledger (rebuild projections, ingest the spool)');
   ledger
     .command('rebuild')
     .description('drop every projection and replay the event log in order')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const { config } = loadConfig(process.cwd());
       const started = Date.now();
@@ -32,7 +33,7 @@ export function registerLedgerCommands(program: Command): void {
     .command('count-tokens')
     .description('replace the chars/4 estimate of dispatch prompts with exact cl100k counts (SessionEnd starts this in the background)')
     .option('--session <id>', 'only this session')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const { config } = loadConfig(process.cwd());
       const counted = withLedger((db) => fillExactPromptTokens(db, config, { sessionId: opts.session, limit: Number.MAX_SAFE_INTEGER }), { write: true });
@@ -42,7 +43,7 @@ export function registerLedgerCommands(program: Command): void {
   ledger
     .command('ingest')
     .description('replay events spooled while the ledger was unavailable')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const waiting = spooledFiles().length;
       const { config } = loadConfig(process.cwd());

@@ -16,11 +16,12 @@ import { PRICING_DATE } from '../../tokens/pricing';
 import { withLedger } from '../ledger-access';
 import { fmtInt, pc, printJson } from '../output';
 import { addScopeOptions, scopeFrom, withProgress } from './report';
+import { jsonOption } from '../flags';
 
 export function registerOptimizeCommand(program: Command): void {
   const cmd = program.command('optimize').description('advice from the data: unused listed agents, repeated context, failing agent types, budgets near their limit');
   addScopeOptions(cmd, { defaultSince: '30d' })
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .option('--md', 'print Markdown')
     .action((opts) => {
       const scope = scopeFrom(opts);

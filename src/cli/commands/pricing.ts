@@ -7,12 +7,13 @@ import { buildPricingReport } from '../../report/pricing';
 import { projectOf } from '../../runtime/paths';
 import { withLedger } from '../ledger-access';
 import { printJson, table } from '../output';
+import { jsonOption } from '../flags';
 
 export function registerPricingCommand(program: Command): void {
   program
     .command('pricing')
     .description('the price table in use and how each model seen is priced (table, config, learned from Claude Code, or estimated)')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const { config } = loadConfig(projectOf(undefined));
       const report = withLedger((db) => buildPricingReport(db, config.pricing));

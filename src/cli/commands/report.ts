@@ -1,6 +1,5 @@
 // `agent-warden report`: usage per agent, model, day, session or project. The numbers come from
 // src/report (SQL aggregates, then a pure builder); this file only reads flags and prints.
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { ReportScope } from '../../report/scope';
 import { GROUP_BYS, type GroupBy, queryMainThread, queryUsageRows } from '../../report/usage-query';
@@ -16,6 +15,7 @@ import { windowHistoryText, windowRows } from '../windows-view';
 import { withLedger } from '../ledger-access';
 import { fmtInt, pc, printJson, table } from '../output';
 import { parseSince } from '../time';
+import { csvOption, jsonOption, projectDir, projectOption, sinceOption } from '../flags';
 
 export interface ScopeFlags {
   since?: string;
@@ -29,9 +29,9 @@ export interface ScopeFlags {
 /** The filter flags every report shares, declared once. */
 export function addScopeOptions(cmd: Command, { defaultSince }: { defaultSince?: string } = {}): Command {
   return cmd
-    .option('--since <when>', 'from this time (30m, 12h, 7d, 2w, 2026-11-01)', defaultSince)
+    .addOption(sinceOption(defaultSince))
     .option('--until <when>', 'up to this time (same forms as --since)')
-    .option('--project <dir>', "this project (default: the current one, $CLAUDE_PROJECT_DIR or the working directory)")
+    .addOption(projectOption())
     .option('--all-projects', 'every project in the ledger')
     .option('--agent <type>', 'only this agent type')
     .option('--session <id>', 'only this session (any project)');
@@ -40,7 +40,7 @@ export function addScopeOptions(cmd: Command, { defaultSince }: { defaultSince?:
 export function scopeFrom(flags: ScopeFlags, env: NodeJS.ProcessEnv = process.env, now = Date.now()): ReportScope {
   if (flags.project && flags.allProjects) throw new UserError('--project and --all-projects exclude each other', 'pass only one of them');
   // A session id is specific enough: it must not vanish because the command ran from elsewhere.
-  const project = flags.allProjects || (flags.session && !flags.project) ? undefined : resolve(flags.project ?? env.CLAUDE_PROJECT_DIR ?? process.cwd());
+  const project = flags.allProjects || (flags.session && !flags.project) ? undefined : projectDir(flags.project, env);
   return {
     since: parseSince(flags.since, now),
     until: parseSince(flags.until, now),
@@ -72,11 +72,11 @@ export function usageReport(scope: ReportScope, by: GroupBy, now = Date.now()): 
 }
 
 export function registerReportCommand(program: Command): void {
-  const cmd = program.command('report').description('usage per group and in total: dispatches, success rate, p50/p95 duration, tokens, cost');
+  const cmd = program.command('report').description('usage per group and in total: dispatches, success rate, p50/p95 duration, tokens, cost (--json schema: docs/report-json.md)');
   addScopeOptions(cmd)
     .addOption(new Option('--by <group>', 'group rows by').choices(GROUP_BYS).default('agent'))
-    .option('--json', 'print JSON (schema: docs/report-json.md)')
-    .option('--csv', 'print RFC 4180 CSV')
+    .addOption(jsonOption())
+    .addOption(csvOption())
     .option('--md', 'print Markdown (for slash commands)')
     .action((opts) => {
       const report = withListing(usageReport(scopeFrom(opts), opts.by));
@@ -99,7 +99,7 @@ export function registerReportCommand(program: Command): void {
  * stepped in on the dispatches in scope. The JSON report keeps its schema: `budget status --json` has these.
  */
 function limitsSection(scope: ReportScope): string | undefined {
-  const project = scope.project ?? resolve(process.env.CLAUDE_PROJECT_DIR ?? process.cwd());
+  const project = scope.project ?? projectDir(undefined);
   const { config } = loadConfig(project);
   if (!config.budgets.length && !Object.values(config.spawn).some((v) => v !== undefined)) return undefined;
   const now = Date.now();

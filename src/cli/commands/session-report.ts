@@ -8,12 +8,13 @@ import { PRICING_DATE } from '../../tokens/pricing';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { printJson } from '../output';
+import { jsonOption } from '../flags';
 
 export function registerSessionReportCommand(program: Command): void {
   program
     .command('session-report <id>')
     .description("one session: what was dispatched to whom with what context, what came back, what it cost; plus main-thread tokens")
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .option('--md', 'print Markdown (the default form, for slash commands too)')
     .action((id: string, opts) => {
       const report = withLedger((db) => {

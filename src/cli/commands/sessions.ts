@@ -3,18 +3,19 @@ import { withLedger } from '../ledger-access';
 import { listSessions } from '../../ledger/read-sessions';
 import { fmtInt, fmtUsd, printJson, shortTime, table } from '../output';
 import { parseSince } from '../time';
+import { jsonOption, projectFilter, projectOption, sinceOption } from '../flags';
 
 export type { SessionRecord } from '../../ledger/read-sessions';
 
 export function registerSessionCommands(program: Command): void {
   program
     .command('sessions')
-    .description('list sessions with their events and billed tokens (main thread and subagents)')
-    .option('--since <when>', 'only sessions started after this (7d, 12h, 2026-11-01)')
-    .option('--project <dir>', 'only this project')
-    .option('--json', 'print JSON')
+    .description('list sessions with their events and billed tokens (main thread and subagents); every project unless --project')
+    .addOption(sinceOption())
+    .addOption(projectOption())
+    .addOption(jsonOption())
     .action((opts) => {
-      const records = withLedger((db) => listSessions(db, { since: parseSince(opts.since), project: opts.project }));
+      const records = withLedger((db) => listSessions(db, { since: parseSince(opts.since), project: projectFilter(opts.project) }));
       if (opts.json) return printJson(records);
       if (!records.length) return void process.stdout.write('No sessions recorded yet.\n');
       if (records.some((r) => r.cost_source === 'estimated' || r.cost_source === 'mixed')) {

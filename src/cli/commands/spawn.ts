@@ -9,6 +9,7 @@ import { projectOf } from '../../runtime/paths';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { fmtInt, printJson, table } from '../output';
+import { jsonOption } from '../flags';
 
 export function registerSpawnCommands(program: Command): void {
   const spawn = program.command('spawn').description('spawn caps: subagents per session, running at once, nesting depth');
@@ -17,7 +18,7 @@ export function registerSpawnCommands(program: Command): void {
     .command('status')
     .description("each configured cap and where a session stands against it")
     .option('--session <id>', 'the session (default: the latest)')
-    .option('--json', 'print a JSON array')
+    .addOption(jsonOption())
     .action((opts) => {
       const { config, problems } = loadConfig(projectOf(undefined));
       for (const p of problems) process.stderr.write(`agent-warden: config: ${formatProblem(p)}\n`);
@@ -43,7 +44,7 @@ export function registerSpawnCommands(program: Command): void {
     .requiredOption('--cap <name>', `the cap: ${capNames.join(', ')}`)
     .requiredOption('--add <n>', 'how much to add to the cap', Number)
     .option('--note <text>', 'why, for the log')
-    .option('--json', 'print the recorded override')
+    .addOption(jsonOption())
     .action((opts) => {
       if (!(capNames as readonly string[]).includes(opts.cap)) throw new UserError(`unknown cap "${opts.cap}"`, `use one of ${capNames.join(', ')}`);
       if (!Number.isInteger(opts.add) || opts.add <= 0) throw new UserError('--add needs a positive whole number', 'e.g. `agent-warden spawn override --session <id> --cap max_per_session --add 4`');

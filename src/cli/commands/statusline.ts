@@ -13,6 +13,7 @@ import { windowRows, windowHistoryText } from '../windows-view';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { printJson } from '../output';
+import { jsonOption } from '../flags';
 
 export function registerStatuslineCommands(program: Command): void {
   const cmd = program
@@ -31,7 +32,7 @@ export function registerStatuslineCommands(program: Command): void {
   cmd
     .command('install')
     .description("set agent-warden's line as Claude Code's statusLine in ~/.claude/settings.json, keeping yours beside it")
-    .option('--json', 'print what was done')
+    .addOption(jsonOption())
     .action((opts) => {
       try {
         // dist/cli.cjs -> the plugin root
@@ -51,7 +52,7 @@ export function registerStatuslineCommands(program: Command): void {
   cmd
     .command('uninstall')
     .description('put ~/.claude/settings.json back as it was before install')
-    .option('--json', 'print what was done')
+    .addOption(jsonOption())
     .action((opts) => {
       try {
         const r = uninstall(process.env);
@@ -72,7 +73,7 @@ export function registerStatuslineCommands(program: Command): void {
     .command('windows')
     .description("Claude's 5-hour and weekly windows as its status line reported them: level, resets, history, time above window budgets")
     .option('--days <n>', 'history of the last n days', Number, 7)
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const { config } = loadConfig(projectOf(undefined));
       const now = Date.now();

@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
 import { readConfigObject, writeConfigObject } from '../config-file';
 import { canonicalDir } from '../../config/trust';
-import { projectOf, userConfigPath } from '../../runtime/paths';
+import { userConfigPath } from '../../runtime/paths';
 import { printJson } from '../output';
+import { jsonOption, projectDir, projectOption } from '../flags';
 
 export function registerTrustCommand(program: Command): void {
   program
     .command('trust')
     .description("let a project's .claude/agent-warden.json loosen your settings (untrusted, it may only tighten them)")
-    .option('--project <dir>', 'the project (default: this one)')
+    .addOption(projectOption())
     .option('--revoke', 'stop trusting it')
     .option('--list', 'list the trusted projects')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const file = userConfigPath();
       const raw = readConfigObject(file);
@@ -20,7 +21,7 @@ export function registerTrustCommand(program: Command): void {
         if (opts.json) return printJson(trusted);
         return void process.stdout.write(trusted.length ? trusted.join('\n') + '\n' : 'No trusted projects: every project config may only tighten yours.\n');
       }
-      const dir = canonicalDir(opts.project ?? projectOf(undefined));
+      const dir = canonicalDir(projectDir(opts.project));
       const kept = trusted.filter((t) => canonicalDir(t) !== dir);
       const next = opts.revoke ? kept : [...kept, dir];
       const changed = kept.length !== trusted.length;

@@ -5,14 +5,15 @@ import type { Colors } from 'picocolors/types';
 import type { CatalogProblem } from './catalog';
 import type { ApplyOutcome, ProjectPlan, RestoreOutcome } from './curate';
 import type { RecoveryReport } from './journal';
+import type { Budget } from './select';
 import type { ListingBySource, Move, VisibilityChange } from './plan';
 
 export function planJson(p: ProjectPlan) {
   const { plan } = p;
   return {
     project: plan.project,
-    listing: { before: plan.before, after: plan.after, savedTokens: plan.savedTokens, builtinTokens: plan.builtinTokens },
-    budget: plan.selection.budget,
+    listing: { before: plan.before, after: plan.after, saved_tokens: plan.savedTokens, builtin_tokens: plan.builtinTokens },
+    budget: budgetJson(plan.selection.budget),
     moves: plan.moves.map(moveJson),
     visibility: plan.visibility.map(visibilityJson),
     hidden_after: plan.hiddenAfter,
@@ -22,8 +23,8 @@ export function planJson(p: ProjectPlan) {
       ...plan.selection.fixed.map((e) => ({ name: e.name, tier: e.tier, tokens: e.listingTokens, reason: 'fixed', why: e.stuck ?? null })),
       ...plan.selection.core.map((a) => ({ name: a.name, tier: a.entry.tier === 'user' || a.entry.tier === 'plugin' ? a.entry.tier : 'core', tokens: a.entry.listingTokens, reason: a.reason, why: null })),
     ],
-    usage: { available: p.usage.available, error: p.usage.error ?? null, agentTypes: p.usage.byAgent.size },
-    pendingRecovery: p.pendingRecovery,
+    usage: { available: p.usage.available, error: p.usage.error ?? null, agent_types: p.usage.byAgent.size },
+    pending_recovery: p.pendingRecovery,
     warnings: plan.warnings,
     problems: plan.problems.map(problemJson),
   };
@@ -36,19 +37,34 @@ export function applyJson(o: ApplyOutcome) {
       ? {
           moved: o.applied.moved.map(moveJson),
           refused: o.applied.refused.map((r) => ({ ...moveJson(r), why: r.why })),
-          manifestCreated: o.applied.manifestCreated,
+          manifest_created: o.applied.manifestCreated,
           visibility: o.applied.visibility.map(visibilityJson),
           settings_refused: o.applied.settingsRefused ?? null,
         }
       : null,
     skipped: o.skipped ?? null,
-    recovered: o.recovered ?? null,
+    recovered: recoveryJson(o.recovered),
   };
 }
 
 export function restoreJson(o: RestoreOutcome) {
-  return { ...o.result, settings: { action: o.settings.action, why: o.settings.why ?? null }, recovered: o.recovered ?? null };
+  const r = o.result;
+  return {
+    never_applied: r.neverApplied,
+    extended_existed: r.extendedExisted,
+    restored: r.restored,
+    already_in_place: r.alreadyInPlace,
+    missing: r.missing,
+    refused: r.refused,
+    settings: { action: o.settings.action, why: o.settings.why ?? null },
+    recovered: recoveryJson(o.recovered),
+  };
 }
+
+// The JSON is snake_case like every other command's; the curator's own types stay camelCase.
+const budgetJson = (b: Budget) => ({ max_agents: b.maxAgents, max_tokens: b.maxTokens, agents: b.agents, tokens: b.tokens });
+const recoveryJson = (r: RecoveryReport | undefined) =>
+  r ? { kind: r.kind ?? null, started_at: r.startedAt ?? null, rolled_back: r.rolledBack, not_started: r.notStarted, conflicts: r.conflicts, corrupt: r.corrupt ?? null } : null;
 
 const visibilityJson = (v: VisibilityChange) => ({ name: v.name, source: v.source, plugin: v.plugin ?? null, direction: v.direction, tokens: v.tokens, reason: v.reason, score: v.score });
 const moveJson = (m: Move) => ({ name: m.name, from: m.from, to: m.to, direction: m.direction, tokens: m.tokens, reason: m.reason, score: m.score });
