@@ -5,7 +5,7 @@
 // table) go to files of their own under dist/vendor/, loaded on first use: every process would
 // otherwise pay to compile them at start.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ const entries = {
   hook: 'src/hooks/main.ts',
   cli: 'src/cli/main.ts',
   server: 'src/server/main.ts',
+  // The server's hook endpoint and discovery tools, loaded after the handshake (src/server/main.ts).
+  'server-resident': 'src/server/resident-entry.ts',
   bootstrap: 'src/runtime/bootstrap-main.ts',
   // The status line runs on every status update: a small entry, and the ledger side on demand.
   statusline: 'src/statusline/main.ts',
@@ -40,6 +42,7 @@ const entries = {
 const lazyVendor = {
   'gray-matter': 'gray-matter',
   minisearch: 'minisearch',
+  'minisearch/SearchableMap': 'minisearch-searchable-map',
   'js-tiktoken/lite': 'js-tiktoken-lite',
   'js-tiktoken/ranks/cl100k_base': 'js-tiktoken-cl100k',
 };
@@ -67,6 +70,15 @@ const lazyVendorPlugin = {
   },
 };
 
+// The server's `require('./resident-entry')` stays a require of its sibling bundle, loaded after
+// the handshake, instead of being inlined (issue 20: the handshake then costs about a bare Node start).
+const residentSplitPlugin = {
+  name: 'resident-split',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/resident-entry$/ }, (args) => (args.importer.endsWith(join('src', 'server', 'main.ts')) ? { path: './server-resident.cjs', external: true } : undefined));
+  },
+};
+
 // `node scripts/build.mjs --out <dir>` builds somewhere else (the tests build into a temp dir, so a
 // test run never rewrites the committed dist/). Relative to the repo root.
 const outArg = process.argv.indexOf('--out');
@@ -86,9 +98,10 @@ await Promise.all([
       define: {
         __WARDEN_VERSION__: JSON.stringify(pkg.version),
         __BETTER_SQLITE3_VERSION__: JSON.stringify(bsqlVersion),
+        // Baked so that a hook with no config file never builds the config schema (~15 ms of zod).
         __DEFAULT_CONFIG__: JSON.stringify(defaultConfig),
       },
-      plugins: [lazyVendorPlugin],
+      plugins: [lazyVendorPlugin, residentSplitPlugin],
     }),
   ),
   ...Object.entries(lazyVendor).map(([specifier, file]) =>
@@ -99,6 +112,16 @@ await Promise.all([
     }),
   ),
 ]);
+
+// hooks/hooks.json is generated from src/server/hooks-manifest.ts (one source for every handler and
+// its input block); test/unit/hooks-manifest.test.ts checks the committed file. Only a build of the
+// repo's own dist/ writes it: a test building into a temp dir never rewrites a tracked file.
+if (target === join(root, 'dist')) {
+  const { outputFiles } = await build({ bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', entryPoints: ['src/server/hooks-manifest.ts'], write: false });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  writeFileSync(join(root, 'hooks', 'hooks.json'), mod.exports.hooksJsonText());
+}
 
 // Declarations of the public API, for programs that import the package.
 import { execFileSync } from 'node:child_process';

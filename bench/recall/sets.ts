@@ -5,10 +5,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCollection, type DiscoveryAgent } from '../../src/core/discovery/collection';
+import { words } from '../../src/core/discovery/text';
 import { AgentIndex, type Ranked } from '../../src/core/discovery/rank';
 
 export interface RecallSet {
   about: string;
+  /**
+   * Set on a held-out set once it has been run and its misses looked at: it is then no longer a fair
+   * test, and the synonym table may use its words (see unseenKeyLeaks).
+   */
+  spent?: string;
   collections: Array<{ folder: string; positions?: 'odd' | 'even' }>;
   tasks: Array<{ task: string; accept: string[] }>;
 }
@@ -77,4 +83,32 @@ export function runSet(file: string, corpora: string): RecallReport {
 
 function label(r: Ranked<DiscoveryAgent>): string {
   return r.also.length ? `${r.doc.name} (also: ${r.also.map((d) => d.name).join(', ')})` : r.doc.name;
+}
+
+/** The sets in a folder: tuning first, then every heldout*.json by name (a new one is picked up by dropping it in). */
+export function setNames(dir: string): string[] {
+  const held = fs
+    .readdirSync(dir)
+    .filter((f) => /^heldout[\w-]*\.json$/.test(f))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return ['tuning', ...held];
+}
+
+/**
+ * Synonym keys that would make an unseen held-out set look better than it is: keys its tasks use,
+ * that no tuning task uses, and that were not in the table when the set was written (`blind`:
+ * bench/recall/blind-table-keys.json, the table frozen before the newest held-out set was written).
+ * A spent set (see RecallSet.spent) is no longer unseen and is not checked.
+ */
+export function unseenKeyLeaks(keys: string[], sets: Record<string, RecallSet>, blind: string[]): Array<{ key: string; set: string }> {
+  const phrase = (text: string) => ` ${words(text).join(' ')} `;
+  const uses = (set: RecallSet | undefined, key: string) => !!set && set.tasks.some((t) => phrase(t.task).includes(phrase(key)));
+  const frozen = new Set(blind);
+  const leaks: Array<{ key: string; set: string }> = [];
+  for (const [name, set] of Object.entries(sets)) {
+    if (name === 'tuning' || set.spent) continue;
+    for (const key of keys) if (uses(set, key) && !uses(sets.tuning, key) && !frozen.has(key)) leaks.push({ key, set: name });
+  }
+  return leaks;
 }

@@ -5,7 +5,8 @@
 // tighten the user's unless the user trusts that project (see ./trust.ts and SECURITY.md).
 import { readFileSync } from 'node:fs';
 import { projectConfigPath, userConfigPath } from '../runtime/paths';
-import { nested, settingVariables, variableFor } from './env';
+import { ENV_PREFIX, nested, settingVariables, variableFor, type EnvSetting } from './env';
+import { projectEnvVariables } from './project-env';
 import { describeIssue, formatProblem, ignoredPart, ignoredText, valueAt, type ConfigProblem } from './problems';
 import { defaultConfig as defaults, schemas, type Config } from './schema';
 import { isTrusted, tightenOnly, type ConfigNotice } from './trust';
@@ -46,15 +47,28 @@ export function loadConfig(projectDir?: string, opts: { userFile?: string; env?:
     }
   }
   // The environment is yours, like your own file: it overrides both files, the project's included.
-  const fromEnv = envLayer(opts.env ?? process.env, problems);
+  // A variable the project's own Claude Code settings set (their `env` block reaches every hook) is
+  // the project's, though: it may only tighten, like the project's file.
+  const { settings, tooLong } = settingVariables(opts.env ?? process.env);
+  for (const variable of tooLong) problems.push({ file: `environment variable ${variable}`, key: '(value)', message: 'is longer than 64 KB; it is ignored', fix: 'shorten it, or put the setting in your config file' });
+  const fromProject = projectDir && settings.length ? projectEnvVariables(projectDir, ENV_PREFIX) : new Map<string, { value: string; file: string }>();
+  const isProjects = (s: EnvSetting) => fromProject.get(s.variable)?.value === (opts.env ?? process.env)[s.variable];
+  const fromEnv = envLayer(settings.filter((s) => !isProjects(s)), problems);
   if (fromEnv.variables.length) layers.push(fromEnv.layer);
-  return { config: mergeOrDefaults(layers, problems), problems, notices, files, variables: fromEnv.variables };
+  const variables = [...fromEnv.variables];
+  const projects = settings.filter(isProjects);
+  if (projectDir && projects.length) {
+    const fromSettings = envLayer(projects, problems);
+    variables.push(...fromSettings.variables);
+    const file = `${fromProject.get(projects[0]!.variable)!.file} (env)`;
+    if (isTrusted(user?.trusted_projects, projectDir)) layers.push(fromSettings.layer);
+    else if (fromSettings.variables.length) layers.push(tightenOnly(mergeOrDefaults(layers, problems), fromSettings.layer, file, notices));
+  }
+  return { config: mergeOrDefaults(layers, problems), problems, notices, files, variables };
 }
 
 /** The valid settings of the AGENT_WARDEN_* variables, each checked on its own and named in its problems. */
-function envLayer(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): { layer: Record<string, unknown>; variables: string[] } {
-  const { settings, tooLong } = settingVariables(env);
-  for (const variable of tooLong) problems.push({ file: `environment variable ${variable}`, key: '(value)', message: 'is longer than 64 KB; it is ignored', fix: 'shorten it, or put the setting in your config file' });
+function envLayer(settings: EnvSetting[], problems: ConfigProblem[]): { layer: Record<string, unknown>; variables: string[] } {
   const layer: Record<string, unknown> = {};
   const variables: string[] = [];
   for (const { variable, path, value } of settings) {

@@ -4,7 +4,7 @@
 // see each other's reservations and the log keeps the order things happened in.
 import { callKey, callSummary } from './breaker/call-key';
 import { fastHash } from '../runtime/ids';
-import type { Config } from '../config/schema';
+import { isMetered, type Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import type { NewEvent, StoredEvent } from '../ledger/events';
 import type { EventPayloads, HookEventKind } from '../ledger/event-kinds';
@@ -81,11 +81,13 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
     payload: { ...redact(event, config.privacy), ...(warden ? { _warden: warden } : {}) },
   } as NewEvent<HookEventKind>;
   // Reads of outside files happen before taking the write lock.
-  const mainUsage = e.transcriptPath ? mainTranscriptFact(db, e.sessionId, e.transcriptPath) : undefined;
+  const mainUsage = e.transcriptPath && needsMainSpend(e, config) ? mainTranscriptFact(db, e.sessionId, e.transcriptPath) : undefined;
   const turnEnd = e.kind === 'Stop' || e.kind === 'SessionEnd';
   const mainCalls = turnEnd && e.transcriptPath ? transcriptCallsFact(db, e.sessionId, e.transcriptPath, config) : undefined;
-  // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path.
-  const perCall = e.kind === 'PreToolUse' || e.kind === 'PostToolUseFailure';
+  // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path, except
+  // at a dispatch: its budget check needs every finished run in full, and the resident server may
+  // have read a run at SubagentStop before Claude Code flushed its last lines.
+  const perCall = (e.kind === 'PreToolUse' && e.dispatchType === undefined) || e.kind === 'PostToolUseFailure';
   const agentFacts = [...agentFactsFor(e, config), ...liveAgentFacts(db, config, e), ...(perCall ? [] : staleRunFacts(db, config, { sessionId: e.sessionId }))];
   const failureNote = e.kind === 'PostToolUseFailure' ? ctx.failureContext?.(ctx, event) : undefined;
 
@@ -201,6 +203,18 @@ function earlierOutput(ctx: HookContext, event: HookEvent): HookOutput | undefin
     updatedInput = mergedInput(call.toolInput, verdicts);
   }
   return preToolOutput(d.deny ? d.reason : undefined, d.context, updatedInput, d.ask && !d.deny ? d.ask_reason : undefined);
+}
+
+/**
+ * The per-call path does only what the decision needs (issue 20). The main thread's new messages
+ * are read at every event except a plain tool call when no metered budget could act on it, and a
+ * failed call: Stop, SubagentStop, SessionEnd and catch-up read them anyway, so nothing is lost,
+ * only counted at the turn's end instead of at each call.
+ */
+function needsMainSpend(event: HookEvent, config: Config): boolean {
+  if (event.kind === 'PostToolUseFailure') return false;
+  if (event.kind !== 'PreToolUse') return true;
+  return event.dispatchType !== undefined || config.budgets.some(isMetered);
 }
 
 /** Facts computed from the live input before redaction (hashes, sizes) that projections need. */

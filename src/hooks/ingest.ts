@@ -32,6 +32,8 @@ export interface IngestOptions {
    * unknown agent type (../core/failure-context.ts); the command hook does not load the search index.
    */
   failureContext?: HookContext['failureContext'];
+  /** How settings are read: the resident server keeps them cached (src/config/cached.ts). */
+  loadConfig?: (project: string) => ReturnType<typeof loadConfig>;
 }
 
 export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOutput | undefined {
@@ -40,7 +42,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
   const parsed = withBoundedDepth(parseHookInput(text));
   const cwd = parsed.ok ? parsed.event.cwd : undefined;
   const project = projectOf(cwd, env);
-  const loaded = loadConfig(project);
+  const loaded = (opts.loadConfig ?? loadConfig)(project);
   const { config, problems } = loaded;
   for (const p of problems) if (parsed.ok && parsed.event.hook_event_name === 'SessionStart') trace(`config: ${formatProblem(p)}`);
   const uid = parsed.ok ? eventUid(parsed.event) : undefined;

@@ -289,6 +289,69 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    why: "Budget windows pre-summed (issue 20): a month check summed every usage row of the month at each PreToolUse (15-30 ms on large ledgers). usage_buckets holds per-hour and per-UTC-day sums by project, agent type and model, kept by triggers on usage so every write path (insert, merge, reprice, rebuild) keeps it exact; USD in integer nano-dollars so sums do not drift with the order of updates.",
+    sql: `
+      CREATE TABLE usage_buckets (
+        grain INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        project TEXT NOT NULL,
+        agent_type TEXT NOT NULL,
+        model TEXT NOT NULL,
+        tokens INTEGER NOT NULL DEFAULT 0,
+        nano_usd INTEGER NOT NULL DEFAULT 0,
+        unpriced_tokens INTEGER NOT NULL DEFAULT 0,
+        estimated_tokens INTEGER NOT NULL DEFAULT 0,
+        messages INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (grain, start, project, agent_type, model)
+      ) WITHOUT ROWID;
+${bucketSql('hour', 3_600_000)}
+${bucketSql('day', 86_400_000)}
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
+
+/**
+ * Triggers keeping one grain of usage_buckets equal to the sums over usage (rows without a ts are
+ * in no window), and the fill from rows already there. Only here so the migration text stays short;
+ * the SQL it returns is fixed (never change it: migrations that shipped are frozen).
+ */
+function bucketSql(name: string, grain: number): string {
+  const key = (r: 'NEW' | 'OLD') =>
+    `${grain}, (CAST(${r}.ts AS INTEGER) / ${grain}) * ${grain}, coalesce(${r}.project, ''), coalesce(${r}.agent_type, ''), lower(coalesce(${r}.model, ''))`;
+  const sums = (r: 'NEW' | 'OLD') =>
+    `${r}.total_tokens, CAST(round(coalesce(${r}.cost_usd, 0) * 1e9) AS INTEGER), CASE WHEN ${r}.cost_usd IS NULL THEN ${r}.total_tokens ELSE 0 END, CASE WHEN ${r}.price_source = 'estimated' THEN ${r}.total_tokens ELSE 0 END`;
+  const add = `INSERT INTO usage_buckets (grain, start, project, agent_type, model, tokens, nano_usd, unpriced_tokens, estimated_tokens, messages)
+          VALUES (${key('NEW')}, ${sums('NEW')}, 1)
+          ON CONFLICT DO UPDATE SET tokens = tokens + excluded.tokens, nano_usd = nano_usd + excluded.nano_usd,
+            unpriced_tokens = unpriced_tokens + excluded.unpriced_tokens, estimated_tokens = estimated_tokens + excluded.estimated_tokens, messages = messages + 1;`;
+  const match = `grain = ${grain} AND start = (CAST(OLD.ts AS INTEGER) / ${grain}) * ${grain} AND project = coalesce(OLD.project, '') AND agent_type = coalesce(OLD.agent_type, '') AND model = lower(coalesce(OLD.model, ''))`;
+  const subtract = `UPDATE usage_buckets SET tokens = tokens - OLD.total_tokens, nano_usd = nano_usd - CAST(round(coalesce(OLD.cost_usd, 0) * 1e9) AS INTEGER),
+            unpriced_tokens = unpriced_tokens - (CASE WHEN OLD.cost_usd IS NULL THEN OLD.total_tokens ELSE 0 END),
+            estimated_tokens = estimated_tokens - (CASE WHEN OLD.price_source = 'estimated' THEN OLD.total_tokens ELSE 0 END), messages = messages - 1
+          WHERE ${match};
+          DELETE FROM usage_buckets WHERE ${match} AND messages <= 0;`;
+  const changed = ['ts', 'project', 'agent_type', 'model', 'total_tokens', 'cost_usd', 'price_source'].map((c) => `OLD.${c} IS NOT NEW.${c}`).join(' OR ');
+  return `
+      CREATE TRIGGER usage_${name}_insert AFTER INSERT ON usage WHEN NEW.ts IS NOT NULL BEGIN
+          ${add}
+      END;
+      CREATE TRIGGER usage_${name}_update AFTER UPDATE ON usage WHEN ${changed} BEGIN
+          ${subtract.replace(/WHERE grain/g, 'WHERE OLD.ts IS NOT NULL AND grain')}
+          INSERT INTO usage_buckets (grain, start, project, agent_type, model, tokens, nano_usd, unpriced_tokens, estimated_tokens, messages)
+          SELECT ${key('NEW')}, ${sums('NEW')}, 1 WHERE NEW.ts IS NOT NULL
+          ON CONFLICT DO UPDATE SET tokens = tokens + excluded.tokens, nano_usd = nano_usd + excluded.nano_usd,
+            unpriced_tokens = unpriced_tokens + excluded.unpriced_tokens, estimated_tokens = estimated_tokens + excluded.estimated_tokens, messages = messages + 1;
+      END;
+      CREATE TRIGGER usage_${name}_delete AFTER DELETE ON usage WHEN OLD.ts IS NOT NULL BEGIN
+          ${subtract}
+      END;
+      INSERT INTO usage_buckets (grain, start, project, agent_type, model, tokens, nano_usd, unpriced_tokens, estimated_tokens, messages)
+        SELECT ${grain}, (CAST(ts AS INTEGER) / ${grain}) * ${grain}, coalesce(project, ''), coalesce(agent_type, ''), lower(coalesce(model, '')),
+          sum(total_tokens), sum(CAST(round(coalesce(cost_usd, 0) * 1e9) AS INTEGER)), sum(CASE WHEN cost_usd IS NULL THEN total_tokens ELSE 0 END),
+          sum(CASE WHEN price_source = 'estimated' THEN total_tokens ELSE 0 END), count(*)
+        FROM usage WHERE ts IS NOT NULL GROUP BY 1, 2, 3, 4, 5;`;
+}

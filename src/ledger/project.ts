@@ -78,4 +78,6 @@ export function record<K extends EventKind>(db: Ledger, event: NewEvent<K>, ctx:
   }).immediate();
 }
 
-export const projectionTables = ['sessions', 'usage', 'tool_calls', 'dispatches', 'agent_runs', 'circuits', 'budget_notices', 'budget_overrides', 'cost_states', 'learned_rates', 'spawn_overrides', 'rate_limit_windows', 'window_lifts'] as const;
+// usage_buckets (budget window sums) is kept by triggers on usage (migration 10): emptied first, so
+// deleting usage rows after it has nothing left to subtract from.
+export const projectionTables = ['sessions', 'usage_buckets', 'usage', 'tool_calls', 'dispatches', 'agent_runs', 'circuits', 'budget_notices', 'budget_overrides', 'cost_states', 'learned_rates', 'spawn_overrides', 'rate_limit_windows', 'window_lifts'] as const;

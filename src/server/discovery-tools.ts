@@ -14,8 +14,8 @@ export interface ToolResult {
   [key: string]: unknown;
 }
 
-export const DEFAULT_LIMIT = 5;
-export const MAX_LIMIT = 25;
+import { DEFAULT_LIMIT, MAX_LIMIT } from './discovery-limits';
+export { DEFAULT_LIMIT, MAX_LIMIT };
 
 const DISPATCH_HINT = 'Dispatch one with the Agent tool, subagent_type = its name (agent-warden routes extended agents).';
 const NO_MATCH_HINT = 'Try other words, or use general-purpose.';

@@ -1,68 +1,57 @@
 // The plugin's MCP server (stdio): discovery tools for the model, and the resident hook endpoint
 // that answers hook events without a process per event. Logs go to stderr only; stdout is the
-// protocol.
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { loadConfig } from '../config/load';
+// protocol. Start-up is kept to the handshake (issue 20: a session waits for it): the rest of the
+// server (ledger, hooks, discovery) is loaded from its own bundle right after tools/list, while
+// Claude Code sends its first model request.
 import { errorText, trace } from '../runtime/log';
-import { projectOf } from '../runtime/paths';
-import { discoverAgents, getAgentSpec, type ToolResult } from './discovery-tools';
 import { announceResident, withdrawResident } from './heartbeat';
-import { ResidentHooks } from './resident-hook';
+import type { Resident } from './resident-entry';
+import { serveStdio } from './stdio-rpc';
 import { toolDefinitions } from './tool-definitions';
 
 declare const __WARDEN_VERSION__: string;
 
-const project = projectOf(undefined);
+let resident: Resident | undefined;
 // Announced after the first hook event served, not at the handshake: a server that Claude Code has
 // just (re)started may be up before its hooks reach it, and until they do the command hook must
 // keep recording (an event both paths deliver is stored once).
-const hooks = new ResidentHooks(() => announceResident());
+function loaded(): Resident {
+  // The bundle maps this require to dist/server-resident.cjs (scripts/build.mjs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  resident ??= (require('./resident-entry') as typeof import('./resident-entry')).startResident(() => announceResident());
+  return resident;
+}
 
-const server = new Server({ name: 'agent-warden', version: __WARDEN_VERSION__ }, { capabilities: { tools: {} } });
+const server = serveStdio({ name: 'agent-warden', version: __WARDEN_VERSION__ }, { tools: {} });
 
-server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolDefinitions }));
-
-server.setRequestHandler(CallToolRequestSchema, async (req): Promise<ToolResult> => {
-  const args = (req.params.arguments ?? {}) as Record<string, unknown>;
-  try {
-    switch (req.params.name) {
-      case 'discover_agents':
-        return discoverAgents(project, args, { ledger: () => hooks.ledger(), halfLifeDays: halfLifeDays() });
-      case 'get_agent_spec':
-        return getAgentSpec(project, args);
-      case 'hook':
-        return hooks.handle(args);
-      default:
-        return { content: [{ type: 'text', text: `Unknown tool ${req.params.name}.` }], isError: true };
+server.on('tools/list', () => {
+  setImmediate(() => {
+    try {
+      loaded().warm();
+    } catch (err) {
+      trace(`server: could not load its hook endpoint: ${errorText(err)}`);
     }
-  } catch (err) {
-    trace(`server: ${req.params.name} failed: ${errorText(err)}`);
-    return { content: [{ type: 'text', text: `agent-warden: ${req.params.name} failed (${errorText(err)}). Run \`agent-warden doctor\`.` }], isError: true };
-  }
+  });
+  return { tools: toolDefinitions };
 });
 
-
-function halfLifeDays(): number | undefined {
+server.on('tools/call', (params) => {
+  const name = String(params.name ?? '');
+  const args = (params.arguments && typeof params.arguments === 'object' ? params.arguments : {}) as Record<string, unknown>;
   try {
-    return loadConfig(project).config.core.half_life_days;
-  } catch {
-    return undefined; // discovery falls back to the default half-life; config errors surface in hooks and doctor
+    return loaded().call(name, args);
+  } catch (err) {
+    trace(`server: ${name} failed: ${errorText(err)}`);
+    return { content: [{ type: 'text', text: `agent-warden: ${name} failed (${errorText(err)}). Run \`agent-warden doctor\`.` }], isError: true };
   }
-}
+});
 
 function shutdown(): void {
   withdrawResident();
-  hooks.close();
+  resident?.close();
   process.exit(0);
 }
-process.stdin.on('close', shutdown);
+server.onClose(shutdown);
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 process.on('exit', () => withdrawResident());
-
-server.connect(new StdioServerTransport()).catch((err) => {
-  trace(`server: could not start: ${errorText(err)}`);
-  process.exit(1);
-});

@@ -4,7 +4,7 @@
 import { openLedger, type Ledger } from '../ledger/db';
 import { failureNote } from '../core/failure-context';
 import { ingestHookInput } from '../hooks/ingest';
-import { loadConfig } from '../config/load';
+import { cachedConfig } from '../config/cached';
 import { isAgentTool } from '../runtime/agent-tool';
 import { errorText, trace } from '../runtime/log';
 import { projectOf } from '../runtime/paths';
@@ -25,7 +25,7 @@ export class ResidentHooks {
     const db = this.ledger();
     let out;
     try {
-      out = ingestHookInput(text, { source: 'mcp', db, failureContext: failureNote });
+      out = ingestHookInput(text, { source: 'mcp', db, failureContext: failureNote, loadConfig: cachedConfig });
     } catch (err) {
       // ingest never throws by design; if it does, answer "no opinion" like the command hook.
       trace(`resident hook: internal error: ${errorText(err)} (please report it)`);
@@ -48,7 +48,7 @@ export class ResidentHooks {
       const db = this.ledger();
       if (!db) return;
       try {
-        fillExactPromptTokens(db, loadConfig(projectOf(undefined)).config, { limit: 50 });
+        fillExactPromptTokens(db, cachedConfig(projectOf(undefined)).config, { limit: 50 });
       } catch (err) {
         trace(`resident: exact prompt counts skipped (${errorText(err)})`);
       }

@@ -1,6 +1,6 @@
 // What tools/list returns: names, descriptions the model reads, JSON schemas and annotations.
-import { DEFAULT_LIMIT, MAX_LIMIT } from './discovery-tools';
-import { FORWARDED_FIELDS } from './hook-input';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './discovery-limits';
+import { FORWARDED_FIELDS } from './forwarded-fields';
 
 const agentSummary = {
   type: 'object',

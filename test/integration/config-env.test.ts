@@ -131,4 +131,31 @@ describe('AGENT_WARDEN_* variables', () => {
     expect(out.hookSpecificOutput.additionalContext).toContain('environment variable AGENT_WARDEN_BREAKER__ENABLED: breaker.enabled: is "nope" (a string), but it must be true or false');
     expect(out.systemMessage).toContain('AGENT_WARDEN_BREAKER__ENABLED');
   });
+
+  it("a variable the project's own Claude Code settings set is the project's: it may only tighten, until the project is trusted", () => {
+    const { home, project } = setup({ privacy: 'full', breaker: { max_consecutive_failures: 3 } });
+    // Claude Code applies a settings file's `env` block to every process of the session, hooks included.
+    const fromRepo = { AGENT_WARDEN_BREAKER__ENABLED: 'false', AGENT_WARDEN_BREAKER__MAX_CONSECUTIVE_FAILURES: '2', AGENT_WARDEN_PRIVACY: 'redacted' };
+    fs.writeFileSync(path.join(project, '.claude', 'settings.json'), JSON.stringify({ env: fromRepo }));
+    const env = { CLAUDE_PROJECT_DIR: project, ...fromRepo };
+
+    const shown = cliJson<any>(['config'], home, { cwd: project, env });
+    expect(shown.settings.breaker).toMatchObject({ enabled: true, max_consecutive_failures: 2 });
+    expect(shown.settings.privacy).toBe('redacted');
+    expect(shown.notices).toEqual([
+      expect.objectContaining({ file: `${path.join(project, '.claude', 'settings.json')} (env)`, key: 'breaker.enabled', message: expect.stringContaining('agent-warden trust --project') }),
+    ]);
+
+    // A variable the repository does not set is the user's own (their shell's), even beside one it does.
+    fs.writeFileSync(path.join(project, '.claude', 'settings.json'), JSON.stringify({ env: { AGENT_WARDEN_PRIVACY: 'redacted' } }));
+    const mine = cliJson<any>(['config'], home, { cwd: project, env: { CLAUDE_PROJECT_DIR: project, AGENT_WARDEN_PRIVACY: 'redacted', AGENT_WARDEN_BREAKER__ENABLED: 'false' } });
+    expect(mine.settings.breaker.enabled).toBe(false);
+    expect(mine.notices).toEqual([]);
+    fs.writeFileSync(path.join(project, '.claude', 'settings.json'), JSON.stringify({ env: fromRepo }));
+
+    runCli(['trust', '--project', project], home, { cwd: project });
+    const trusted = cliJson<any>(['config'], home, { cwd: project, env });
+    expect(trusted.settings.breaker.enabled).toBe(false);
+    expect(trusted.notices).toEqual([]);
+  });
 });

@@ -8,9 +8,12 @@ import { describe, expect, it } from 'vitest';
 import table from '../../src/core/discovery/synonyms.json';
 import stemExceptions from '../../src/core/discovery/stem-exceptions.json';
 import { rankDocs } from '../../src/core/discovery/rank';
+import { readSet, setNames, unseenKeyLeaks } from '../../bench/recall/sets';
+import { CORPORA } from '../support/fixtures';
 import { nameSynonym, queryConcepts, queryTerms, synonymMatches, terms, words } from '../../src/core/discovery/text';
 
 const stemOf = (word: string) => terms(word)[0]!;
+const RECALL = path.resolve(__dirname, '../../bench/recall');
 const adds = (query: string) => synonymMatches(query).flatMap((m) => m.adds);
 
 describe('synonym table', () => {
@@ -74,6 +77,82 @@ describe('synonym table', () => {
     expect(rankDocs(docs, 'db is a bottleneck', 1)[0]?.doc.name).toBe('database-optimizer');
   });
 
+  it.each([
+    ['p99 latency went up', 'performance'],
+    ['pods are OOMKilled', 'memory'],
+    ['CrashLoopBackOff after the upgrade', 'kubernetes'],
+    ['define SLOs for checkout', 'reliability'],
+    ['the airflow DAG fails on backfill', 'pipeline'],
+    ['classic N+1 in our ORM', 'query'],
+    ['push the image to ECR', 'registry'],
+    ['gh actions workflow', 'github'],
+    ['40 CVEs in the report', 'vulnerability'],
+    ['we need an SBOM', 'dependency'],
+    ['add SAST to the build', 'static'],
+    ['stored XSS in comments', 'security'],
+    ['hydration mismatch on every page', 'rendering'],
+    ['LCP and CLS are bad', 'performance'],
+    ['fine tune a small model', 'training'],
+    ['RAG over our docs', 'retrieval'],
+    ['our e2e suite is flaky', 'testing'],
+    ['red green refactor on the parser', 'tdd'],
+    ['swagger for the endpoints', 'documentation'],
+    ['fighting the borrow checker', 'rust'],
+  ])('round 3 jargon: "%s" adds "%s"', (typed, meant) => {
+    expect(adds(typed)).toContain(meant);
+  });
+
+  it('lets a phrase decide what its words mean: "npm audit" is about dependencies, "sql injection" about security', () => {
+    // "audit" alone is nothing the table knows; in "npm audit" it means vulnerable dependencies.
+    expect(adds('npm audit shows 40 CVEs')).toEqual(expect.arrayContaining(['dependency', 'vulnerability']));
+    expect(adds('accessibility audit of the forms')).toContain('wcag');
+    // "sql" alone reads as a database task; inside "sql injection" it does not.
+    expect(adds('tune this sql')).toContain('database');
+    expect(adds('an sql injection in the search box')).not.toContain('database');
+    expect(adds('an sql injection in the search box')).toContain('security');
+    // "pipeline": a CI pipeline is a build matter, a data pipeline a data one.
+    expect(adds('the ci pipeline is slow')).toContain('continuous');
+    expect(adds('the data pipeline drops rows')).toContain('etl');
+    // A phrase's own words weigh little; what the phrase means weighs like the user's words.
+    const weights = queryTerms('npm audit shows 40 CVEs');
+    expect(weights.get(stemOf('audit'))).toBeLessThan(0.5);
+    expect(weights.get(stemOf('dependency'))).toBe(1);
+  });
+
+  it('ranks by the sense the phrase chose: "npm audit" finds the dependency manager, not the security auditor', () => {
+    const docs = [
+      { name: 'security-auditor', description: 'Security audits, compliance and vulnerability assessments of applications.', body: '' },
+      { name: 'dependency-manager', description: 'Audit dependencies for vulnerabilities, resolve version conflicts, automate dependency updates.', body: '' },
+      { name: 'accessibility-tester', description: 'WCAG accessibility testing and screen reader support.', body: '' },
+    ];
+    expect(rankDocs(docs, 'npm audit shows 40 CVEs, bump the deps', 1)[0]?.doc.name).toBe('dependency-manager');
+    expect(rankDocs(docs, 'security audit of the login flow', 1)[0]?.doc.name).toBe('security-auditor');
+    expect(rankDocs(docs, 'accessibility audit of the signup form', 1)[0]?.doc.name).toBe('accessibility-tester');
+  });
+
+  it('matches a key in the plural, and reads a duration in ms as latency', () => {
+    expect(adds('deadlocks in mysql')).toEqual(adds('deadlock in mysql'));
+    expect(adds('our pods restart')).toContain('kubernetes');
+    // "ios" is a key itself, not the plural of "io".
+    expect(adds('an ios app')).toContain('mobile');
+    expect(words('went from 200ms to 900 ms')).toEqual(['went', 'from', 'latency', 'to', 'latency']);
+  });
+
+  it('adds, for every entry, at least one word some agent file in the collections uses', () => {
+    const file = table as { abbreviations: Record<string, string>; related: Record<string, string> };
+    const used = new Set<string>();
+    for (const dir of fs.readdirSync(CORPORA)) {
+      if (!fs.statSync(path.join(CORPORA, dir)).isDirectory()) continue;
+      for (const f of fs.readdirSync(path.join(CORPORA, dir))) if (f.endsWith('.md')) for (const t of terms(fs.readFileSync(path.join(CORPORA, dir, f), 'utf8'))) used.add(t);
+    }
+    const reachesNothing = Object.entries({ ...file.abbreviations, ...file.related })
+      .filter(([, value]) => !terms(value).some((t) => used.has(t)))
+      .map(([key]) => key);
+    expect(reachesNothing).toEqual([]);
+    // Broad: several hundred entries across the domains, not a list for a few tasks.
+    expect(Object.keys(file.abbreviations).length + Object.keys(file.related).length).toBeGreaterThan(700);
+  });
+
   it('reads the abbreviations of round 2 (infrastructure, data, security, business)', () => {
     expect(adds('roll out a gpo')).toEqual(expect.arrayContaining(['group', 'policy']));
     expect(adds('rbac for the admin api')).toContain('authorization');
@@ -85,19 +164,30 @@ describe('synonym table', () => {
     expect(adds('plan a and b')).toEqual([]);
   });
 
-  it('carries no key that only a held-out task uses, so the held-out sets stay unseen', () => {
+  // What is honest: the table is written from general knowledge and the tuning tasks. A held-out set
+  // is fair only while nobody has looked at it, so no key may come from it: a key that an unseen
+  // held-out set's tasks use must also be used by a tuning task, or have been in the table before the
+  // set was written (bench/recall/blind-table-keys.json, frozen by `npm run bench:recall -- --freeze-table`,
+  // which refuses while an unseen set exists). Once a set has been run and its misses studied, it is
+  // marked `spent` and no longer checked: it is a bug report, not a measure.
+  it('carries no key taken from an unseen held-out set', () => {
     const file = table as { abbreviations: Record<string, string>; related: Record<string, string> };
-    const tasks = (set: string) =>
-      (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../bench/recall', set), 'utf8')) as { tasks: Array<{ task: string }> }).tasks.map(
-        (t) => ` ${words(t.task).join(' ')} `,
-      );
-    const heldOut = [...tasks('heldout.json'), ...tasks('heldout2.json')];
-    const tuning = tasks('tuning.json');
-    // In the table (round 1) before the second held-out set was written.
-    const earlier = ['helm', 'screen reader', 'latency', 'pentest'];
-    const used = (ts: string[], key: string) => ts.some((t) => t.includes(` ${words(key).join(' ')} `));
-    const onlyHeldOut = Object.keys({ ...file.abbreviations, ...file.related }).filter((k) => used(heldOut, k) && !used(tuning, k));
-    expect(onlyHeldOut.filter((k) => !earlier.includes(k))).toEqual([]);
+    const keys = Object.keys({ ...file.abbreviations, ...file.related });
+    const sets = Object.fromEntries(setNames(RECALL).map((n) => [n, readSet(path.join(RECALL, `${n}.json`))]));
+    const blind = (JSON.parse(fs.readFileSync(path.join(RECALL, 'blind-table-keys.json'), 'utf8')) as { keys: string[] }).keys;
+    expect(unseenKeyLeaks(keys, sets, blind)).toEqual([]);
+    // The first two held-out sets have been run and studied.
+    expect(sets.heldout?.spent).toBeTruthy();
+    expect(sets.heldout2?.spent).toBeTruthy();
+  });
+
+  it('would catch a key taken from an unseen held-out set, and lets a spent set or a tuning task use one', () => {
+    const set = (tasks: string[], spent?: string) => ({ about: '', collections: [], tasks: tasks.map((task) => ({ task, accept: [] })), spent });
+    const tuning = set(['our k8s pods restart']);
+    const unseen = set(['the flux capacitor is leaking', 'k8s upgrade']);
+    expect(unseenKeyLeaks(['flux capacitor', 'k8s'], { tuning, heldout9: unseen }, [])).toEqual([{ key: 'flux capacitor', set: 'heldout9' }]);
+    expect(unseenKeyLeaks(['flux capacitor'], { tuning, heldout9: set(unseen.tasks.map((t) => t.task), 'run') }, [])).toEqual([]);
+    expect(unseenKeyLeaks(['flux capacitor'], { tuning, heldout9: unseen }, ['flux capacitor'])).toEqual([]);
   });
 
   it('groups what the user asked into concepts: an abbreviation with its expansion, a phrase as one', () => {

@@ -48,6 +48,8 @@ function where(f: SpendFilter, alias: string, timeColumn: string): { sql: string
 }
 
 export function billed(db: Ledger, f: SpendFilter): Billed {
+  const split = bucketSplit(f);
+  if (split) return billedFromBuckets(db, f, split);
   const w = where(f, 'u', 'ts');
   const row = db
     .prepare(
@@ -58,6 +60,60 @@ export function billed(db: Ledger, f: SpendFilter): Billed {
     )
     .get(...w.args) as { tokens: number; usd: number; unpriced: number; estimated: number };
   return { tokens: row.tokens, usd: row.usd, unpricedTokens: row.unpriced, estimatedTokens: row.estimated };
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/**
+ * A window over all sessions reads usage_buckets (migration 10): the rows of its first partial
+ * hour, then whole hours up to the first UTC midnight, then whole days. O(buckets), whatever the
+ * ledger's size. Session and per-dispatch spend stays on usage (its key starts with session_id).
+ */
+interface Split {
+  since: number;
+  /** First whole hour, first whole UTC day. */
+  hour: number;
+  day: number;
+}
+
+function bucketSplit(f: SpendFilter): Split | undefined {
+  if (f.since === undefined || f.sessionId !== undefined || f.agentId !== undefined) return undefined;
+  // Buckets store a missing project or agent type as '': an empty filter value would match those.
+  if (f.project === '' || f.agentType === '') return undefined;
+  const hour = Math.ceil(f.since / HOUR) * HOUR;
+  return { since: f.since, hour, day: Math.ceil(hour / DAY) * DAY };
+}
+
+function bucketWhere(f: SpendFilter): { sql: string; args: unknown[] } {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  if (f.agentType !== undefined) (parts.push('b.agent_type = ?'), args.push(f.agentType));
+  if (f.project !== undefined) (parts.push('b.project = ?'), args.push(f.project));
+  if (f.model !== undefined) (parts.push('(b.model GLOB ? OR b.model GLOB ?)'), args.push(...modelGlobs(f.model)));
+  return { sql: parts.length ? parts.join(' AND ') : '1', args };
+}
+
+function billedFromBuckets(db: Ledger, f: SpendFilter, s: Split): Billed {
+  const head = where({ ...f, since: undefined }, 'u', 'ts');
+  const b = bucketWhere(f);
+  const row = db
+    .prepare(
+      `SELECT coalesce(sum(tokens), 0) AS tokens, coalesce(sum(nano), 0) AS nano, coalesce(sum(usd), 0) AS usd,
+              coalesce(sum(unpriced), 0) AS unpriced, coalesce(sum(estimated), 0) AS estimated FROM (
+         SELECT u.total_tokens AS tokens, 0 AS nano, u.cost_usd AS usd,
+                CASE WHEN u.cost_usd IS NULL THEN u.total_tokens ELSE 0 END AS unpriced,
+                CASE WHEN u.price_source = 'estimated' THEN u.total_tokens ELSE 0 END AS estimated
+           FROM usage u WHERE u.ts >= ? AND u.ts < ? AND ${head.sql}
+         UNION ALL
+         SELECT b.tokens, b.nano_usd, 0, b.unpriced_tokens, b.estimated_tokens
+           FROM usage_buckets b WHERE b.grain = ${HOUR} AND b.start >= ? AND b.start < ? AND ${b.sql}
+         UNION ALL
+         SELECT b.tokens, b.nano_usd, 0, b.unpriced_tokens, b.estimated_tokens
+           FROM usage_buckets b WHERE b.grain = ${DAY} AND b.start >= ? AND ${b.sql})`,
+    )
+    .get(s.since, s.hour, ...head.args, s.hour, s.day, ...b.args, s.day, ...b.args) as { tokens: number; nano: number; usd: number; unpriced: number; estimated: number };
+  return { tokens: row.tokens, usd: row.usd + row.nano / 1e9, unpricedTokens: row.unpriced, estimatedTokens: row.estimated };
 }
 
 /**
@@ -104,7 +160,22 @@ export function sessionStart(db: Ledger, sessionId: string): number | undefined 
 
 /** The earliest counted spend since `since` (a rolling window frees up as it ages out). */
 export function oldestSpend(db: Ledger, f: SpendFilter): number | undefined {
+  const split = bucketSplit(f);
+  if (!split) return oldestRow(db, f);
+  // The partial first hour, else the first hour bucket that holds spend, read exactly from its rows.
+  const first = oldestRow(db, f, split.hour);
+  if (first !== undefined) return first;
+  const b = bucketWhere(f);
+  const bucket = db
+    .prepare(`SELECT min(b.start) AS start FROM usage_buckets b WHERE b.grain = ${HOUR} AND b.start >= ? AND b.tokens > 0 AND ${b.sql}`)
+    .get(split.hour, ...b.args) as { start: number | null };
+  if (bucket.start === null) return undefined;
+  return oldestRow(db, { ...f, since: bucket.start }, bucket.start + HOUR);
+}
+
+function oldestRow(db: Ledger, f: SpendFilter, before?: number): number | undefined {
   const w = where(f, 'u', 'ts');
-  const row = db.prepare(`SELECT min(u.ts) AS ts FROM usage u WHERE ${w.sql} AND u.total_tokens > 0`).get(...w.args) as { ts: number | null };
+  const bound = before === undefined ? '' : ' AND u.ts < ?';
+  const row = db.prepare(`SELECT min(u.ts) AS ts FROM usage u WHERE ${w.sql}${bound} AND u.total_tokens > 0`).get(...w.args, ...(before === undefined ? [] : [before])) as { ts: number | null };
   return row.ts ?? undefined;
 }

@@ -4,7 +4,8 @@
 // collection and query it many times; rankDocs is the one-shot form.
 import type MiniSearch from 'minisearch';
 import { fingerprint, groupNearDuplicates, type Fingerprint } from './near-duplicates';
-import { queryConcepts, term, words } from './text';
+import { Vocabulary } from './spelling';
+import { queryConcepts, tableWord, term, words } from './text';
 
 // Loaded on first use: the command hook bundles this file for the rare did-you-mean path, and
 // every hook process would otherwise compile MiniSearch at start (scripts/build.mjs lazyVendor).
@@ -54,6 +55,8 @@ export class AgentIndex<D extends RankDoc> {
   private readonly prints: Fingerprint[];
   /** Every term in the index, to tell an abbreviation no agent uses from a real word. */
   private readonly vocabulary = new Set<string>();
+  /** Every word as written, to correct a query's typos against (./spelling.ts). */
+  private readonly spelling = new Vocabulary();
 
   constructor(readonly docs: readonly D[]) {
     const Search = miniSearch();
@@ -61,6 +64,7 @@ export class AgentIndex<D extends RankDoc> {
       fields: FIELDS,
       tokenize: words,
       processTerm: (w) => {
+        this.spelling.add(w);
         const t = term(w);
         if (t) this.vocabulary.add(t);
         return t ?? null;
@@ -68,12 +72,13 @@ export class AgentIndex<D extends RankDoc> {
       searchOptions: { boost: { ...FIELD_BOOSTS } },
     });
     this.search.addAll(docs.map((doc, id) => fieldsOf(doc, id)));
+    this.spelling.prepare();
     this.prints = docs.map((doc) => fingerprint(doc));
   }
 
   rank(query: string, opts: RankOptions = {}): Ranked<D>[] {
     const limit = Math.max(1, opts.limit ?? 10);
-    const { weights: weighted, concepts } = queryConcepts(query, (t) => this.vocabulary.has(t));
+    const { weights: weighted, concepts } = queryConcepts(this.correctSpelling(query), (t) => this.vocabulary.has(t));
     if (weighted.size === 0 || this.docs.length === 0) return [];
     const hits = this.search.search([...weighted.keys()].join(' '), {
       // The query is already terms: split on spaces, no second stemming.
@@ -81,9 +86,9 @@ export class AgentIndex<D extends RankDoc> {
       processTerm: (t) => t,
       boostTerm: (t) => weighted.get(t) ?? 1,
       prefix: (t) => t.length >= 4,
-      fuzzy: (t) => (t.length >= 6 ? 0.2 : false),
-      maxFuzzy: 2,
-      weights: { prefix: 0.5, fuzzy: 0.3 },
+      // Typos are corrected before (correctSpelling): fuzzing every term only pulls in neighbours.
+      fuzzy: false,
+      weights: { prefix: 0.5, fuzzy: 0 },
       combineWith: 'OR',
     });
     const scored = hits.map((h) => {
@@ -99,6 +104,18 @@ export class AgentIndex<D extends RankDoc> {
       score: g.first.score,
       also: g.also.map((s) => this.docs[s.id]!),
     }));
+  }
+
+  /** The query with each word no agent file and no synonym key knows replaced by its nearest known spelling. */
+  correctSpelling(query: string): string {
+    let changed = false;
+    const fixed = words(query).map((w) => {
+      if (!term(w) || tableWord(w)) return w;
+      const near = this.spelling.nearest(w);
+      if (near) changed = true;
+      return near ?? w;
+    });
+    return changed ? fixed.join(' ') : query;
   }
 }
 

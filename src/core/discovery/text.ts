@@ -14,11 +14,13 @@ const STOPWORDS = new Set(
     'who why will with without would you your agent agents expert experts expertise specialist specialists specializing specializes task ' +
     'tasks work proactively proactive master masters mastering best practices practice senior elite highly comprehensive advanced ' +
     'modern world class robust etc e g ie eg also all any each other more most very new get make look over before after ' +
-    'stuff thing things feel feels keep keeps going off out one like'
+    'stuff thing things feel feels keep keeps going off out one like ' +
+    // Round 3: what users add around the subject ("no tests", "the same rows", "every time", "don't").
+    'no not two three same every again still since don doesn isn aren won wasn didn'
   ).split(' '),
 );
 
-/** Plain lower-case words: `C++`, `C#`, `.NET` and `Node.js` keep their identity. */
+/** Plain lower-case words: `C++`, `C#`, `.NET` and `Node.js` keep their identity; `200ms` reads as latency. */
 export function words(text: string): string[] {
   return text
     .toLowerCase()
@@ -26,6 +28,8 @@ export function words(text: string): string[] {
     .replace(/c#/g, 'csharp')
     .replace(/\.net\b/g, 'dotnet')
     .replace(/\b([a-z]+)\.(js|ts)\b/g, '$1$2')
+    // A duration in milliseconds ("went from 200ms to 900ms") is a latency.
+    .replace(/\b\d+(?:\.\d+)?\s?ms\b/g, ' latency ')
     .split(/[^a-z0-9]+/)
     .filter((w) => w.length > 0);
 }
@@ -69,6 +73,8 @@ interface Entry {
 interface SynonymTable {
   single: Map<string, Entry>;
   phrases: Entry[];
+  /** Every word of every key. */
+  keyWords: Set<string>;
 }
 
 let compiled: SynonymTable | undefined;
@@ -89,7 +95,8 @@ function synonymTable(): SynonymTable {
       else phrases.push(entry);
     }
   }
-  compiled = { single, phrases };
+  const keyWords = new Set([...single.keys(), ...phrases.flatMap((p) => p.words)]);
+  compiled = { single, phrases, keyWords };
   return compiled;
 }
 
@@ -102,6 +109,11 @@ export function nameSynonym(word: string): string[] | undefined {
   return entry?.exact ? entry.adds : undefined;
 }
 
+/** Whether a word is (part of) a key of the synonym table: such a word is not a typo. */
+export function tableWord(word: string): boolean {
+  return synonymTable().keyWords.has(word);
+}
+
 export interface SynonymMatch {
   /** The query words that matched a key (one word, or a phrase). */
   from: string[];
@@ -110,18 +122,34 @@ export interface SynonymMatch {
   exact: boolean;
 }
 
-/** The synonym table's entries that a query matches, single words first, then phrases. */
+/**
+ * The synonym table's entries that a query matches, single words first, then phrases. A phrase
+ * decides what its words mean: a word inside a matched phrase does not also bring its own entry
+ * ("sql injection" is a security hole, not a database task; "npm audit" is about dependencies, and
+ * "audit" alone would read as a security audit), so the words around an ambiguous one choose its sense.
+ */
 export function synonymMatches(query: string): SynonymMatch[] {
-  const { single, phrases } = synonymTable();
-  const ws = words(query);
+  const { single, phrases, keyWords } = synonymTable();
+  // A key matches its plural ("deadlocks", "pods"): a word the table does not have, whose singular it has.
+  const ws = words(query).map((w) => {
+    if (keyWords.has(w) || !w.endsWith('s')) return w;
+    const singular = [w.slice(0, -1), w.slice(0, -2)].find((s) => s.length >= 2 && keyWords.has(s));
+    return singular ?? w;
+  });
+  const joined = ` ${ws.join(' ')} `;
+  const phraseMatches: SynonymMatch[] = [];
+  for (const p of phrases) if (joined.includes(` ${p.words.join(' ')} `)) phraseMatches.push({ from: p.words, adds: p.adds, exact: p.exact });
+  // A shorter phrase inside a longer matched one yields to it too ("regression test" in "visual regression test").
+  const longest = phraseMatches.filter(
+    (m) => !phraseMatches.some((o) => o.from.length > m.from.length && ` ${o.from.join(' ')} `.includes(` ${m.from.join(' ')} `)),
+  );
+  const inPhrase = new Set(longest.flatMap((m) => m.from));
   const matches: SynonymMatch[] = [];
   for (const w of ws) {
     const entry = single.get(w);
-    if (entry) matches.push({ from: [w], adds: entry.adds, exact: entry.exact });
+    if (entry && !inPhrase.has(w)) matches.push({ from: [w], adds: entry.adds, exact: entry.exact });
   }
-  const joined = ` ${ws.join(' ')} `;
-  for (const p of phrases) if (joined.includes(` ${p.words.join(' ')} `)) matches.push({ from: p.words, adds: p.adds, exact: p.exact });
-  return matches;
+  return [...matches, ...longest];
 }
 
 /**
@@ -161,11 +189,11 @@ export function queryConcepts(query: string, known: (term: string) => boolean = 
     for (const k of keys) conceptOf.set(k, merged);
   };
   const matches = synonymMatches(query);
-  const phraseWords = new Set(matches.filter((m) => m.from.length > 1).flatMap((m) => m.from));
+  const phraseWords = new Set(matches.filter((m) => m.from.length > 1).flatMap((m) => m.from.map((w) => term(w) ?? w)));
   for (const w of words(query)) {
     const t = term(w);
     if (!t) continue;
-    weights.set(t, Math.max(weights.get(t) ?? 0, phraseWords.has(w) ? PHRASE_WORD_WEIGHT : 1));
+    weights.set(t, Math.max(weights.get(t) ?? 0, phraseWords.has(t) ? PHRASE_WORD_WEIGHT : 1));
     if (!conceptOf.has(t)) conceptOf.set(t, new Set([t]));
   }
   for (const m of matches) {
@@ -173,7 +201,7 @@ export function queryConcepts(query: string, known: (term: string) => boolean = 
       const t = term(w);
       return !t || !known(t);
     });
-    const weight = m.exact || unknown ? 1 : SYNONYM_WEIGHT;
+    const weight = m.exact || unknown || m.from.length > 1 ? 1 : SYNONYM_WEIGHT;
     const added: string[] = [];
     for (const w of m.adds) {
       const t = term(w);

@@ -1,0 +1,29 @@
+// Issue 16/20: hooks/hooks.json is generated from one description (src/server/hooks-manifest.ts) by
+// `npm run build`; the committed file must be exactly what the build writes, and must wire every
+// event the way the manifest says (checked on the parsed file, as Claude Code reads it).
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hookInputTemplate } from '../../src/server/hook-input';
+import { hooksJsonText, hooksManifest, RESIDENT_SERVER } from '../../src/server/hooks-manifest';
+
+const committed = fs.readFileSync(path.resolve(__dirname, '../../hooks/hooks.json'), 'utf8');
+
+describe('hooks/hooks.json', () => {
+  it('is the generated file, byte for byte (run `npm run build` and commit hooks/hooks.json)', () => {
+    expect(committed).toBe(hooksJsonText());
+  });
+
+  it('parses to the manifest: resident events pair the mcp_tool hook with the command fallback; session start and end run the Node hook', () => {
+    const parsed = JSON.parse(committed);
+    expect(parsed).toEqual(hooksManifest());
+    const kinds = (event: string) => parsed.hooks[event].flatMap((g: any) => g.hooks.map((h: any) => h.type));
+    for (const event of ['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'SubagentStart', 'SubagentStop', 'Stop']) {
+      expect(kinds(event), event).toEqual(['mcp_tool', 'command']);
+      const [mcp, fallback] = parsed.hooks[event][0].hooks;
+      expect(mcp).toMatchObject({ server: RESIDENT_SERVER, tool: 'hook', input: hookInputTemplate() });
+      expect(fallback.args[0]).toBe('${CLAUDE_PLUGIN_ROOT}/hooks/command-or-resident.sh');
+    }
+    for (const event of ['SessionStart', 'SessionEnd']) expect(parsed.hooks[event][0].hooks[0].args).toContain('${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs');
+  });
+});
