@@ -5,6 +5,10 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from './schema';
+import { shellQuote } from '../runtime/shell-quote';
+
+// Quoted paths in messages; kept importable from here for the commands that print them.
+export { shellQuote };
 
 export interface ConfigNotice {
   file: string;
@@ -98,7 +102,3 @@ export function tightenOnly(mine: Config, project: Record<string, unknown>, file
   return out;
 }
 
-/** A path as one shell word (single quotes unless it is plainly safe). */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}

@@ -29,7 +29,7 @@ export interface IngestOptions {
   maxSpoolReplay?: number;
   /**
    * Context to add after a failed tool call. The resident server passes the did-you-mean for an
-   * unknown agent type (./failure-context.ts); the command hook does not load the search index.
+   * unknown agent type (../core/failure-context.ts); the command hook does not load the search index.
    */
   failureContext?: HookContext['failureContext'];
   /** How settings are read: the resident server keeps them cached (src/config/cached.ts). */

@@ -9,8 +9,9 @@ import type { Config } from '../config/schema';
 import { agentTranscriptFact, MAIN_READ_BUDGET, mainTranscriptFact, mainUsagePayload, readAgentMeta } from '../core/agent-facts';
 import { callsPayload, transcriptCallsFact } from '../core/transcript-calls';
 import type { Ledger } from '../ledger/db';
-import { appendEvent, type NewEvent } from '../ledger/events';
-import { project, type ProjectionContext } from '../ledger/project';
+import type { EventPayloads } from '../ledger/event-kinds';
+import type { NewEvent } from '../ledger/events';
+import { record, type ProjectionContext } from '../ledger/project';
 import { deferPricing, settleDeferred } from '../ledger/projections/usage';
 import type { TranscriptRead } from '../tokens/transcript';
 import { readUsageAndCalls } from '../tokens/usage-and-calls';
@@ -75,6 +76,9 @@ export function importSessions(db: Ledger, sessions: SessionFiles[], config: Con
   }
 }
 
+/** An event of the session being imported, before its envelope (source, session, project) is added. */
+type ImportEvent = NewEvent extends infer E ? (E extends NewEvent ? Omit<E, 'source' | 'sessionId' | 'project'> : never) : never;
+
 /** Imports one session (its main thread and every subagent), inside the batch's transaction. */
 function importSession(db: Ledger, files: SessionFiles, config: Config, totals: ImportTotals, ctx: ProjectionContext): void {
   const { sessionId } = files;
@@ -83,15 +87,13 @@ function importSession(db: Ledger, files: SessionFiles, config: Config, totals: 
   const project_ = facts.cwd;
   const dispatchesBefore = countDispatches(db, sessionId);
   let added = 0;
-  const record = (ev: Omit<NewEvent, 'source' | 'sessionId' | 'project'>) => {
-    const stored = appendEvent(db, { ...ev, source: 'import', sessionId, project: project_ });
-    if (!stored) return false;
-    project(db, stored, ctx);
+  const add = (ev: ImportEvent) => {
+    if (!record(db, { ...ev, source: 'import', sessionId, project: project_ }, ctx)) return false;
     added++;
     return true;
   };
   if (!existing) {
-    record({
+    add({
       uid: `import:${sessionId}:session`,
       kind: 'session_imported',
       receivedAt: facts.firstTs ?? files.main.mtimeMs,
@@ -100,8 +102,8 @@ function importSession(db: Ledger, files: SessionFiles, config: Config, totals: 
   }
   const at = facts.lastTs ?? files.main.mtimeMs;
   const main = files.main.path;
-  const usageEvent = (fact: Record<string, unknown>) => record({ uid: `import:${sessionId}:usage:${fact.offset_end}`, kind: 'transcript_usage', receivedAt: at, payload: fact });
-  const callsEvent = (fact: { offset_end: number }) => record({ uid: `import:${sessionId}:calls:${fact.offset_end}`, kind: 'transcript_calls', receivedAt: at, payload: fact });
+  const usageEvent = (fact: EventPayloads['transcript_usage']) => add({ uid: `import:${sessionId}:usage:${fact.offset_end}`, kind: 'transcript_usage', receivedAt: at, payload: fact });
+  const callsEvent = (fact: EventPayloads['transcript_calls']) => add({ uid: `import:${sessionId}:calls:${fact.offset_end}`, kind: 'transcript_calls', receivedAt: at, payload: fact });
   // While both readers of the main transcript stand at the same offset (always, for a session not
   // seen before), one pass serves both; each reads a bounded chunk, so loop to the end.
   for (let offsets = mainOffsets(db, sessionId); offsets.usage === offsets.calls; offsets = mainOffsets(db, sessionId)) {
@@ -129,12 +131,12 @@ function importSession(db: Ledger, files: SessionFiles, config: Config, totals: 
     totals.skippedLines += read.usage.skippedLines;
     usageOf.set(agent.agentId, read.usage);
     const calls = callsPayload(read.calls, 0, config, agent.agentId);
-    if (calls) record({ uid: `import:${sessionId}:agent-calls:${agent.agentId}:${calls.offset_end}`, kind: 'transcript_calls', receivedAt: agent.mtimeMs, agentId: agent.agentId, payload: calls });
+    if (calls) add({ uid: `import:${sessionId}:agent-calls:${agent.agentId}:${calls.offset_end}`, kind: 'transcript_calls', receivedAt: agent.mtimeMs, agentId: agent.agentId, payload: calls });
   }
   for (const agent of fresh) {
     const meta = readAgentMeta(agent.path);
     if (meta?.toolUseId) {
-      record({
+      add({
         uid: `import:${sessionId}:link:${agent.agentId}`,
         kind: 'agent_link',
         receivedAt: agent.mtimeMs,
@@ -146,7 +148,7 @@ function importSession(db: Ledger, files: SessionFiles, config: Config, totals: 
     const fact = agentTranscriptFact(sessionId, agent.agentId, agent.path, config, known, usageOf.get(agent.agentId));
     // History is finished work; a session the hooks are recording says for itself when a run stops.
     const payload = existing?.events ? fact.payload : { ...fact.payload, finished: true };
-    record({ uid: `import:${sessionId}:agent:${agent.agentId}:${fact.payload.bytes}`, kind: 'agent_transcript', receivedAt: fact.payload.last_ts ?? agent.mtimeMs, agentId: agent.agentId, payload });
+    add({ uid: `import:${sessionId}:agent:${agent.agentId}:${fact.payload.bytes}`, kind: 'agent_transcript', receivedAt: fact.payload.last_ts ?? agent.mtimeMs, agentId: agent.agentId, payload });
   }
   if (added === 0) return;
   totals.events += added;

@@ -20,7 +20,7 @@ describe('the OpenTelemetry SDK stays out of the hot path', () => {
     // The OTLP/protobuf exporter sends this content type; nothing else of ours does.
     const marker = 'application/x-protobuf';
     expect(fs.readFileSync(path.join(DIST, 'vendor', 'otel.cjs'), 'utf8')).toContain(marker);
-    for (const file of ['hook.cjs', 'server.cjs', 'cli.cjs', 'statusline.cjs', 'api.cjs']) {
+    for (const file of ['hook.cjs', 'server.cjs', 'server-resident.cjs', 'cli.cjs', 'statusline.cjs', 'api.cjs']) {
       expect(fs.readFileSync(path.join(DIST, file), 'utf8'), file).not.toContain(marker);
     }
     // The CLI reaches it by a require of that file, resolved next to the CLI.

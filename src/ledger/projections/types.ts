@@ -1,6 +1,7 @@
 // Shared types for projection handlers: the context they run with and the handler signature.
 import type { ModelPrice } from '../../config/schema';
 import type { Ledger } from '../db';
+import type { EventKind } from '../event-kinds';
 import type { StoredEvent } from '../events';
 
 export interface ProjectionContext {
@@ -8,8 +9,6 @@ export interface ProjectionContext {
   /** Set by batch writers: cost settling and rate learning wait for the batch's end (see usage.ts). */
   deferred?: DeferredPricing;
 }
-
-export type Handler = (db: Ledger, ev: StoredEvent, ctx: ProjectionContext) => void;
 
 /**
  * Work a batch writer (`import`, `ledger rebuild`) does once per batch instead of once per event:
@@ -24,3 +23,9 @@ export interface DeferredPricing {
   /** Models to learn rates for, with the latest time a cost-state of theirs was seen. */
   learn: Map<string, number>;
 }
+
+/** Applies one event of kind K to the projections. */
+export type Projector<K extends EventKind> = (db: Ledger, ev: StoredEvent<K>, ctx: ProjectionContext) => void;
+
+/** One projector per event kind, none missing. */
+export type ProjectionTable = { [K in EventKind]: Projector<K> };

@@ -16,7 +16,7 @@ export type RowPriceSource = 'config' | 'table' | 'learned' | 'estimated' | 'cla
 const MATCH_TOLERANCE = 0.02;
 
 /** New assistant messages read from the main transcript, and Claude Code's cost-state when one was read. */
-export function transcriptUsage(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
+export function transcriptUsage(db: Ledger, ev: StoredEvent<'transcript_usage'>, ctx: ProjectionContext): void {
   const p = ev.payload;
   const price = pricer(db, ctx);
   for (const m of p.messages as MessageUsage[]) upsertUsage(db, ev, '', null, m, price(m.model));
@@ -25,7 +25,7 @@ export function transcriptUsage(db: Ledger, ev: StoredEvent, ctx: ProjectionCont
 }
 
 /** A subagent's messages, typed by its dispatch when known. */
-export function agentTranscriptUsage(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
+export function agentTranscriptUsage(db: Ledger, ev: StoredEvent<'agent_transcript' | 'agent_usage'>, ctx: ProjectionContext): void {
   const p = ev.payload;
   const dispatchType = p.tool_use_id
     ? (db.prepare('SELECT agent_type FROM dispatches WHERE session_id = ? AND tool_use_id = ?').get(ev.sessionId, p.tool_use_id) as any)?.agent_type
