@@ -7,10 +7,10 @@
 //   node bench/budget.mjs [--events N] [--usage N] [--runs N]     (no build needed: bundles src)
 import Database from 'better-sqlite3';
 import { buildSync } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedLedger } from './report.mjs';
 
@@ -24,7 +24,9 @@ const USAGE = arg('--usage', 1_000_000);
 const RUNS = arg('--runs', 200);
 
 const work = mkdtempSync(join(tmpdir(), 'aw-bench-budget-'));
-const bundle = join(work, 'budget.cjs');
+// Bundled inside the repo (bench/results/, git-ignored) so that better-sqlite3 resolves from node_modules.
+const bundle = join(REPO, 'bench', 'results', 'budget.cjs');
+mkdirSync(dirname(bundle), { recursive: true });
 buildSync({
   stdin: {
     contents: `export { evaluateBudget } from './src/core/budget/meter'; export { openLedger } from './src/ledger/db'; export { schemas } from './src/config/schema';`,

@@ -49,6 +49,14 @@ const lazyVendor = {
   pg: 'pg',
 };
 
+/**
+ * Our own modules that carry a heavy library, bundled to dist/vendor/<file>.cjs and required on
+ * first use: the OpenTelemetry SDK (~250 KB) loads only when `otel export` sends spans.
+ */
+const lazyLocal = {
+  'src/telemetry/send.ts': 'otel',
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -66,9 +74,15 @@ const lazyVendorPlugin = {
     const filter = new RegExp(`^(${Object.keys(lazyVendor).map((k) => k.replace(/[/.]/g, '\\$&')).join('|')})$`);
     b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-vendor' }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-vendor' }, (args) => ({
-      contents: `module.exports = require(require('node:path').join(__dirname, 'vendor', ${JSON.stringify(`${lazyVendor[args.path]}.cjs`)}));`,
+      contents: `module.exports = require(require('node:path').join(__dirname, 'vendor', ${JSON.stringify(`${lazyVendor[args.path] ?? lazyLocal[args.path]}.cjs`)}));`,
       loader: 'js',
     }));
+    // A relative import of one of lazyLocal's files (from any other file) goes the same way.
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const file = relative(root, resolve(args.resolveDir, args.path)).replace(/\\/g, '/');
+      const hit = [file, `${file}.ts`].find((f) => f in lazyLocal);
+      return hit && resolve(root, hit) !== args.importer ? { path: hit, namespace: 'lazy-vendor' } : undefined;
+    });
   },
 };
 
@@ -106,6 +120,7 @@ await Promise.all([
       plugins: [lazyVendorPlugin, residentSplitPlugin],
     }),
   ),
+  ...Object.entries(lazyLocal).map(([source, file]) => build({ ...common, entryPoints: [source], outfile: `${out}/vendor/${file}.cjs` })),
   ...Object.entries(lazyVendor).map(([specifier, file]) =>
     build({
       ...common,

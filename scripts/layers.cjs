@@ -7,7 +7,7 @@
 //   runtime:  what everything stands on: paths, logging, files, settings, redaction, transcript and price parsing
 module.exports = {
   layers: [
-    { name: 'adapters', folders: ['hooks', 'server', 'cli', 'statusline', 'dashboard', 'metrics', 'api', 'importer', 'report'] },
+    { name: 'adapters', folders: ['hooks', 'server', 'cli', 'statusline', 'dashboard', 'metrics', 'telemetry', 'team', 'api', 'importer', 'report'] },
     { name: 'core', folders: ['core'] },
     { name: 'ledger', folders: ['ledger'] },
     { name: 'runtime', folders: ['runtime', 'config', 'privacy', 'tokens'] },

@@ -15,6 +15,7 @@ import { registerImportCommand } from './commands/import';
 import { registerLedgerCommands } from './commands/ledger';
 import { registerMetricsCommand } from './commands/metrics';
 import { registerOptimizeCommand } from './commands/optimize';
+import { registerOtelCommands } from './commands/otel';
 import { registerPricingCommand } from './commands/pricing';
 import { registerReportCommand } from './commands/report';
 import { registerSessionReportCommand } from './commands/session-report';
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
   registerStatuslineCommands(program);
   registerMetricsCommand(program);
   registerTeamCommands(program);
+  registerOtelCommands(program);
   registerCoreCommands(program, { openLedger: () => openLedger(), loadConfig: (project) => loadConfig(project).config });
   return program;
 }

@@ -22,6 +22,14 @@ const isTimeZone = (tz: string) => {
   }
 };
 
+const isHttpUrl = (s: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+};
+
 function build() {
   const budgetSchema = z
     .strictObject({
@@ -181,6 +189,36 @@ function build() {
           ),
         })
         .check(z.describe('Your config only: share "team": true budgets with other machines through a PostgreSQL server (see README, Team budgets).')),
+    ),
+    telemetry: z.optional(
+      z
+        .strictObject({
+          otlp: z.optional(
+            z
+              .strictObject({
+                endpoint: z.optional(
+                  z
+                    .string()
+                    .check(
+                      z.refine(isHttpUrl, { message: 'an OTLP endpoint is an http:// or https:// URL' }),
+                      z.describe('OTLP/HTTP base URL of your collector, e.g. "http://127.0.0.1:4318"; spans go to <endpoint>/v1/traces. Default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT.'),
+                    ),
+                ),
+                headers: z.optional(
+                  z.record(z.string(), z.string()).check(z.describe('HTTP headers sent with every export (e.g. an API key), added to OTEL_EXPORTER_OTLP_HEADERS.')),
+                ),
+                timeout_ms: z.optional(
+                  positive().check(z.describe('How long one export request may take before it is given up (its spans wait for the next export). Default: OTEL_EXPORTER_OTLP_TIMEOUT, else 10000.')),
+                ),
+                auto: z._default(
+                  z.boolean().check(z.describe("Export a session's spans in the background when it ends (true), or only when you run `agent-warden otel export` (false).")),
+                  true,
+                ),
+              })
+              .check(z.describe("OpenTelemetry trace export over OTLP/HTTP (protobuf): one span per session and per dispatch, nested as they ran. Present (even {}) turns it on.")),
+          ),
+        })
+        .check(z.describe('Your config only (a project may not send your data elsewhere): where agent-warden exports telemetry.')),
     ),
     trusted_projects: z.optional(
       z.array(z.string().check(z.minLength(1))).check(

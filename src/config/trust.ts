@@ -5,6 +5,10 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from './schema';
+import { shellQuote } from '../runtime/shell-quote';
+
+// Quoted paths in messages; kept importable from here for the commands that print them.
+export { shellQuote };
 
 export interface ConfigNotice {
   file: string;
@@ -78,6 +82,7 @@ const why: Record<string, string> = {
   'breaker.enabled': 'it would turn the circuit breaker off',
   'breaker.exempt_tools': 'it would exempt more tools from the breaker',
   'core.auto': 'it would let the curator move agent files without asking',
+  telemetry: 'it would send your sessions, agent names and spend to an endpoint the project chooses',
 };
 
 /**
@@ -112,7 +117,3 @@ export function tightenOnly(mine: Config, project: Record<string, unknown>, file
   return out;
 }
 
-/** A path as one shell word (single quotes unless it is plainly safe). */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}

@@ -6,24 +6,26 @@ import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
+import type { EventKind, EventPayloads } from '../ledger/event-kinds';
 import { trace } from '../runtime/log';
 import { readRegularFile } from '../runtime/safe-file';
 import { MAX_LINE_BYTES } from '../tokens/jsonl-tail';
 import { readTranscript, type TranscriptRead } from '../tokens/transcript';
-import { isAgentTool, type WireEvent } from './hook-event';
+import type { HookEvent } from './hook-event';
 
-export interface AgentFact {
-  kind: 'agent_transcript' | 'agent_link';
-  sessionId: string;
-  project?: string;
-  payload: Record<string, any>;
-}
+/** A fact about one subagent, read from its files: one event of that kind to record. */
+export type AgentFact = FactOf<'agent_transcript' | 'agent_link'>;
+export type FactOf<K extends EventKind> = K extends EventKind ? { kind: K; sessionId: string; project?: string; payload: EventPayloads[K] } : never;
 
 /** New assistant messages of a session's main transcript since the offset last recorded. */
-export function mainTranscriptFact(db: Ledger, sessionId: string, transcriptPath: string): Record<string, unknown> | undefined {
+export function mainTranscriptFact(db: Ledger, sessionId: string, transcriptPath: string): EventPayloads['transcript_usage'] | undefined {
   const row = db.prepare('SELECT transcript_offset AS o FROM sessions WHERE session_id = ?').get(sessionId) as { o: number } | undefined;
   const offset = row?.o ?? 0;
-  const read = readTranscript(transcriptPath, offset, MAIN_READ_BUDGET);
+  return mainUsagePayload(transcriptPath, offset, readTranscript(transcriptPath, offset, MAIN_READ_BUDGET));
+}
+
+/** The `transcript_usage` payload of a read of the main transcript from `offset`; undefined when it read nothing. */
+export function mainUsagePayload(transcriptPath: string, offset: number, read: TranscriptRead): EventPayloads['transcript_usage'] | undefined {
   noteSkipped(transcriptPath, read);
   if (read.offsetEnd === offset && read.messages.length === 0) return undefined;
   return {
@@ -46,30 +48,33 @@ function noteSkipped(path: string, read: TranscriptRead): void {
 }
 
 /** Facts the current event points at: its agent's meta link, and its transcript once finished. */
-export function agentFactsFor(event: WireEvent, config: Config): AgentFact[] {
-  const p = event as Record<string, any>;
-  let agentId: string | undefined;
-  if (event.hook_event_name === 'SubagentStart' || event.hook_event_name === 'SubagentStop') agentId = p.agent_id;
-  else if (event.hook_event_name === 'PostToolUse' && isAgentTool(p.tool_name)) agentId = p.tool_response?.agentId;
+export function agentFactsFor(event: HookEvent, config: Config): AgentFact[] {
+  const wire: Record<string, unknown> = event.wire;
+  const response = event.kind === 'PostToolUse' ? asRecord(wire.tool_response) : undefined;
+  let agentId: unknown;
+  if (event.kind === 'SubagentStart' || event.kind === 'SubagentStop') agentId = event.agentId;
+  else if (event.kind === 'PostToolUse' && event.dispatchType !== undefined) agentId = response?.agentId;
   if (typeof agentId !== 'string' || !agentId) return [];
-  const transcriptPath: string | undefined =
-    p.agent_transcript_path ?? (event.transcript_path ? join(event.transcript_path.replace(/\.jsonl$/, ''), 'subagents', `agent-${agentId}.jsonl`) : undefined);
+  const transcriptPath = stringOr(wire.agent_transcript_path) ?? (event.transcriptPath ? join(event.transcriptPath.replace(/\.jsonl$/, ''), 'subagents', `agent-${agentId}.jsonl`) : undefined);
   if (!transcriptPath) return [];
   const meta = readMeta(transcriptPath);
   const facts: AgentFact[] = [];
-  if (meta?.toolUseId) facts.push({ kind: 'agent_link', sessionId: event.session_id, payload: { agent_id: agentId, tool_use_id: meta.toolUseId, parent_agent_id: meta.parentAgentId } });
-  const finished = event.hook_event_name === 'SubagentStop' || (event.hook_event_name === 'PostToolUse' && p.tool_response?.status === 'completed');
+  if (meta?.toolUseId) facts.push({ kind: 'agent_link', sessionId: event.sessionId, payload: { agent_id: agentId, tool_use_id: meta.toolUseId, parent_agent_id: meta.parentAgentId } });
+  const finished = event.kind === 'SubagentStop' || (event.kind === 'PostToolUse' && response?.status === 'completed');
   if (finished) {
     facts.push(
-      transcriptFact(event.session_id, agentId, transcriptPath, config, {
-        agent_type: p.agent_type ?? p.tool_response?.agentType ?? meta?.agentType,
-        tool_use_id: meta?.toolUseId ?? (event.hook_event_name === 'PostToolUse' ? p.tool_use_id : undefined),
+      transcriptFact(event.sessionId, agentId, transcriptPath, config, {
+        agent_type: event.agentType ?? stringOr(response?.agentType) ?? meta?.agentType,
+        tool_use_id: meta?.toolUseId ?? (event.kind === 'PostToolUse' ? event.tool?.useId : undefined),
         parent_agent_id: meta?.parentAgentId,
       }),
     );
   }
   return facts;
 }
+
+const asRecord = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined);
+const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Finished runs (of one session, or all recent ones) whose transcript grew since it was read. */
 export function staleRunFacts(db: Ledger, config: Config, filter: { sessionId?: string; since?: number }): AgentFact[] {
@@ -91,9 +96,16 @@ export function staleRunFacts(db: Ledger, config: Config, filter: { sessionId?: 
   return facts;
 }
 
-function transcriptFact(sessionId: string, agentId: string, transcriptPath: string, config: Config, known: { agent_type?: string; tool_use_id?: string; parent_agent_id?: string }): AgentFact {
+function transcriptFact(
+  sessionId: string,
+  agentId: string,
+  transcriptPath: string,
+  config: Config,
+  known: { agent_type?: string; tool_use_id?: string; parent_agent_id?: string },
   // A finished run is read whole, in bounded chunks: its billed tokens are all of its messages.
-  const read = readTranscript(transcriptPath, 0);
+  // The importer passes the read it made together with the run's tool calls.
+  read: TranscriptRead = readTranscript(transcriptPath, 0),
+): FactOf<'agent_transcript'> {
   noteSkipped(transcriptPath, read);
   return {
     kind: 'agent_transcript',

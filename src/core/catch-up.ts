@@ -2,8 +2,8 @@
 // written the last messages after the last hook fired (SessionEnd gets 1.5 s in all).
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { appendEvent, type NewEvent } from '../ledger/events';
-import { project } from '../ledger/project';
+import type { NewEvent } from '../ledger/events';
+import { record } from '../ledger/project';
 import { repriceIfChanged } from '../ledger/projections/usage';
 import { mainTranscriptFact, staleRunFacts } from './agent-facts';
 import { transcriptCallsFact } from './transcript-calls';
@@ -20,7 +20,7 @@ export function catchUpTranscripts(db: Ledger, config: Config, opts: { now?: num
     if (calls) events.push({ kind: 'transcript_calls', receivedAt: now, sessionId: s.session_id, project: s.project, source: 'catch-up', payload: calls });
   }
   for (const fact of staleRunFacts(db, config, { since })) {
-    events.push({ kind: fact.kind, receivedAt: now, sessionId: fact.sessionId, project: fact.project, agentId: fact.payload.agent_id, source: 'catch-up', payload: fact.payload });
+    events.push({ ...fact, receivedAt: now, agentId: fact.payload.agent_id, source: 'catch-up' });
   }
   // A new price table or `pricing` config reprices recorded usage here, before any report reads it.
   const ctx = { pricing: config.pricing };
@@ -30,10 +30,7 @@ export function catchUpTranscripts(db: Ledger, config: Config, opts: { now?: num
   }
   db.transaction(() => {
     repriceIfChanged(db, ctx);
-    for (const e of events) {
-      const stored = appendEvent(db, e);
-      if (stored) project(db, stored, { pricing: config.pricing });
-    }
+    for (const e of events) record(db, e, ctx);
   }).immediate();
   return events.length;
 }

@@ -1,5 +1,5 @@
 // What PostToolUseFailure tells the model: after a dispatch named an agent that does not exist,
-// the closest installed agents (src/discovery/did-you-mean.ts). Anything that goes wrong here is
+// the closest installed agents (src/core/discovery/did-you-mean.ts). Anything that goes wrong here is
 // logged and leaves the failure as Claude Code reported it. Wired by the resident server only, which
 // keeps the search index warm; the command hook stays free of the search code.
 import { didYouMean, missingAgentType } from './discovery/did-you-mean';

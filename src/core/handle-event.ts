@@ -6,16 +6,17 @@ import { callKey, callSummary } from './breaker/call-key';
 import { fastHash } from '../runtime/ids';
 import { isMetered, type Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { appendEvent, type NewEvent, type StoredEvent } from '../ledger/events';
-import { project as projectEvent } from '../ledger/project';
+import type { NewEvent, StoredEvent } from '../ledger/events';
+import type { EventPayloads, HookEventKind } from '../ledger/event-kinds';
+import { record } from '../ledger/project';
 import { redact, redactText } from '../privacy/redact';
 import { estimateTokens } from '../tokens/estimate';
 import { agentFactsFor, mainTranscriptFact, staleRunFacts } from './agent-facts';
 import { filesNamedIn } from './context-files';
 import { liveAgentFacts } from './live-agent-facts';
 import { transcriptCallsFact } from './transcript-calls';
-import type { PreToolCall, PreToolPolicy, Verdict } from './policy';
-import { isAgentTool, type WireEvent } from './hook-event';
+import type { PreToolCall, PreToolPolicy, Verdict } from './policy/interface';
+import { toHookEvent, type HookEvent, type WireEvent } from './hook-event';
 
 export interface HookContext {
   db: Ledger;
@@ -37,21 +38,20 @@ export interface HookOutput {
 
 /** Natural ids make a replayed or doubly delivered event (resident + command path) land once. */
 export function eventUid(e: WireEvent): string | undefined {
-  const p = e as Record<string, any>;
   switch (e.hook_event_name) {
     case 'PreToolUse':
     case 'PostToolUse':
     case 'PostToolUseFailure':
-      return `${e.hook_event_name}:${e.session_id}:${p.tool_use_id}`;
+      return `${e.hook_event_name}:${e.session_id}:${e.tool_use_id}`;
     case 'SubagentStart':
-      return `SubagentStart:${e.session_id}:${p.agent_id}`;
+      return `SubagentStart:${e.session_id}:${e.agent_id}`;
     // Served by the resident server too; a prompt id ties them to one turn. A background
     // subagent's <task-notification> comes back as a second UserPromptSubmit with the same
     // prompt id (2.1.328, 2.1.332): the prompt's hash keeps it a separate event.
     case 'UserPromptSubmit':
-      return p.prompt_id ? `UserPromptSubmit:${e.session_id}:${p.prompt_id}:${fastHash(String(p.prompt ?? ''))}` : undefined;
+      return e.prompt_id ? `UserPromptSubmit:${e.session_id}:${e.prompt_id}:${fastHash(String(e.prompt ?? ''))}` : undefined;
     case 'Stop':
-      return p.prompt_id ? `Stop:${e.session_id}:${p.prompt_id}:${p.stop_hook_active ? 1 : 0}:${fastHash(String(p.last_assistant_message ?? ''))}` : undefined;
+      return e.prompt_id ? `Stop:${e.session_id}:${e.prompt_id}:${e.stop_hook_active ? 1 : 0}:${fastHash(String(e.last_assistant_message ?? ''))}` : undefined;
     default:
       return undefined;
   }
@@ -59,50 +59,47 @@ export function eventUid(e: WireEvent): string | undefined {
 
 export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?: string; receivedAt?: number } = {}): HookOutput | undefined {
   const { db, config } = ctx;
+  const e = toHookEvent(event);
   const receivedAt = opts.receivedAt ?? ctx.now;
   const uid = opts.uid ?? eventUid(event);
-  const warden = derive(ctx, event);
-  const payload = { ...redact(event as Record<string, unknown>, config.privacy), ...(warden ? { _warden: warden } : {}) };
+  const warden = derive(ctx, e);
+  const projection = { pricing: config.pricing };
   const base = {
     receivedAt,
-    sessionId: event.session_id,
+    sessionId: e.sessionId,
     project: ctx.project,
     source: ctx.source,
   };
+  // The wire schema of its kind has checked the payload; redaction keeps its shape.
+  const hookEvent = {
+    ...base,
+    uid,
+    kind: e.kind,
+    agentId: e.agentId,
+    toolName: e.tool?.name,
+    toolUseId: e.tool?.useId,
+    payload: { ...redact(event, config.privacy), ...(warden ? { _warden: warden } : {}) },
+  } as NewEvent<HookEventKind>;
   // Reads of outside files happen before taking the write lock.
-  const mainUsage = event.transcript_path && needsMainSpend(event, config) ? mainTranscriptFact(db, event.session_id, event.transcript_path) : undefined;
-  const turnEnd = event.hook_event_name === 'Stop' || event.hook_event_name === 'SessionEnd';
-  const mainCalls = turnEnd && event.transcript_path ? transcriptCallsFact(db, event.session_id, event.transcript_path, config) : undefined;
+  const mainUsage = e.transcriptPath && needsMainSpend(e, config) ? mainTranscriptFact(db, e.sessionId, e.transcriptPath) : undefined;
+  const turnEnd = e.kind === 'Stop' || e.kind === 'SessionEnd';
+  const mainCalls = turnEnd && e.transcriptPath ? transcriptCallsFact(db, e.sessionId, e.transcriptPath, config) : undefined;
   // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path, except
   // at a dispatch: its budget check needs every finished run in full, and the resident server may
   // have read a run at SubagentStop before Claude Code flushed its last lines.
-  const perCall = (event.hook_event_name === 'PreToolUse' && !isAgentTool(event.tool_name)) || event.hook_event_name === 'PostToolUseFailure';
-  const agentFacts = [...agentFactsFor(event, config), ...liveAgentFacts(db, config, event), ...(perCall ? [] : staleRunFacts(db, config, { sessionId: event.session_id }))];
-  const failureNote = event.hook_event_name === 'PostToolUseFailure' ? ctx.failureContext?.(ctx, event) : undefined;
+  const perCall = (e.kind === 'PreToolUse' && e.dispatchType === undefined) || e.kind === 'PostToolUseFailure';
+  const agentFacts = [...agentFactsFor(e, config), ...liveAgentFacts(db, config, e), ...(perCall ? [] : staleRunFacts(db, config, { sessionId: e.sessionId }))];
+  const failureNote = e.kind === 'PostToolUseFailure' ? ctx.failureContext?.(ctx, event) : undefined;
 
   return db
     .transaction((): HookOutput | undefined => {
-      const stored = appendEvent(db, {
-        ...base,
-        uid,
-        kind: event.hook_event_name,
-        agentId: (event as any).agent_id,
-        toolName: (event as any).tool_name,
-        toolUseId: (event as any).tool_use_id,
-        payload,
-      });
-      if (!stored) return uid ? earlierOutput(ctx, event) : undefined;
-      projectEvent(db, stored, { pricing: config.pricing });
-      const derived: NewEvent[] = [];
-      if (mainUsage) derived.push({ ...base, kind: 'transcript_usage', payload: mainUsage });
-      if (mainCalls) derived.push({ ...base, kind: 'transcript_calls', payload: mainCalls });
-      for (const fact of agentFacts) derived.push({ ...base, sessionId: fact.sessionId, project: fact.project ?? ctx.project, kind: fact.kind, agentId: fact.payload.agent_id, payload: fact.payload });
-      for (const d of derived) {
-        const ev = appendEvent(db, d);
-        if (ev) projectEvent(db, ev, { pricing: config.pricing });
-      }
-      if (event.hook_event_name === 'PreToolUse' && ctx.source !== 'spool') return decide(ctx, stored, event, warden);
-      if (event.hook_event_name === 'SessionStart') {
+      const stored = record(db, hookEvent, projection);
+      if (!stored) return uid ? earlierOutput(ctx, e) : undefined;
+      if (mainUsage) record(db, { ...base, kind: 'transcript_usage', payload: mainUsage }, projection);
+      if (mainCalls) record(db, { ...base, kind: 'transcript_calls', payload: mainCalls }, projection);
+      for (const fact of agentFacts) record(db, { ...base, ...fact, project: fact.project ?? ctx.project, agentId: fact.payload.agent_id }, projection);
+      if (e.kind === 'PreToolUse' && ctx.source !== 'spool') return decide(ctx, stored, e, warden);
+      if (e.kind === 'SessionStart') {
         const context = ctx.sessionContext?.(ctx, event);
         return context ? { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: context } } : undefined;
       }
@@ -112,7 +109,7 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
     .immediate();
 }
 
-function decide(ctx: HookContext, stored: StoredEvent, event: WireEvent & { hook_event_name: 'PreToolUse' }, warden: Record<string, any> | undefined): HookOutput | undefined {
+function decide(ctx: HookContext, stored: StoredEvent, event: HookEvent, warden: WardenFacts | undefined): HookOutput | undefined {
   const call = toCall(ctx, event, warden);
   const isDispatch = call.isDispatch;
   const verdicts: Verdict[] = [];
@@ -144,8 +141,7 @@ function decide(ctx: HookContext, stored: StoredEvent, event: WireEvent & { hook
     notices: verdicts.flatMap((v) => v.notices ?? []),
   };
   if (decision.deny || decision.ask || decision.dispatch || decision.rewritten || decision.context || decision.circuits.length || decision.notices.length) {
-    const ev = appendEvent(ctx.db, { receivedAt: stored.receivedAt, sessionId: call.sessionId, project: ctx.project, source: ctx.source, kind: 'decision', toolUseId: call.toolUseId, toolName: call.toolName, payload: { ...decision, updated_input: updatedInput && redact(updatedInput, ctx.config.privacy) } });
-    if (ev) projectEvent(ctx.db, ev, { pricing: ctx.config.pricing });
+    record(ctx.db, { receivedAt: stored.receivedAt, sessionId: call.sessionId, project: ctx.project, source: ctx.source, kind: 'decision', toolUseId: call.toolUseId, toolName: call.toolName, payload: { ...decision, updated_input: updatedInput && redact(updatedInput, ctx.config.privacy) } }, { pricing: ctx.config.pricing });
   }
   return preToolOutput(denial?.reason, context, updatedInput, ask?.reason);
 }
@@ -159,19 +155,19 @@ function mergedInput(original: Record<string, unknown>, verdicts: Verdict[]): Re
   return merged;
 }
 
-function toCall(ctx: HookContext, event: WireEvent & { hook_event_name: 'PreToolUse' }, warden: Record<string, any> | undefined): PreToolCall {
-  const input = event.tool_input as Record<string, unknown>;
-  const isDispatch = isAgentTool(event.tool_name);
+/** A PreToolUse as the policies see it. */
+function toCall(ctx: HookContext, event: HookEvent, warden: WardenFacts | undefined): PreToolCall {
+  const tool = event.tool!;
   return {
-    sessionId: event.session_id,
+    sessionId: event.sessionId,
     project: ctx.project,
-    agentId: event.agent_id ?? '',
-    toolName: event.tool_name,
-    toolInput: input,
-    toolUseId: event.tool_use_id,
-    callKey: warden?.call_key ?? callKey(event.tool_name, input),
-    isDispatch,
-    agentType: isDispatch ? (typeof input.subagent_type === 'string' && input.subagent_type) || 'general-purpose' : undefined,
+    agentId: event.agentId ?? '',
+    toolName: tool.name,
+    toolInput: tool.input,
+    toolUseId: tool.useId,
+    callKey: warden?.call_key ?? callKey(tool.name, tool.input),
+    isDispatch: event.dispatchType !== undefined,
+    agentType: event.dispatchType,
     promptTokens: warden?.prompt_tokens,
   };
 }
@@ -195,9 +191,9 @@ function preToolOutput(denyReason: string | undefined, context: string | undefin
  * The same PreToolUse seen again (the other delivery path): answer as the first time. A rewrite is
  * made again from the live input rather than read back, because the stored copy is redacted.
  */
-function earlierOutput(ctx: HookContext, event: WireEvent): HookOutput | undefined {
-  if (event.hook_event_name !== 'PreToolUse') return undefined;
-  const row = ctx.db.prepare(`SELECT payload FROM events WHERE kind = 'decision' AND session_id = ? AND tool_use_id = ? ORDER BY seq DESC LIMIT 1`).get(event.session_id, event.tool_use_id) as { payload: string } | undefined;
+function earlierOutput(ctx: HookContext, event: HookEvent): HookOutput | undefined {
+  if (event.kind !== 'PreToolUse') return undefined;
+  const row = ctx.db.prepare(`SELECT payload FROM events WHERE kind = 'decision' AND session_id = ? AND tool_use_id = ? ORDER BY seq DESC LIMIT 1`).get(event.sessionId, event.tool?.useId) as { payload: string } | undefined;
   if (!row) return undefined;
   const d = JSON.parse(row.payload);
   let updatedInput: Record<string, unknown> | undefined;
@@ -215,20 +211,24 @@ function earlierOutput(ctx: HookContext, event: WireEvent): HookOutput | undefin
  * failed call: Stop, SubagentStop, SessionEnd and catch-up read them anyway, so nothing is lost,
  * only counted at the turn's end instead of at each call.
  */
-function needsMainSpend(event: WireEvent, config: Config): boolean {
-  if (event.hook_event_name === 'PostToolUseFailure') return false;
-  if (event.hook_event_name !== 'PreToolUse') return true;
-  return isAgentTool(event.tool_name) || config.budgets.some(isMetered);
+function needsMainSpend(event: HookEvent, config: Config): boolean {
+  if (event.kind === 'PostToolUseFailure') return false;
+  if (event.kind !== 'PreToolUse') return true;
+  return event.dispatchType !== undefined || config.budgets.some(isMetered);
 }
 
 /** Facts computed from the live input before redaction (hashes, sizes) that projections need. */
-function derive(ctx: HookContext, event: WireEvent): Record<string, any> | undefined {
-  if (event.hook_event_name !== 'PreToolUse' && event.hook_event_name !== 'PostToolUseFailure') return undefined;
-  const input = (event.tool_input ?? {}) as Record<string, unknown>;
-  const out: Record<string, any> = { call_key: callKey(event.tool_name, input) };
-  const summary = callSummary(event.tool_name, input);
-  out.summary = ctx.config.privacy === 'metadata' ? event.tool_name : ctx.config.privacy === 'redacted' ? redactText(summary) : summary;
-  if (event.hook_event_name === 'PreToolUse' && isAgentTool(event.tool_name) && typeof input.prompt === 'string') {
+type WardenFacts = NonNullable<EventPayloads['PreToolUse']['_warden']>;
+
+function derive(ctx: HookContext, event: HookEvent): WardenFacts | undefined {
+  if ((event.kind !== 'PreToolUse' && event.kind !== 'PostToolUseFailure') || !event.tool) return undefined;
+  const { name, input } = event.tool;
+  const summary = callSummary(name, input);
+  const out: WardenFacts = {
+    call_key: callKey(name, input),
+    summary: ctx.config.privacy === 'metadata' ? name : ctx.config.privacy === 'redacted' ? redactText(summary) : summary,
+  };
+  if (event.kind === 'PreToolUse' && event.dispatchType !== undefined && typeof input.prompt === 'string') {
     out.prompt_tokens = estimateTokens(input.prompt);
     out.context_files = filesNamedIn(input.prompt, event.cwd ?? ctx.project);
   }

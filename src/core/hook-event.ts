@@ -2,6 +2,8 @@
 // fields are kept, since payloads grow between releases) and only the fields we act on are checked.
 // Reading them from bytes (size, JSON, depth, kinds a newer Claude Code adds) is the adapters' job: ../hooks/wire.ts.
 import * as z from 'zod/mini';
+import { HOOK_EVENT_KINDS, type HookEventKind } from '../ledger/event-kinds';
+import { isAgentTool, requestedAgentType } from '../runtime/agent-tool';
 
 const str = () => z.optional(z.string());
 
@@ -62,7 +64,7 @@ const builders = {
     }),
   Stop: () => z.looseObject({ ...fields().common, hook_event_name: z.literal('Stop'), last_assistant_message: str() }),
   SessionEnd: () => z.looseObject({ ...fields().common, hook_event_name: z.literal('SessionEnd'), reason: str() }),
-} as const;
+} as const satisfies { [K in HookEventKind]: () => z.ZodMiniType };
 
 type Schemas = { [K in keyof typeof builders]: ReturnType<(typeof builders)[K]> };
 const built: Partial<Schemas> = {};
@@ -71,8 +73,8 @@ export function schemaFor<K extends HookKind>(kind: K): Schemas[K] {
   return (built[kind] ??= builders[kind]() as Schemas[K]) as Schemas[K];
 }
 
-export type HookKind = keyof typeof builders;
-export const hookKinds = Object.keys(builders) as HookKind[];
+export type HookKind = HookEventKind;
+export const hookKinds: readonly HookKind[] = HOOK_EVENT_KINDS;
 export type WireEvent = { [K in HookKind]: z.output<Schemas[K]> }[HookKind];
 export type WireOf<K extends HookKind> = z.output<Schemas[K]>;
 
@@ -80,5 +82,38 @@ export function isHookKind(name: unknown): name is HookKind {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(builders, name);
 }
 
-/** The subagent tool was `Task` before Claude Code 2.1.63 and is `Agent` since; accept both. */
-export const isAgentTool = (toolName: string | undefined) => toolName === 'Agent' || toolName === 'Task';
+/** A hook event as the core works with it: the fields it acts on, read once from the wire payload. */
+export interface HookEvent {
+  kind: HookKind;
+  sessionId: string;
+  transcriptPath?: string;
+  cwd?: string;
+  /** The subagent the event comes from (none on the main thread), or the one a SubagentStart/Stop is about. */
+  agentId?: string;
+  agentType?: string;
+  /** The tool call of a PreToolUse, PostToolUse or PostToolUseFailure. */
+  tool?: { name: string; useId: string; input: Record<string, unknown> };
+  /** For a dispatch (an Agent or Task call): the agent type it asks for, `general-purpose` when it names none. */
+  dispatchType?: string;
+  /** The payload as received: what the log keeps (redacted). */
+  wire: WireEvent;
+}
+
+export function toHookEvent(wire: WireEvent): HookEvent {
+  const tool = isToolEvent(wire) ? { name: wire.tool_name, useId: wire.tool_use_id, input: wire.tool_input } : undefined;
+  return {
+    kind: wire.hook_event_name,
+    sessionId: wire.session_id,
+    transcriptPath: wire.transcript_path,
+    cwd: wire.cwd,
+    agentId: wire.agent_id,
+    agentType: wire.agent_type,
+    tool,
+    dispatchType: tool && isAgentTool(tool.name) ? requestedAgentType(tool.input) : undefined,
+    wire,
+  };
+}
+
+export type ToolEvent = WireOf<'PreToolUse'> | WireOf<'PostToolUse'> | WireOf<'PostToolUseFailure'>;
+export const isToolEvent = (wire: WireEvent): wire is ToolEvent =>
+  wire.hook_event_name === 'PreToolUse' || wire.hook_event_name === 'PostToolUse' || wire.hook_event_name === 'PostToolUseFailure';

@@ -1,7 +1,7 @@
 // The resident server's `hook` tool exists for Claude Code's mcp_tool hooks. The model can see it
 // (deferred behind tool search) and could call it to write made-up events into the ledger (fake
 // failures trip breakers, fake usage spends budgets), so calls from the model are refused.
-import type { PreToolPolicy } from './policy';
+import type { PreToolPolicy } from './policy/interface';
 
 const INTERNAL = /^mcp__plugin_agent-warden_[^_]+__hook$/;
 

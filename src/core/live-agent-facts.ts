@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
 import { readTranscript } from '../tokens/transcript';
-import type { AgentFact } from './agent-facts';
+import type { FactOf } from './agent-facts';
 import { sleepSync } from '../runtime/sleep';
-import type { WireEvent } from './hook-event';
+import type { HookEvent } from './hook-event';
 
-export type LiveFact = Omit<AgentFact, 'kind'> & { kind: AgentFact['kind'] | 'agent_usage' };
+export type LiveFact = FactOf<'agent_link' | 'agent_usage'>;
 
 /** At most this much of a live transcript is read per tool call; the rest waits for the next. */
 const MAX_LIVE_READ = 4 * 1024 * 1024;
@@ -23,16 +23,15 @@ export function subagentTranscriptPath(mainTranscript: string, agentId: string):
 }
 
 /** Only dispatch budgets need live spend; only spawn caps need the depth. Nothing is read otherwise. */
-export function liveAgentFacts(db: Ledger, config: Config, event: WireEvent): LiveFact[] {
-  if (event.hook_event_name !== 'PreToolUse') return [];
-  const p = event as Record<string, any>;
-  const agentId = p.agent_id;
-  if (typeof agentId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(agentId) || typeof event.transcript_path !== 'string') return [];
+export function liveAgentFacts(db: Ledger, config: Config, event: HookEvent): LiveFact[] {
+  if (event.kind !== 'PreToolUse') return [];
+  const agentId = event.agentId;
+  if (typeof agentId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(agentId) || typeof event.transcriptPath !== 'string') return [];
   const needsUsage = config.budgets.some((b) => b.scope === 'dispatch');
   const needsDepth = config.spawn.max_depth !== undefined;
   if (!needsUsage && !needsDepth) return [];
-  const path = subagentTranscriptPath(event.transcript_path, agentId);
-  const run = db.prepare('SELECT live_offset, tool_use_id, spawn_depth FROM agent_runs WHERE session_id = ? AND agent_id = ?').get(event.session_id, agentId) as
+  const path = subagentTranscriptPath(event.transcriptPath, agentId);
+  const run = db.prepare('SELECT live_offset, tool_use_id, spawn_depth FROM agent_runs WHERE session_id = ? AND agent_id = ?').get(event.sessionId, agentId) as
     | { live_offset: number; tool_use_id: string | null; spawn_depth: number | null }
     | undefined;
   const facts: LiveFact[] = [];
@@ -41,20 +40,20 @@ export function liveAgentFacts(db: Ledger, config: Config, event: WireEvent): Li
     if (meta?.toolUseId) {
       facts.push({
         kind: 'agent_link',
-        sessionId: event.session_id,
+        sessionId: event.sessionId,
         payload: { agent_id: agentId, tool_use_id: meta.toolUseId, parent_agent_id: meta.parentAgentId, spawn_depth: meta.spawnDepth },
       });
     }
   }
   if (needsUsage) {
-    if (typeof p.tool_use_id === 'string') awaitFlush(path, p.tool_use_id);
+    if (event.tool) awaitFlush(path, event.tool.useId);
     const offset = run?.live_offset ?? 0;
     const read = readTranscript(path, offset, MAX_LIVE_READ);
     if (read.offsetEnd !== offset || read.messages.length) {
       facts.push({
         kind: 'agent_usage',
-        sessionId: event.session_id,
-        payload: { agent_id: agentId, agent_type: typeof p.agent_type === 'string' ? p.agent_type : undefined, transcript_path: path, offset_start: offset, offset_end: read.offsetEnd, messages: read.messages },
+        sessionId: event.sessionId,
+        payload: { agent_id: agentId, agent_type: event.agentType, transcript_path: path, offset_start: offset, offset_end: read.offsetEnd, messages: read.messages },
       });
     }
   }

@@ -3,7 +3,7 @@
 // override). The test is conservative: a Bash command is exempt only when it is one simple
 // command (no `;`, `&&`, `|`, `$(`, backticks, redirections, newlines) that runs the CLI, so
 // `agent-warden status; rm -rf ~` is judged like any other call.
-import type { PreToolCall, PreToolPolicy } from './policy';
+import type { PreToolCall, PreToolPolicy } from './policy/interface';
 
 const OWN_MCP = /^mcp__plugin_agent-warden_[^_]+__/;
 // Anything that could chain, substitute, redirect or background a second command.

@@ -8,7 +8,7 @@ import { spawnCapPolicy } from './spawn/policy';
 import { windowBudgetPolicy } from './windows/policy';
 import { internalToolPolicy } from './internal-tool-policy';
 import { exemptOwnCommands } from './own-commands';
-import type { PreToolPolicy } from './policy';
+import type { PreToolPolicy } from './policy/interface';
 
 export const defaultPolicies: PreToolPolicy[] = [
   internalToolPolicy,

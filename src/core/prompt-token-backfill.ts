@@ -4,8 +4,7 @@
 // prompt was not stored (privacy "metadata") keep their estimate.
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { appendEvent } from '../ledger/events';
-import { project } from '../ledger/project';
+import { record } from '../ledger/project';
 import { countTokens } from '../tokens/count';
 
 const PENDING = `prompt_tokens_exact = 0 AND prompt IS NOT NULL AND prompt NOT LIKE '[% chars]'`;
@@ -27,7 +26,7 @@ export function fillExactPromptTokens(db: Ledger, config: Config, opts: { limit?
   const now = opts.now ?? Date.now();
   db.transaction(() => {
     for (const r of counted) {
-      const ev = appendEvent(db, {
+      record(db, {
         kind: 'prompt_tokens',
         receivedAt: now,
         sessionId: r.session_id,
@@ -35,8 +34,7 @@ export function fillExactPromptTokens(db: Ledger, config: Config, opts: { limit?
         toolUseId: r.tool_use_id,
         source: 'backfill',
         payload: { tool_use_id: r.tool_use_id, tokens: r.tokens },
-      });
-      if (ev) project(db, ev, { pricing: config.pricing });
+      }, { pricing: config.pricing });
     }
   }).immediate();
   return counted.length;

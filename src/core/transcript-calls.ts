@@ -5,10 +5,11 @@
 import { callKey, callSummary } from './breaker/call-key';
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
+import type { EventPayloads } from '../ledger/event-kinds';
 import { redact, redactText } from '../privacy/redact';
-import { readTranscriptCalls } from '../tokens/transcript-calls';
+import { type CallsRead, readTranscriptCalls } from '../tokens/transcript-calls';
 import { MAIN_READ_BUDGET } from './agent-facts';
-import { isAgentTool } from './hook-event';
+import { isAgentTool } from '../runtime/agent-tool';
 
 /** A subagent's transcript (`agentId`, read from `offset`) gives the calls it made: its nested dispatches. */
 export function transcriptCallsFact(
@@ -17,16 +18,20 @@ export function transcriptCallsFact(
   transcriptPath: string,
   config: Config,
   thread: { agentId?: string; offset?: number } = {},
-): ({ offset_end: number } & Record<string, unknown>) | undefined {
+): EventPayloads['transcript_calls'] | undefined {
   const row = thread.offset === undefined ? (db.prepare('SELECT calls_offset AS o FROM sessions WHERE session_id = ?').get(sessionId) as { o: number } | undefined) : undefined;
   const offset = thread.offset ?? row?.o ?? 0;
-  const read = readTranscriptCalls(transcriptPath, offset, MAIN_READ_BUDGET);
+  return callsPayload(readTranscriptCalls(transcriptPath, offset, MAIN_READ_BUDGET), offset, config, thread.agentId);
+}
+
+/** The `transcript_calls` payload of a read from `offset` (of a subagent's transcript when `agentId`); undefined when it read nothing. */
+export function callsPayload(read: CallsRead, offset: number, config: Config, agentId?: string): EventPayloads['transcript_calls'] | undefined {
   if (read.offsetEnd === offset) return undefined;
   const text = (t: string) => (config.privacy === 'metadata' ? `[${t.length} chars]` : config.privacy === 'redacted' ? redactText(t) : t);
   const outcome = (r: { isError: boolean; text: string } | undefined) =>
     !r ? { status: 'started' } : !r.isError ? { status: 'succeeded' } : { status: r.text.startsWith('PreToolUse:') ? 'denied' : 'failed', error: text(r.text) };
   return {
-    ...(thread.agentId ? { agent_id: thread.agentId } : {}),
+    ...(agentId ? { agent_id: agentId } : {}),
     offset_end: read.offsetEnd,
     calls: read.calls.map((c) => ({
       tool_use_id: c.id,

@@ -2,8 +2,7 @@
 // malformed input (with a redacted excerpt) and hook events of a kind a newer Claude Code sends.
 import type { Config } from '../config/schema';
 import type { Ledger } from '../ledger/db';
-import { appendEvent } from '../ledger/events';
-import { project as projectEvent } from '../ledger/project';
+import { record } from '../ledger/project';
 import { redactText } from '../privacy/redact';
 
 // Redact a little past the cut, then cut: a secret straddling the cut is masked, not half-kept.
@@ -11,7 +10,7 @@ export const malformedText = (text: string, config: Config) =>
   config.privacy === 'metadata' ? `[${text.length} chars]` : redactText(text.slice(0, 66 * 1024)).slice(0, 64 * 1024);
 
 export function storeMalformed(db: Ledger, config: Config, m: { reason: string; text: string; now: number; project: string; sessionId?: string; uid?: string }): void {
-  const ev = appendEvent(db, {
+  record(db, {
     uid: m.uid,
     kind: 'malformed',
     receivedAt: m.now,
@@ -19,20 +18,18 @@ export function storeMalformed(db: Ledger, config: Config, m: { reason: string; 
     project: m.project,
     source: 'command',
     payload: { reason: m.reason, bytes: m.text.length, text: malformedText(m.text, config) },
-  });
-  if (ev) projectEvent(db, ev, { pricing: config.pricing });
+  }, { pricing: config.pricing });
 }
 
 /** An event kind a newer Claude Code sends: kept by name and size only (its fields are unknown, so none is stored). */
 export function storeNewerEvent(db: Ledger, config: Config, e: { kind: string; bytes: number; now: number; project: string; sessionId: string }): void {
-  const ev = appendEvent(db, {
+  record(db, {
     kind: 'unhandled_hook',
     receivedAt: e.now,
     sessionId: e.sessionId,
     project: e.project,
     source: 'command',
     payload: { hook_event_name: e.kind, bytes: e.bytes },
-  });
-  if (ev) projectEvent(db, ev, { pricing: config.pricing });
+  }, { pricing: config.pricing });
 }
 

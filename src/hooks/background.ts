@@ -38,3 +38,12 @@ export function countPromptTokensLater(db: Ledger, sessionId: string, project: s
 export function pushTeamUsageLater(config: Config, project: string, env: NodeJS.ProcessEnv = process.env): void {
   if (config.team) runCliDetached(['team', 'sync'], env, project);
 }
+
+/**
+ * At session end, when `telemetry.otlp` is configured, the OpenTelemetry spans not sent yet: this
+ * session's, and any an earlier export could not deliver. In a detached process, so no hook waits
+ * for the collector and none loads the OpenTelemetry SDK.
+ */
+export function exportTelemetryLater(config: Config, project: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (config.telemetry?.otlp && config.telemetry.otlp.auto !== false) runCliDetached(['otel', 'export'], env, project);
+}

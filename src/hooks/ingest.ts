@@ -15,7 +15,7 @@ import { handleHookEvent, eventUid, type HookContext, type HookOutput } from '..
 import { defaultPolicies } from '../core/policies';
 import { rememberPluginRoot } from '../runtime/plugin-root';
 import { sessionIndex } from '../core/session-context';
-import { countPromptTokensLater, pushTeamUsageLater, startCuratorWatcher } from './background';
+import { countPromptTokensLater, exportTelemetryLater, pushTeamUsageLater, startCuratorWatcher } from './background';
 import { replaySpool } from '../core/spool-replay';
 import { malformedText, storeMalformed, storeNewerEvent } from '../core/unparsed-input';
 import { parseHookInput } from './wire';
@@ -29,7 +29,7 @@ export interface IngestOptions {
   maxSpoolReplay?: number;
   /**
    * Context to add after a failed tool call. The resident server passes the did-you-mean for an
-   * unknown agent type (./failure-context.ts); the command hook does not load the search index.
+   * unknown agent type (../core/failure-context.ts); the command hook does not load the search index.
    */
   failureContext?: HookContext['failureContext'];
   /** How settings are read: the resident server keeps them cached (src/config/cached.ts). */
@@ -84,6 +84,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
     if (parsed.event.hook_event_name === 'SessionEnd') {
       countPromptTokensLater(ledger, parsed.event.session_id, project, env);
       pushTeamUsageLater(config, project, env);
+      exportTelemetryLater(config, project, env);
     }
     const told = parsed.event.hook_event_name === 'SessionStart' ? configAnnouncement(loaded) : undefined;
     if (told) {

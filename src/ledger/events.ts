@@ -3,30 +3,26 @@
 // Projections are a pure function of these rows, so they can always be rebuilt.
 import { newUid } from '../runtime/ids';
 import type { Ledger } from './db';
+import type { EventKind, EventPayloads } from './event-kinds';
 
-export interface NewEvent {
-  uid?: string;
-  kind: string;
+/** Where an event came from: a hook transport, the spool, the CLI, the importer, a catch-up read. */
+export type EventSource = 'command' | 'mcp' | 'spool' | 'cli' | 'import' | 'catch-up' | 'statusline' | 'backfill';
+
+interface Envelope {
   receivedAt: number;
   sessionId?: string;
   project?: string;
   agentId?: string;
   toolName?: string;
   toolUseId?: string;
-  source: string;
-  payload: unknown;
+  source: EventSource;
 }
 
-export interface StoredEvent extends Required<Pick<NewEvent, 'kind' | 'receivedAt' | 'source'>> {
-  seq: number;
-  uid: string;
-  sessionId?: string;
-  project?: string;
-  agentId?: string;
-  toolName?: string;
-  toolUseId?: string;
-  payload: any;
-}
+/** An event to append: one of the kinds of ./event-kinds.ts with that kind's payload. */
+export type NewEvent<K extends EventKind = EventKind> = K extends EventKind ? Envelope & { uid?: string; kind: K; payload: EventPayloads[K] } : never;
+
+/** An event as the log holds it: its place in the log (`seq`) and its uid added. */
+export type StoredEvent<K extends EventKind = EventKind> = K extends EventKind ? Envelope & { seq: number; uid: string; kind: K; payload: EventPayloads[K] } : never;
 
 const statements = new WeakMap<Ledger, ReturnType<typeof prepare>>();
 
@@ -63,7 +59,7 @@ export function appendEvent(db: Ledger, ev: NewEvent): StoredEvent | undefined {
   };
   const info = stmts(db).insert.run(row);
   if (info.changes === 0) return undefined;
-  return { ...ev, uid, seq: Number(info.lastInsertRowid), payload: ev.payload };
+  return { ...ev, uid, seq: Number(info.lastInsertRowid) } as StoredEvent;
 }
 
 // Index columns are copied from payload fields that only some hook kinds validate (a SessionStart
@@ -74,6 +70,7 @@ export function hasEvent(db: Ledger, uid: string): boolean {
   return stmts(db).byUid.get(uid) !== undefined;
 }
 
+/** A row of the events table. Its kind is one this version wrote or an older one did (see project()). */
 export function rowToEvent(row: any): StoredEvent {
   return {
     seq: row.seq,
@@ -87,5 +84,5 @@ export function rowToEvent(row: any): StoredEvent {
     toolUseId: row.tool_use_id ?? undefined,
     source: row.source,
     payload: JSON.parse(row.payload),
-  };
+  } as StoredEvent;
 }

@@ -312,6 +312,23 @@ ${bucketSql('day', 86_400_000)}
   },
   {
     version: 11,
+    why: 'OpenTelemetry export (issue 23): which spans went to the OTLP endpoint, so `otel export` sends each once (a claim while sending, then the time it was sent), and the last attempt and error for `doctor`. Bookkeeping, not a projection: `ledger rebuild` keeps it.',
+    sql: `
+      CREATE TABLE otel_spans (
+        span_id TEXT PRIMARY KEY,
+        trace_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        tool_use_id TEXT,
+        state TEXT NOT NULL,
+        claimed_at INTEGER NOT NULL,
+        exported_at INTEGER
+      );
+      CREATE INDEX otel_spans_session ON otel_spans(session_id);
+      CREATE TABLE otel_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+  {
+    version: 12,
     why: "Team budgets (issue 23): every billed usage row gets an outbox row (by its natural key, so a rebuild re-dirties it instead of adding a new one) that the resident server pushes to the team's PostgreSQL; team_totals caches the other machines' spend it pulls, for PreToolUse to read without the network; team_state holds this ledger's machine id and the last sync's outcome.",
     sql: `
       CREATE TABLE team_outbox (

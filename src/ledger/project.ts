@@ -4,29 +4,33 @@
 // The handlers live in ./projections, one file per table; this table composes them per event kind,
 // in the order their SQL runs.
 import type { Ledger } from './db';
-import type { StoredEvent } from './events';
+import type { EventKind } from './event-kinds';
+import { appendEvent, type NewEvent, type StoredEvent } from './events';
 import * as agentRuns from './projections/agent-runs';
 import * as decisions from './projections/decisions';
 import * as dispatches from './projections/dispatches';
 import * as rateLimits from './projections/rate-limits';
 import * as sessions from './projections/sessions';
 import * as toolCalls from './projections/tool-calls';
-import type { Handler, ProjectionContext } from './projections/types';
+import type { ProjectionContext, ProjectionTable, Projector } from './projections/types';
 import * as usage from './projections/usage';
 
-export type { ProjectionContext } from './projections/types';
-export { isAgentTool } from './projections/dispatches';
+export type { ProjectionContext, ProjectionTable, Projector } from './projections/types';
 
-const noop: Handler = () => {};
+const noop = () => {};
 
-/** Runs each handler in turn. */
+/** Runs each step in turn. */
 const all =
-  (...steps: Handler[]): Handler =>
+  <K extends EventKind>(...steps: Projector<K>[]): Projector<K> =>
   (db, ev, ctx) => {
     for (const step of steps) step(db, ev, ctx);
   };
 
-const handlers: Record<string, Handler> = {
+/**
+ * What each kind of event changes, in the order its SQL runs. Keyed by the closed list of kinds:
+ * a kind without an entry here does not type-check.
+ */
+export const projectors = {
   SessionStart: noop,
   SessionEnd: sessions.sessionEnd,
   PreToolUse: all(toolCalls.preToolUse, dispatches.preToolUse),
@@ -37,32 +41,41 @@ const handlers: Record<string, Handler> = {
   Stop: toolCalls.stop,
   UserPromptSubmit: noop,
   malformed: noop,
+  /** Counted (sessions.events stays as it was: only hook kinds count), nothing else. */
+  unhandled_hook: noop,
 
-  /** New assistant messages read from the main transcript. */
   transcript_usage: all(usage.transcriptUsage, sessions.transcriptOffset),
-  /** The main thread's tool calls read from its transcript at a turn's end. */
   transcript_calls: all(toolCalls.transcriptCalls, dispatches.transcriptCalls, sessions.callsOffset),
   agent_transcript: agentRuns.agentTranscript,
   agent_link: agentRuns.agentLink,
-  /** A running subagent's transcript read incrementally at its tool calls. */
   agent_usage: agentRuns.agentUsage,
-  /** A decision made at PreToolUse: denials, reservations, proxy rewrites, circuit changes, notices. */
   decision: all(toolCalls.decision, dispatches.decision, decisions.decision),
   prompt_tokens: dispatches.promptTokens,
   budget_override: decisions.budgetOverride,
   spawn_override: decisions.spawnOverride,
   breaker_reset: all(decisions.breakerReset, toolCalls.breakerReset),
-  /** A session read from Claude Code's history by `agent-warden import`. */
   session_imported: sessions.sessionImported,
-  /** A snapshot of Claude Code's rate-limit windows, from its status line. */
   rate_limits: rateLimits.rateLimits,
   window_lift: rateLimits.windowLift,
-};
+} satisfies ProjectionTable;
 
 export function project(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
   if (ev.sessionId) sessions.touchSession(db, ev);
-  const handler = handlers[ev.kind];
-  if (handler) handler(db, ev, ctx);
+  // A kind an older version wrote and this one no longer knows has no projector.
+  const projector = (projectors as Partial<ProjectionTable>)[ev.kind] as Projector<typeof ev.kind> | undefined;
+  projector?.(db, ev, ctx);
+}
+
+/**
+ * Appends one event and applies it to the projections, in one transaction: an immediate one on its
+ * own (it writes, so it takes the write lock first), a savepoint inside a caller's. Undefined when the log already holds its uid: a replay, nothing changed.
+ */
+export function record<K extends EventKind>(db: Ledger, event: NewEvent<K>, ctx: ProjectionContext): StoredEvent<K> | undefined {
+  return db.transaction(() => {
+    const stored = appendEvent(db, event);
+    if (stored) project(db, stored, ctx);
+    return stored as StoredEvent<K> | undefined;
+  }).immediate();
 }
 
 // usage_buckets (budget window sums) is kept by triggers on usage (migration 10): emptied first, so

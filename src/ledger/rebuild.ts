@@ -2,10 +2,13 @@
 import type { Ledger } from './db';
 import { rowToEvent } from './events';
 import { project, projectionTables, type ProjectionContext } from './project';
+import { deferPricing, settleDeferred } from './projections/usage';
 
-export function rebuildProjections(db: Ledger, ctx: ProjectionContext, onProgress?: (done: number, total: number) => void): number {
+export function rebuildProjections(db: Ledger, context: ProjectionContext, onProgress?: (done: number, total: number) => void): number {
   const total = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
   let done = 0;
+  // Like an import, a rebuild settles costs once at the end, not at each event (see usage.ts).
+  const ctx = deferPricing(context);
   db.transaction(() => {
     for (const table of projectionTables) db.prepare(`DELETE FROM ${table}`).run();
     db.prepare(`DELETE FROM sqlite_sequence WHERE name = 'dispatches'`).run();
@@ -17,6 +20,7 @@ export function rebuildProjections(db: Ledger, ctx: ProjectionContext, onProgres
         if (++done % 10_000 === 0) onProgress?.(done, total);
       }
     }
+    settleDeferred(db, ctx);
   }).immediate();
   onProgress?.(done, total);
   return done;

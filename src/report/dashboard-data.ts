@@ -3,6 +3,7 @@
 // circuits per day, and the core listing's tokens before and after curation. Pure reads; the
 // HTML adapter (src/dashboard) only renders them.
 import type { Config } from '../config/schema';
+import { DEFAULT_AGENT_TYPE } from '../runtime/agent-tool';
 import type { Ledger } from '../ledger/db';
 import { budgetStatus, type BudgetStatusRow } from '../core/budget/status';
 
@@ -59,7 +60,7 @@ export function dashboardData(db: Ledger, config: Config, input: DashboardInput)
     )
     .all(args) as any[];
   const runsOf = db.prepare(
-    `SELECT d.tool_use_id, d.agent_id, coalesce(d.parent_agent_id, r.parent_agent_id) AS parent_agent_id, coalesce(d.agent_type, 'general-purpose') AS agent_type,
+    `SELECT d.tool_use_id, d.agent_id, coalesce(d.parent_agent_id, r.parent_agent_id) AS parent_agent_id, coalesce(d.agent_type, '${DEFAULT_AGENT_TYPE}') AS agent_type,
        coalesce(d.background, 0) AS background, d.status, coalesce(r.started_at, d.started_at) AS started_at, coalesce(r.ended_at, d.ended_at) AS ended_at,
        coalesce(r.total_tokens, 0) AS tokens, r.cost_usd
      FROM dispatches d LEFT JOIN agent_runs r ON r.session_id = d.session_id AND r.agent_id = d.agent_id

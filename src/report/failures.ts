@@ -3,6 +3,7 @@
 import type { Ledger } from '../ledger/db';
 import type { DispatchRecord } from '../ledger/read-dispatches';
 import { dispatchWhere, type ReportScope } from './scope';
+import { DEFAULT_AGENT_TYPE } from '../runtime/agent-tool';
 
 export const FAILED_STATUSES = ['failed', 'killed', 'denied'] as const;
 
@@ -84,7 +85,7 @@ export function replayInput(db: Ledger, d: DispatchRecord): ReplayInput {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const model = str(input.model);
   return {
-    subagent_type: str(input.subagent_type) || d.requested_type || d.agent_type || 'general-purpose',
+    subagent_type: str(input.subagent_type) || d.requested_type || d.agent_type || DEFAULT_AGENT_TYPE,
     description: str(input.description) ?? d.description ?? '',
     prompt: str(input.prompt) ?? d.prompt ?? '',
     ...(model ? { model } : {}),

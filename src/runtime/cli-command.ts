@@ -3,7 +3,7 @@
 // and, when AGENT_WARDEN_HOME is set, that home, so the command reaches the same ledger.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { shellQuote } from '../config/trust';
+import { shellQuote } from './shell-quote';
 
 let cached: string | undefined;
 

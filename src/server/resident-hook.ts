@@ -5,6 +5,7 @@ import { openLedger, type Ledger } from '../ledger/db';
 import { failureNote } from '../core/failure-context';
 import { ingestHookInput } from '../hooks/ingest';
 import { cachedConfig } from '../config/cached';
+import { isAgentTool } from '../runtime/agent-tool';
 import { errorText, trace } from '../runtime/log';
 import { projectOf } from '../runtime/paths';
 import { fillExactPromptTokens } from '../core/prompt-token-backfill';
@@ -29,7 +30,7 @@ export class ResidentHooks {
       // ingest never throws by design; if it does, answer "no opinion" like the command hook.
       trace(`resident hook: internal error: ${errorText(err)} (please report it)`);
     }
-    if (args.hook_event_name === 'PreToolUse' && (args.tool_name === 'Agent' || args.tool_name === 'Task')) this.scheduleBackfill();
+    if (args.hook_event_name === 'PreToolUse' && isAgentTool(args.tool_name)) this.scheduleBackfill();
     // A handle that went bad (file replaced, I/O error) is reopened on the next event.
     if (db && !db.open) this.db = undefined;
     if (!this.served) {

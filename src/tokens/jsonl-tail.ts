@@ -44,13 +44,14 @@ export function scanLines(path: string, offset: number, onLine: (line: Buffer) =
     out.unreadable = (err as Error).message;
     return out;
   }
+  let chunk: Buffer | undefined;
   try {
     if (file.size < offset) {
       out.shrunk = true;
       return out;
     }
     const end = Math.min(file.size, offset + budget);
-    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, end - offset)));
+    chunk = takeChunk();
     let partial: Buffer[] = [];
     let partialBytes = 0;
     let skipping = false; // inside a line already over the limit
@@ -97,5 +98,105 @@ export function scanLines(path: string, offset: number, onLine: (line: Buffer) =
     return out;
   } finally {
     closeSync(file.fd);
+    if (chunk === spare) inUse = false;
   }
 }
+
+// One read buffer for every scan: an import reads thousands of files, and a fresh megabyte for
+// each cost a page fault per 4 KB touched and garbage to collect. Lines are handed out as views
+// valid only during their callback, so reusing it is safe; a scan started from inside another
+// scan's callback (none does) would get a buffer of its own.
+let spare: Buffer | undefined;
+let inUse = false;
+
+function takeChunk(): Buffer {
+  if (inUse) return Buffer.allocUnsafe(CHUNK_BYTES);
+  inUse = true;
+  return (spare ??= Buffer.allocUnsafe(CHUNK_BYTES));
+}
+
+/**
+ * A line handed to several readers in one pass: its bytes, the `"type"` values it holds, and its
+ * JSON record parsed at most once, only when a reader asks (most lines are tool output no reader
+ * needs). The record is undefined if the line is not JSON.
+ */
+export class JsonlLine {
+  bytes: Buffer = Buffer.alloc(0);
+  private rec: unknown;
+  private parsed = false;
+  private typeBits = -1;
+
+  /** Reused for every line of a scan: the bytes are a view valid only during the call. */
+  set(bytes: Buffer): this {
+    this.bytes = bytes;
+    this.parsed = false;
+    this.rec = undefined;
+    this.typeBits = -1;
+    return this;
+  }
+
+  record(): any {
+    if (!this.parsed) {
+      this.parsed = true;
+      try {
+        this.rec = JSON.parse(this.bytes.toString('utf8'));
+      } catch {
+        this.rec = undefined;
+      }
+    }
+    return this.rec;
+  }
+
+  /** The TYPE_* values some object of the line has as its `"type"` (see typeValues). */
+  types(): number {
+    if (this.typeBits < 0) this.typeBits = typeValues(this.bytes);
+    return this.typeBits;
+  }
+}
+
+export const TYPE_ASSISTANT = 1;
+export const TYPE_COST_STATE = 2;
+export const TYPE_TOOL_USE = 4;
+export const TYPE_TOOL_RESULT = 8;
+
+// By first letter: most `"type"` values in a line are none of these, and are told apart at once.
+const TYPE_VALUES: Record<number, [Buffer, number][]> = {
+  0x61: [[Buffer.from('assistant"'), TYPE_ASSISTANT]],
+  0x63: [[Buffer.from('cost-state"'), TYPE_COST_STATE]],
+  0x74: [
+    [Buffer.from('tool_use"'), TYPE_TOOL_USE],
+    [Buffer.from('tool_result"'), TYPE_TOOL_RESULT],
+  ],
+};
+
+/**
+ * Which of the record types the readers want appear as a `"type"` value anywhere in the line, in
+ * one search through it: an assistant message, Claude Code's cost-state, a tool_use or tool_result
+ * block. Each needs a `"type"` key with that string value, which raw JSON can only spell as the
+ * key, optional blanks, a colon, optional blanks and the quoted value (escaped spellings are not
+ * Claude Code's and are not looked for). A hit only means the line is parsed: the record decides.
+ * The search is for `ype"`: a first byte rarer in JSON than a quote makes it several times faster.
+ */
+export function typeValues(bytes: Buffer): number {
+  let bits = 0;
+  for (let at = bytes.indexOf('ype"'); at >= 0; at = bytes.indexOf('ype"', at + 4)) {
+    if (at < 2 || bytes[at - 1] !== 0x74 || bytes[at - 2] !== 0x22) continue; // not `"type"`
+    let i = at + 4;
+    while (isBlank(bytes[i])) i++;
+    if (bytes[i++] !== 0x3a) continue; // :
+    while (isBlank(bytes[i])) i++;
+    if (bytes[i++] !== 0x22) continue; // "
+    const candidates = TYPE_VALUES[bytes[i]!];
+    if (candidates) for (const [value, bit] of candidates) if (startsWith(bytes, i, value)) bits |= bit;
+  }
+  return bits;
+}
+
+/** A short comparison in place: no native call for each of the many `"type"` keys of a line. */
+function startsWith(bytes: Buffer, at: number, value: Buffer): boolean {
+  if (at + value.length > bytes.length) return false;
+  for (let k = 0; k < value.length; k++) if (bytes[at + k] !== value[k]) return false;
+  return true;
+}
+
+const isBlank = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;

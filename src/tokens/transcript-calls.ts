@@ -1,7 +1,7 @@
 // Every tool call of a thread, as its transcript records it: the tool_use blocks the model sent and
 // the tool_result blocks that answered them. Hooks record calls live; this is how calls a hook
 // never saw (the resident server died between two calls, a hook timed out) still reach the ledger.
-import { scanLines } from './jsonl-tail';
+import { JsonlLine, type LineScan, scanLines, TYPE_TOOL_RESULT, TYPE_TOOL_USE } from './jsonl-tail';
 
 export interface TranscriptCall {
   id: string;
@@ -21,23 +21,29 @@ export interface CallsRead {
 const RESULT_TEXT_LIMIT = 2000;
 
 export function readTranscriptCalls(path: string, offset = 0, maxBytes?: number): CallsRead {
-  const out: CallsRead = { calls: [], lateResults: [], offsetEnd: offset };
-  const byId = new Map<string, TranscriptCall>();
-  const scan = scanLines(path, offset, (line) => collect(line, byId, out), { maxBytes });
-  if (!scan.shrunk) out.offsetEnd = scan.offsetEnd;
-  out.calls = [...byId.values()];
-  return out;
+  const reader = callsReader(offset);
+  const line = new JsonlLine();
+  return reader.finish(scanLines(path, offset, (bytes) => reader.line(line.set(bytes)), { maxBytes }));
 }
 
-function collect(bytes: Buffer, byId: Map<string, TranscriptCall>, out: CallsRead): void {
+/** The tool-call side of a transcript read, fed line by line (alone, or in one pass with other readers). */
+export function callsReader(offset: number): { line(line: JsonlLine): void; finish(scan: LineScan): CallsRead } {
+  const out: CallsRead = { calls: [], lateResults: [], offsetEnd: offset };
+  const byId = new Map<string, TranscriptCall>();
+  return {
+    line: (line) => collect(line, byId, out),
+    finish(scan) {
+      if (!scan.shrunk) out.offsetEnd = scan.offsetEnd;
+      out.calls = [...byId.values()];
+      return out;
+    },
+  };
+}
+
+function collect(line: JsonlLine, byId: Map<string, TranscriptCall>, out: CallsRead): void {
   // Only lines that can hold a call or a result are parsed (tool outputs make the rest large).
-  if (!bytes.includes('"tool_use"') && !bytes.includes('"tool_result"')) return;
-  let rec: any;
-  try {
-    rec = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return;
-  }
+  if (!(line.types() & (TYPE_TOOL_USE | TYPE_TOOL_RESULT))) return;
+  const rec = line.record();
   const content = rec?.message?.content;
   if (!Array.isArray(content)) return;
   const ts = rec.timestamp ? Date.parse(rec.timestamp) : undefined;

@@ -3,7 +3,7 @@
 // content block) with the same message id, so each id counts once; we keep the largest figures
 // seen for it because later lines of a streamed message carry the final output count.
 import { type CostState, parseCostState } from './cost-state';
-import { scanLines } from './jsonl-tail';
+import { JsonlLine, type LineScan, scanLines, TYPE_ASSISTANT, TYPE_COST_STATE } from './jsonl-tail';
 
 export type { MessageUsage } from './pricing';
 import type { MessageUsage } from './pricing';
@@ -34,35 +34,57 @@ export const totalOf = (m: MessageUsage) => m.input + m.output + m.cacheWrite5m 
  * `maxBytes` bounds one call's work (hooks); the offset returned says where the next read starts.
  */
 export function readTranscript(path: string, offset = 0, maxBytes?: number): TranscriptRead {
+  const reader = usageReader(offset);
+  const line = new JsonlLine();
+  return reader.finish(scanLines(path, offset, (bytes) => reader.line(line.set(bytes)), { maxBytes }));
+}
+
+/**
+ * What a reader may leave out, for callers that do not use it: the cost-state (only a main thread
+ * has one) and the time span of the lines that carry no message (a main thread's is not used).
+ * Each costs a search through every line, most of which are tool output.
+ */
+export interface UsageReadOptions {
+  costState?: boolean;
+  span?: boolean;
+}
+
+/** The usage side of a transcript read, fed line by line (alone, or in one pass with other readers). */
+export function usageReader(offset: number, opts: UsageReadOptions = {}): { line(line: JsonlLine): void; finish(scan: LineScan): TranscriptRead } {
   const out: TranscriptRead = { messages: [], offsetEnd: offset, toolUses: 0, filesWritten: [], skippedLines: 0 };
   const byId = new Map<string, MessageUsage>();
   const files = new Set<string>();
-  const scan = scanLines(path, offset, (line) => parseLine(line, out, byId, files), { maxBytes });
-  if (scan.shrunk) out.offsetEnd = 0; // a shorter file was replaced: start over
-  else out.offsetEnd = scan.offsetEnd;
-  out.skippedLines = scan.skippedLines;
-  out.unreadable = scan.unreadable;
-  out.messages = [...byId.values()];
-  out.filesWritten = [...files];
-  return out;
+  const wants = { costState: opts.costState ?? true, span: opts.span ?? true };
+  return {
+    line: (line) => parseLine(line, out, byId, files, wants),
+    finish(scan) {
+      if (scan.shrunk) out.offsetEnd = 0; // a shorter file was replaced: start over
+      else out.offsetEnd = scan.offsetEnd;
+      out.skippedLines = scan.skippedLines;
+      out.unreadable = scan.unreadable;
+      out.messages = [...byId.values()];
+      out.filesWritten = [...files];
+      return out;
+    },
+  };
 }
 
-function parseLine(bytes: Buffer, out: TranscriptRead, byId: Map<string, MessageUsage>, files: Set<string>): void {
-  if (!bytes.includes('"assistant"')) {
-    if (bytes.includes('"cost-state"')) {
+function parseLine(line: JsonlLine, out: TranscriptRead, byId: Map<string, MessageUsage>, files: Set<string>, wants: Required<UsageReadOptions>): void {
+  const bytes = line.bytes;
+  const types = line.types();
+  if (!(types & TYPE_ASSISTANT)) {
+    if (wants.costState && types & TYPE_COST_STATE) {
       const state = parseCostState(bytes.toString('utf8'));
       if (state) out.costState = state;
     }
-    const ts = tsOf(bytes);
-    if (ts !== undefined) track(out, ts);
+    if (wants.span) {
+      const ts = tsOf(bytes);
+      if (ts !== undefined) track(out, ts);
+    }
     return;
   }
-  let rec: any;
-  try {
-    rec = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return;
-  }
+  const rec = line.record();
+  if (rec === undefined || rec === null) return;
   const ts = rec.timestamp ? Date.parse(rec.timestamp) : undefined;
   if (ts !== undefined && !Number.isNaN(ts)) track(out, ts);
   const msg = rec.message;
@@ -102,14 +124,22 @@ function track(out: TranscriptRead, ts: number): void {
   if (out.lastTs === undefined || ts > out.lastTs) out.lastTs = ts;
 }
 
-/** The line's timestamp, decoding only the few bytes around it. */
+/** The line's (first) timestamp, decoding only the few bytes around it. */
 function tsOf(bytes: Buffer): number | undefined {
-  const at = bytes.indexOf('"timestamp":');
+  const at = indexOfTimestamp(bytes);
   if (at < 0) return undefined;
   const m = /^"timestamp":\s*"([^"]+)"/.exec(bytes.toString('utf8', at, at + 64));
   if (!m) return undefined;
   const t = Date.parse(m[1]!);
   return Number.isNaN(t) ? undefined : t;
+}
+
+/** Where `"timestamp":` first is; searched as `mestamp":`, whose first byte is rarer than a quote (faster). */
+function indexOfTimestamp(bytes: Buffer): number {
+  for (let at = bytes.indexOf('mestamp":'); at >= 0; at = bytes.indexOf('mestamp":', at + 9)) {
+    if (at >= 3 && bytes[at - 1] === 0x69 && bytes[at - 2] === 0x74 && bytes[at - 3] === 0x22) return at - 3; // `"ti`
+  }
+  return -1;
 }
 
 export function mergeMax(a: MessageUsage, b: MessageUsage): MessageUsage {

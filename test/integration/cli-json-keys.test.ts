@@ -48,6 +48,9 @@ const argsFor = (): Record<string, string[]> => ({
   'core plan': ['--project', project],
   'core apply': ['--project', project],
   'core restore': ['--project', project],
+  // Nothing has ended here, so nothing is sent: no collector needed.
+  'otel export': ['--endpoint', 'http://127.0.0.1:9'],
+  'otel status': [],
 });
 
 function jsonCommands(cmd: Command, prefix: string[] = []): string[] {

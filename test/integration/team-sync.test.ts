@@ -49,11 +49,11 @@ let seq = 0;
 function bill(db: Ledger, session: string, messages: { id: string; tokens: number; model?: string; agentId?: string; agentType?: string }[]): void {
   db.transaction(() => {
     for (const m of messages) {
-      const kind = m.agentId ? 'agent_usage' : 'transcript_usage';
-      const payload = m.agentId
-        ? { agent_id: m.agentId, agent_type: m.agentType, messages: [{ id: m.id, model: m.model ?? 'claude-sonnet-4-5', ts: Date.now(), input: m.tokens, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }] }
-        : { messages: [{ id: m.id, model: m.model ?? 'claude-sonnet-4-5', ts: Date.now(), input: m.tokens, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }] };
-      const ev = appendEvent(db, { kind, receivedAt: Date.now(), sessionId: session, project: PROJECT, source: 'command', payload, uid: `t-${++seq}` });
+      const messages = [{ id: m.id, model: m.model ?? 'claude-sonnet-4-5', ts: Date.now(), input: m.tokens, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }];
+      const base = { receivedAt: Date.now(), sessionId: session, project: PROJECT, source: 'command' as const, uid: `t-${++seq}` };
+      const ev = m.agentId
+        ? appendEvent(db, { ...base, kind: 'agent_usage', payload: { agent_id: m.agentId, agent_type: m.agentType, offset_start: 0, offset_end: 0, messages } })
+        : appendEvent(db, { ...base, kind: 'transcript_usage', payload: { offset_start: 0, offset_end: 0, messages } });
       project(db, ev!, { pricing: {} });
     }
   }).immediate();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { proxyDispatchPolicy, proxyVerdict } from '../../src/core/discovery/proxy-policy';
 import { findExtendedAgent } from '../../src/core/discovery/resolve';
-import type { PreToolCall } from '../../src/core/policy';
+import type { PreToolCall } from '../../src/core/policy/interface';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema';
 import { agentFactsFor } from '../../src/core/agent-facts';
+import { toHookEvent } from '../../src/core/hook-event';
 import { readTranscript, type MessageUsage } from '../../src/tokens/transcript';
 
 let dir: string;
@@ -94,7 +95,7 @@ describe('large transcripts', () => {
     }
     fs.closeSync(fd);
     const facts = agentFactsFor(
-      { hook_event_name: 'SubagentStop', session_id: 's-big', transcript_path: sessionTranscript, cwd: dir, agent_id: 'big', agent_type: 'general-purpose' } as never,
+      toHookEvent({ hook_event_name: 'SubagentStop', session_id: 's-big', transcript_path: sessionTranscript, cwd: dir, agent_id: 'big', agent_type: 'general-purpose' } as never),
       defaultConfig(),
     );
     const transcript = facts.find((f) => f.kind === 'agent_transcript')!;

@@ -11,7 +11,7 @@ import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuil
 import { recordSnapshot, standingWindow, windowHistory } from '../../src/core/windows/ledger';
 import { windowBudgetPolicy } from '../../src/core/windows/policy';
 import { parseRateLimits } from '../../src/core/windows/rate-limits';
-import type { PreToolCall } from '../../src/core/policy';
+import type { PreToolCall } from '../../src/core/policy/interface';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 const T0 = Date.parse('2026-06-10T12:00:00Z');

@@ -127,6 +127,14 @@ declare function build(): {
                 local: "local";
             }>>;
         }, z.z.core.$strict>>;
+        telemetry: z.ZodMiniOptional<z.ZodMiniObject<{
+            otlp: z.ZodMiniOptional<z.ZodMiniObject<{
+                endpoint: z.ZodMiniOptional<z.ZodMiniString<string>>;
+                headers: z.ZodMiniOptional<z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniString<string>>>;
+                timeout_ms: z.ZodMiniOptional<z.ZodMiniNumber<number>>;
+                auto: z.ZodMiniDefault<z.ZodMiniBoolean<boolean>>;
+            }, z.z.core.$strict>>;
+        }, z.z.core.$strict>>;
         trusted_projects: z.ZodMiniOptional<z.ZodMiniArray<z.ZodMiniString<string>>>;
     }, z.z.core.$strict>;
 };

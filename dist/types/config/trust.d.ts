@@ -1,4 +1,6 @@
 import type { Config } from './schema';
+import { shellQuote } from '../runtime/shell-quote';
+export { shellQuote };
 export interface ConfigNotice {
     file: string;
     key: string;
@@ -18,5 +20,3 @@ export declare function dropUserOnlyKeys(project: Record<string, unknown>, file:
  * every other setting becomes a notice.
  */
 export declare function tightenOnly(mine: Config, project: Record<string, unknown>, file: string, notices: ConfigNotice[]): Record<string, unknown>;
-/** A path as one shell word (single quotes unless it is plainly safe). */
-export declare function shellQuote(s: string): string;

@@ -7,8 +7,7 @@ import { readConfigObject, writeConfigObject } from '../config-file';
 import { loadConfig } from '../../config/load';
 import { budgetScopes } from '../../config/schema';
 import type { Ledger } from '../../ledger/db';
-import { appendEvent } from '../../ledger/events';
-import { project as projectEvent } from '../../ledger/project';
+import { record } from '../../ledger/project';
 import { projectConfigPath, projectOf, userConfigPath } from '../../runtime/paths';
 import { UserError } from '../errors';
 import { windowBudgetRows, windowHistoryText, windowLimits, windowRows } from '../windows-view';
@@ -124,12 +123,7 @@ export function registerBudgetCommands(program: Command): void {
       }
       const payload = { session_id: opts.session ?? null, budget_id: opts.budget ?? null, add_tokens: addTokens, add_usd: addUsd, note: opts.note ?? null };
       const seq = withLedger(
-        (db) =>
-          db.transaction(() => {
-            const ev = appendEvent(db, { kind: 'budget_override', receivedAt: Date.now(), sessionId: opts.session, source: 'cli', payload });
-            if (ev) projectEvent(db, ev, { pricing: config.pricing });
-            return ev?.seq;
-          })(),
+        (db) => record(db, { kind: 'budget_override', receivedAt: Date.now(), sessionId: opts.session, source: 'cli', payload }, { pricing: config.pricing })?.seq,
         { write: true },
       );
       if (opts.json) return printJson({ seq, ...payload });

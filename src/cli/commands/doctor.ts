@@ -16,6 +16,10 @@ import { readTeamState } from '../../core/budget/team-figure';
 import { pendingCount } from '../../team/outbox';
 import { redactUrl } from '../../team/pg-client';
 import { jsonOption } from '../flags';
+import type { Config } from '../../config/schema';
+import { exportStatus, type ExportStatus } from '../../telemetry/export-state';
+import { exportTarget } from '../../telemetry/export';
+import { withLedger } from '../ledger-access';
 
 interface Check {
   name: string;
@@ -110,7 +114,7 @@ export function runChecks(): Check[] {
     fix: 'run `agent-warden ledger ingest` once the ledger opens',
   });
 
-  const { problems, notices, files, variables } = loadConfig(projectOf(undefined));
+  const { config, problems, notices, files, variables } = loadConfig(projectOf(undefined));
   const sources = [...files, ...variables.map((v) => `$${v}`)];
   checks.push({
     name: 'config',
@@ -120,6 +124,7 @@ export function runChecks(): Check[] {
   });
   const team = teamCheck(loadConfig(projectOf(undefined)).config.team, ready);
   if (team) checks.push(team);
+  checks.push(telemetryCheck(config));
   if (notices.length) checks.push({ name: 'project config', ok: true, detail: `${notices.length} setting(s) ignored because they would loosen your guard:\n       ${notices.map(formatNotice).join('\n       ')}` });
 
   const moved = movedAsideFiles(file);
@@ -192,6 +197,25 @@ function fixDamagedLedger(): string {
   } finally {
     if (db?.open) db.close();
   }
+}
+
+/** OpenTelemetry export: where it goes and whether it is getting there (an export failing is never fatal for sessions, but it is for the spans). */
+function telemetryCheck(config: Config): Check {
+  const target = exportTarget(config);
+  if (!target) return { name: 'telemetry', ok: true, detail: 'OpenTelemetry export off (no telemetry.otlp in your config)' };
+  let status: ExportStatus;
+  try {
+    status = withLedger((db) => exportStatus(db, Date.now()), { catchUp: false });
+  } catch (err) {
+    return { name: 'telemetry', ok: true, detail: `OTLP to ${target.shown}; export state unreadable (${(err as Error).message})` };
+  }
+  const failing = Boolean(status.last_error) && status.waiting_spans > 0;
+  return {
+    name: 'telemetry',
+    ok: !failing,
+    detail: `OTLP to ${target.shown}: ${status.exported_spans} span(s) sent, ${status.waiting_spans} waiting${status.last_error ? `; last export failed at ${status.last_error_at}: ${status.last_error}` : status.last_success_at ? `; last export ${status.last_success_at}` : ''}`,
+    fix: 'check that the collector is up and telemetry.otlp.endpoint is right, then run `agent-warden otel export` (it sends what waits, once)',
+  };
 }
 
 function modeCheck(name: string, path: string, want: number): Check {

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { didYouMean } from '../../config/problems';
-import { hookKinds } from '../../core/hook-event';
+import { EVENT_KINDS } from '../../ledger/event-kinds';
 import { listEventRows } from '../../ledger/read-events';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
-
-/** Kinds the ledger records besides the hook events themselves (facts derived from them, commands). */
-const derivedKinds = ['decision', 'transcript_usage', 'transcript_calls', 'agent_transcript', 'agent_link', 'prompt_tokens', 'budget_override', 'breaker_reset', 'malformed'];
 import { iso, printJson, shortTime, table } from '../output';
 import { jsonOption } from '../flags';
 
@@ -22,7 +19,7 @@ export function registerEventCommands(program: Command): void {
       const rows = withLedger((db) => {
         if (opts.kind) {
           const recorded = (db.prepare('SELECT DISTINCT kind FROM events').all() as { kind: string }[]).map((r) => r.kind);
-          const known = [...new Set([...hookKinds, ...derivedKinds, ...recorded])].sort();
+          const known = [...new Set([...EVENT_KINDS, ...recorded])].sort();
           if (!known.includes(opts.kind)) {
             const guess = didYouMean(opts.kind, known);
             throw new UserError(`"${opts.kind}" is not an event kind${guess ? ` (did you mean "${guess}"?)` : ''}`, `use one of: ${known.join(', ')}`);

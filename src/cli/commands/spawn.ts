@@ -3,8 +3,7 @@
 import type { Command } from 'commander';
 import { capStatus } from '../../core/budget/status';
 import { formatProblem, loadConfig } from '../../config/load';
-import { appendEvent } from '../../ledger/events';
-import { project as projectEvent } from '../../ledger/project';
+import { record } from '../../ledger/project';
 import { capNames } from '../../core/spawn/caps';
 import { projectOf } from '../../runtime/paths';
 import { UserError } from '../errors';
@@ -52,12 +51,7 @@ export function registerSpawnCommands(program: Command): void {
       const { config } = loadConfig(projectOf(undefined));
       const payload = { session_id: opts.session ?? null, cap: opts.cap, add: opts.add, note: opts.note ?? null };
       const seq = withLedger(
-        (db) =>
-          db.transaction(() => {
-            const ev = appendEvent(db, { kind: 'spawn_override', receivedAt: Date.now(), sessionId: opts.session, source: 'cli', payload });
-            if (ev) projectEvent(db, ev, { pricing: config.pricing });
-            return ev?.seq;
-          })(),
+        (db) => record(db, { kind: 'spawn_override', receivedAt: Date.now(), sessionId: opts.session, source: 'cli', payload }, { pricing: config.pricing })?.seq,
         { write: true },
       );
       if (opts.json) return printJson({ seq, ...payload });

@@ -3,8 +3,7 @@
 import type { Command } from 'commander';
 import { dirname } from 'node:path';
 import { loadConfig } from '../../config/load';
-import { appendEvent } from '../../ledger/events';
-import { project as projectEvent } from '../../ledger/project';
+import { record } from '../../ledger/project';
 import { projectOf } from '../../runtime/paths';
 import { gatherFacts } from '../../statusline/facts';
 import { install, SettingsError, uninstall } from '../../statusline/install';
@@ -94,12 +93,7 @@ export function registerStatuslineCommands(program: Command): void {
       const { config } = loadConfig(projectOf(undefined));
       const payload = { session_id: opts.session, window: opts.window, note: opts.note ?? null };
       const seq = withLedger(
-        (db) =>
-          db.transaction(() => {
-            const ev = appendEvent(db, { kind: 'window_lift', receivedAt: Date.now(), sessionId: opts.session, source: 'cli', payload });
-            if (ev) projectEvent(db, ev, { pricing: config.pricing });
-            return ev?.seq;
-          })(),
+        (db) => record(db, { kind: 'window_lift', receivedAt: Date.now(), sessionId: opts.session, source: 'cli', payload }, { pricing: config.pricing })?.seq,
         { write: true },
       );
       process.stderr.write(`agent-warden: session ${opts.session} may dispatch again whatever the ${opts.window} window stands at (event ${seq})\n`);

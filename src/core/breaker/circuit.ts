@@ -3,7 +3,7 @@
 //   closed --N consecutive failures--> open --cooldown over--> half_open (one trial)
 //   half_open --trial succeeds--> closed;  --trial fails--> open with the cooldown doubled
 // A call circuit also closes when the thread made progress (another call succeeded) since it opened.
-import type { CircuitChange } from '../policy';
+import type { CircuitChange } from '../policy/interface';
 
 export type CircuitState = 'open' | 'half_open' | 'closed';
 

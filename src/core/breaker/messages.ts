@@ -1,7 +1,7 @@
 // What the model reads when a breaker acts. Each message says what happened, the evidence (the
 // count and the last error, quoted), and what to do: change approach, when a retry is allowed,
 // and the command that clears it.
-import type { CircuitChange } from '../policy';
+import type { CircuitChange } from '../policy/interface';
 import { reopensAt } from './circuit';
 import { wardenCommand } from '../../runtime/cli-command';
 

@@ -2,7 +2,7 @@
 // with nothing succeeding in between, offers one trial after the cooldown, and warns the model
 // when a session's failures pile up. State lives in the ledger, so it holds across hook processes.
 import type { Config } from '../../config/schema';
-import type { CircuitChange, Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../policy';
+import type { CircuitChange, Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../policy/interface';
 import type { Ledger } from '../../ledger/db';
 import { decideCircuit, type CircuitDecision } from './circuit';
 import { agentDenial, callDenial, errorRateWarning, trialRunning } from './messages';

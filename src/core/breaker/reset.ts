@@ -1,7 +1,6 @@
 // `breaker reset`: an event in the log (so a rebuild agrees), projected at once.
 import type { Ledger } from '../../ledger/db';
-import { appendEvent } from '../../ledger/events';
-import { project } from '../../ledger/project';
+import { record } from '../../ledger/project';
 
 export interface ResetRequest {
   key?: string;
@@ -14,14 +13,13 @@ export function resetCircuits(db: Ledger, req: ResetRequest, now: number): numbe
   return db
     .transaction(() => {
       const before = openCount(db, req);
-      const ev = appendEvent(db, {
+      record(db, {
         kind: 'breaker_reset',
         receivedAt: now,
         // The session goes in the payload only: a reset is not session activity.
         source: 'cli',
         payload: { key: req.all ? undefined : req.key, all: Boolean(req.all), session_id: req.sessionId },
-      });
-      if (ev) project(db, ev, { pricing: {} });
+      }, { pricing: {} });
       return before;
     })
     .immediate();

@@ -6,7 +6,7 @@
 // would overrun gets the budget's action: deny, ask the user, or run on a cheaper model.
 import { isMetered, type Budget } from '../../config/schema';
 import type { Ledger } from '../../ledger/db';
-import type { Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../policy';
+import type { Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../policy/interface';
 import { evaluateBudget, inUnit, isSpent, used, type BudgetState, type Meter } from './meter';
 import { askReason, dispatchSpentReason, downgradeText, predictedReason, spentReason, teamUnavailableReason, teamUnavailableText, warningText } from './messages';
 import { predictDispatch, type Prediction } from './predict';
@@ -19,7 +19,7 @@ interface Overrun {
 }
 
 export const budgetPolicy: PreToolPolicy = (ctx, call) => {
-  // Window budgets (limit_percent alone) meter nothing here: src/windows/policy.ts decides them.
+  // Window budgets (limit_percent alone) meter nothing here: src/core/windows/policy.ts decides them.
   const budgets = ctx.config.budgets.filter(isMetered);
   if (!budgets.length) return undefined;
   const callerType = callerTypeOf(ctx.db, call);

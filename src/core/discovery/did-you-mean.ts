@@ -3,6 +3,7 @@
 // agents are the likelier fit, so after that failure the model is told the closest installed agents
 // for the name it wanted and the task it gave, ranked like discover_agents ranks.
 import type { Ledger } from '../../ledger/db';
+import { isAgentTool } from '../../runtime/agent-tool';
 import { discover, withAlso } from './discover';
 import { invalidAgentName } from './names';
 import { DISCOVER_TOOL } from './session-index';
@@ -18,7 +19,7 @@ export interface FailedCall {
 
 /** The agent type a failed Agent call asked for, when the failure was "not found". */
 export function missingAgentType(call: FailedCall): string | undefined {
-  if (call.toolName !== 'Agent' && call.toolName !== 'Task') return undefined;
+  if (!isAgentTool(call.toolName)) return undefined;
   const name = NOT_FOUND.exec(call.error ?? '')?.[1];
   return name && !invalidAgentName(name) ? name : undefined;
 }

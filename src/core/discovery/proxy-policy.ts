@@ -2,7 +2,8 @@
 // lives in .claude/agents-extended would fail. Rewritten to `general-purpose` with that agent's
 // prompt placed before the task (and its model, where it names one the Agent tool accepts), the
 // call works, and the ledger still records it under the extended agent's own name.
-import type { PreToolPolicy, Verdict } from '../policy';
+import type { PreToolPolicy, Verdict } from '../policy/interface';
+import { DEFAULT_AGENT_TYPE } from '../../runtime/agent-tool';
 import { findExtendedAgent, findHiddenAgent, type ExtendedAgent } from './resolve';
 
 // The Agent tool's `model` enum (2.1.328); `inherit` and unknown values leave the parent's model.
@@ -20,7 +21,7 @@ export const proxyDispatchPolicy: PreToolPolicy = (_ctx, call) => {
 export function proxyVerdict(agent: ExtendedAgent, input: Record<string, unknown>): Verdict {
   const updatedInput: Record<string, unknown> = {
     ...input,
-    subagent_type: 'general-purpose',
+    subagent_type: DEFAULT_AGENT_TYPE,
     prompt: proxiedPrompt(agent, typeof input.prompt === 'string' ? input.prompt : ''),
   };
   const model = modelAlias(agent.model);

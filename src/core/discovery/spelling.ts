@@ -10,6 +10,11 @@ const searchableMap = (): typeof SearchableMap => (SearchableMapClass ??= requir
 
 /** Words shorter than this are left alone: too many real words lie one edit from them. */
 export const MIN_TYPO_LENGTH = 5;
+/**
+ * Longer words are left alone too: no word of a task runs this long, and the edit-distance search
+ * allocates a table of (length)^2 cells, so a hostile 100,000-letter "word" would take gigabytes.
+ */
+export const MAX_TYPO_LENGTH = 40;
 
 /** Edits allowed: one for a five-letter word, two from six letters (a swapped pair is two). */
 export function maxEdits(word: string): number {
@@ -43,7 +48,7 @@ export class Vocabulary {
    * among equally near ones; undefined when none is near enough.
    */
   nearest(word: string): string | undefined {
-    if (word.length < MIN_TYPO_LENGTH || this.counts.has(word) || /\d/.test(word)) return undefined;
+    if (word.length < MIN_TYPO_LENGTH || word.length > MAX_TYPO_LENGTH || this.counts.has(word) || /\d/.test(word)) return undefined;
     this.prepare();
     let best: { word: string; distance: number; count: number } | undefined;
     for (const [candidate, [count, distance]] of this.tree!.fuzzyGet(word, maxEdits(word))) {

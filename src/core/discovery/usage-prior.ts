@@ -1,7 +1,7 @@
 // A prior from this project's own history: an agent that completed dispatches for tasks like this
 // one ranks higher. Each past completed dispatch counts its similarity to the query (the share of
 // the query's terms its description and prompt opening use) times 0.5^(age / half_life_days), the
-// curator's decay (src/curator/rank.ts). The sum s lifts the agent's search score by a factor
+// curator's decay (src/core/curator/rank.ts). The sum s lifts the agent's search score by a factor
 // 1 + MAX_LIFT · s / (s + 1): history reorders close matches, it never makes an unrelated agent win.
 import type { Ledger as Database } from '../../ledger/db';
 import { realpathSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // Spawn caps at PreToolUse on the subagent tool: too many subagents in a session, too many at
 // once, or nested too deep. Runs inside the hook's write transaction like the budget policy, so
 // parallel dispatches see each other and cannot all slip past a cap together.
-import type { PreToolPolicy } from '../policy';
+import type { PreToolPolicy } from '../policy/interface';
 import { capStates, isPast } from './caps';
 import { capReason } from './messages';
 

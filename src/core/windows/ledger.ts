@@ -3,8 +3,7 @@
 // read back as the latest standing level of each window and as history.
 import { createHash } from 'node:crypto';
 import type { Ledger } from '../../ledger/db';
-import { appendEvent } from '../../ledger/events';
-import { project as projectEvent, type ProjectionContext } from '../../ledger/project';
+import { record, type ProjectionContext } from '../../ledger/project';
 import { snapshotKey, type RateWindow, type WindowName } from './rate-limits';
 
 export interface Snapshot {
@@ -19,19 +18,8 @@ export function recordSnapshot(db: Ledger, s: Snapshot, ctx: ProjectionContext):
   if (!s.windows.length) return false;
   // Windows are the account's, not the session's: the same levels seen by two sessions are one fact.
   const uid = 'rl-' + createHash('sha256').update(snapshotKey(s.windows)).digest('hex').slice(0, 32);
-  return db.transaction(() => {
-    const ev = appendEvent(db, {
-      uid,
-      kind: 'rate_limits',
-      receivedAt: s.now,
-      sessionId: s.sessionId,
-      project: s.project,
-      source: 'statusline',
-      payload: { windows: s.windows },
-    });
-    if (ev) projectEvent(db, ev, ctx);
-    return ev !== undefined;
-  }).immediate();
+  const event = { uid, kind: 'rate_limits', receivedAt: s.now, sessionId: s.sessionId, project: s.project, source: 'statusline', payload: { windows: s.windows } } as const;
+  return record(db, event, ctx) !== undefined;
 }
 
 export interface StandingWindow extends RateWindow {

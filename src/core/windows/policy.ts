@@ -3,7 +3,7 @@
 // line, recorded as `rate_limits` events), so this policy only reads the ledger; a snapshot past its
 // reset no longer counts, and a session the user lifted (`agent-warden windows lift`) passes.
 import type { Budget } from '../../config/schema';
-import type { PreToolPolicy } from '../policy';
+import type { PreToolPolicy } from '../policy/interface';
 import { isLifted, standingWindow } from './ledger';
 import { windowRefusal } from './messages';
 

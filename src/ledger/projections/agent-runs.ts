@@ -5,7 +5,7 @@ import { link, refreshRunDispatch } from './dispatches';
 import type { ProjectionContext } from './types';
 import { agentTranscriptUsage } from './usage';
 
-export function subagentStart(db: Ledger, ev: StoredEvent): void {
+export function subagentStart(db: Ledger, ev: StoredEvent<'SubagentStart'>): void {
   const p = ev.payload;
   upsertRun(db, ev, p.agent_id);
   db.prepare('UPDATE agent_runs SET agent_type = coalesce(agent_type, ?), started_at = min(coalesce(started_at, ?), ?) WHERE session_id = ? AND agent_id = ?').run(
@@ -18,7 +18,7 @@ export function subagentStart(db: Ledger, ev: StoredEvent): void {
 }
 
 /** SubagentStop: the run's side; its tool calls and dispatch follow in their own projections. */
-export function subagentStop(db: Ledger, ev: StoredEvent): void {
+export function subagentStop(db: Ledger, ev: StoredEvent<'SubagentStop'>): void {
   const p = ev.payload;
   upsertRun(db, ev, p.agent_id);
   db.prepare(
@@ -29,7 +29,7 @@ export function subagentStop(db: Ledger, ev: StoredEvent): void {
 }
 
 /** A subagent's whole transcript, read when it stopped. */
-export function agentTranscript(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
+export function agentTranscript(db: Ledger, ev: StoredEvent<'agent_transcript'>, ctx: ProjectionContext): void {
   const p = ev.payload;
   upsertRun(db, ev, p.agent_id);
   agentTranscriptUsage(db, ev, ctx);
@@ -59,7 +59,7 @@ export function agentTranscript(db: Ledger, ev: StoredEvent, ctx: ProjectionCont
 }
 
 /** `<session>/subagents/agent-<id>.meta.json` ties an agent id to the tool call that made it. */
-export function agentLink(db: Ledger, ev: StoredEvent): void {
+export function agentLink(db: Ledger, ev: StoredEvent<'agent_link'>): void {
   const p = ev.payload;
   upsertRun(db, ev, p.agent_id);
   if (typeof p.spawn_depth === 'number') db.prepare('UPDATE agent_runs SET spawn_depth = ? WHERE session_id = ? AND agent_id = ?').run(p.spawn_depth, ev.sessionId, p.agent_id);
@@ -67,7 +67,7 @@ export function agentLink(db: Ledger, ev: StoredEvent): void {
 }
 
 /** A running subagent's new messages, read at its own tool calls (dispatch budgets stop it on them). */
-export function agentUsage(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
+export function agentUsage(db: Ledger, ev: StoredEvent<'agent_usage'>, ctx: ProjectionContext): void {
   const p = ev.payload;
   upsertRun(db, ev, p.agent_id);
   agentTranscriptUsage(db, ev, ctx);

@@ -3,7 +3,7 @@ import type { Ledger } from '../db';
 import type { StoredEvent } from '../events';
 
 /** decision: circuit changes and budget notices (denials and dispatch reservations project elsewhere). */
-export function decision(db: Ledger, ev: StoredEvent): void {
+export function decision(db: Ledger, ev: StoredEvent<'decision'>): void {
   const p = ev.payload;
   for (const c of p.circuits ?? []) {
     db.prepare(
@@ -37,7 +37,7 @@ export function decision(db: Ledger, ev: StoredEvent): void {
   }
 }
 
-export function budgetOverride(db: Ledger, ev: StoredEvent): void {
+export function budgetOverride(db: Ledger, ev: StoredEvent<'budget_override'>): void {
   const p = ev.payload;
   db.prepare('INSERT OR IGNORE INTO budget_overrides (seq, session_id, budget_id, add_tokens, add_usd, created_at, note) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     ev.seq,
@@ -51,7 +51,7 @@ export function budgetOverride(db: Ledger, ev: StoredEvent): void {
 }
 
 /** spawn_override: a logged raise of one spawn cap, for one session (or all). */
-export function spawnOverride(db: Ledger, ev: StoredEvent): void {
+export function spawnOverride(db: Ledger, ev: StoredEvent<'spawn_override'>): void {
   const p = ev.payload;
   db.prepare('INSERT OR IGNORE INTO spawn_overrides (seq, session_id, cap, add_n, created_at, note) VALUES (?, ?, ?, ?, ?, ?)').run(
     ev.seq,
@@ -64,7 +64,7 @@ export function spawnOverride(db: Ledger, ev: StoredEvent): void {
 }
 
 /** breaker_reset: the circuit side; the failure streaks it forgets are in tool_calls. */
-export function breakerReset(db: Ledger, ev: StoredEvent): void {
+export function breakerReset(db: Ledger, ev: StoredEvent<'breaker_reset'>): void {
   const p = ev.payload;
   // Circuits close rather than vanish: a closed row's updated_at is where an agent type's streak
   // of failed dispatches counts from again (dispatch history itself is never rewritten).

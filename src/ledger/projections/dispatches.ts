@@ -2,17 +2,17 @@
 import type { Ledger } from '../db';
 import type { StoredEvent } from '../events';
 
-export const isAgentTool = (name: unknown) => name === 'Agent' || name === 'Task';
+import { isAgentTool, requestedAgentType } from '../../runtime/agent-tool';
 
-export function preToolUse(db: Ledger, ev: StoredEvent): void {
+export function preToolUse(db: Ledger, ev: StoredEvent<'PreToolUse'>): void {
   if (isAgentTool(ev.payload.tool_name)) upsertDispatchFromPre(db, ev);
 }
 
-export function postToolUse(db: Ledger, ev: StoredEvent): void {
+export function postToolUse(db: Ledger, ev: StoredEvent<'PostToolUse'>): void {
   if (isAgentTool(ev.payload.tool_name)) updateDispatchFromPost(db, ev);
 }
 
-export function postToolUseFailure(db: Ledger, ev: StoredEvent): void {
+export function postToolUseFailure(db: Ledger, ev: StoredEvent<'PostToolUseFailure'>): void {
   const p = ev.payload;
   if (isAgentTool(p.tool_name)) {
     ensureDispatch(db, ev, p.tool_use_id);
@@ -26,12 +26,12 @@ export function postToolUseFailure(db: Ledger, ev: StoredEvent): void {
 }
 
 /** SubagentStop: the stopped run may complete its dispatch. */
-export function subagentStop(db: Ledger, ev: StoredEvent): void {
+export function subagentStop(db: Ledger, ev: StoredEvent<'SubagentStop'>): void {
   refreshRunDispatch(db, ev.sessionId!, ev.payload.agent_id);
 }
 
 /** decision: a dispatch's denial, reservation and proxy rewrite. */
-export function decision(db: Ledger, ev: StoredEvent): void {
+export function decision(db: Ledger, ev: StoredEvent<'decision'>): void {
   const p = ev.payload;
   if (p.dispatch) {
     ensureDispatch(db, ev, p.tool_use_id);
@@ -56,16 +56,16 @@ export function decision(db: Ledger, ev: StoredEvent): void {
   }
 }
 
-export function promptTokens(db: Ledger, ev: StoredEvent): void {
+export function promptTokens(db: Ledger, ev: StoredEvent<'prompt_tokens'>): void {
   const p = ev.payload;
   ensureDispatch(db, ev, p.tool_use_id);
   db.prepare('UPDATE dispatches SET prompt_tokens = ?, prompt_tokens_exact = 1 WHERE session_id = ? AND tool_use_id = ?').run(p.tokens, ev.sessionId, p.tool_use_id);
 }
 
-function upsertDispatchFromPre(db: Ledger, ev: StoredEvent): void {
+function upsertDispatchFromPre(db: Ledger, ev: StoredEvent<'PreToolUse'>): void {
   const p = ev.payload;
   const input = p.tool_input ?? {};
-  const type = typeof input.subagent_type === 'string' && input.subagent_type ? input.subagent_type : 'general-purpose';
+  const type = requestedAgentType(input);
   ensureDispatch(db, ev, p.tool_use_id);
   db.prepare(
     `UPDATE dispatches SET project = coalesce(project, ?), parent_agent_id = ?, requested_type = ?, agent_type = coalesce(agent_type, ?),
@@ -91,7 +91,7 @@ function upsertDispatchFromPre(db: Ledger, ev: StoredEvent): void {
   refreshStatus(db, ev.sessionId!, p.tool_use_id);
 }
 
-function updateDispatchFromPost(db: Ledger, ev: StoredEvent): void {
+function updateDispatchFromPost(db: Ledger, ev: StoredEvent<'PostToolUse'>): void {
   const p = ev.payload;
   const r = (p.tool_response ?? {}) as Record<string, any>;
   ensureDispatch(db, ev, p.tool_use_id);
@@ -165,11 +165,11 @@ export function refreshStatus(db: Ledger, sessionId: string, toolUseId: string):
 }
 
 /** transcript_calls: dispatches a PreToolUse hook never recorded, and failures or denials it missed. */
-export function transcriptCalls(db: Ledger, ev: StoredEvent): void {
+export function transcriptCalls(db: Ledger, ev: StoredEvent<'transcript_calls'>): void {
   for (const c of ev.payload.calls ?? []) {
     if (!c.dispatch) continue;
     const d = c.dispatch;
-    const type = typeof d.subagent_type === 'string' && d.subagent_type ? d.subagent_type : 'general-purpose';
+    const type = requestedAgentType(d);
     ensureDispatch(db, ev, c.tool_use_id);
     db.prepare(
       `UPDATE dispatches SET requested_type = coalesce(requested_type, @type), agent_type = coalesce(agent_type, @type),

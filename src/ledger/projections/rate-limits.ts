@@ -3,7 +3,7 @@
 import type { Ledger } from '../db';
 import type { StoredEvent } from '../events';
 
-export function rateLimits(db: Ledger, ev: StoredEvent): void {
+export function rateLimits(db: Ledger, ev: StoredEvent<'rate_limits'>): void {
   const windows = Array.isArray(ev.payload?.windows) ? ev.payload.windows : [];
   const insert = db.prepare(
     `INSERT OR IGNORE INTO rate_limit_windows (seq, window, seen_at, used_percentage, resets_at, session_id, project)
@@ -15,7 +15,7 @@ export function rateLimits(db: Ledger, ev: StoredEvent): void {
   }
 }
 
-export function windowLift(db: Ledger, ev: StoredEvent): void {
+export function windowLift(db: Ledger, ev: StoredEvent<'window_lift'>): void {
   const p = ev.payload ?? {};
   if (typeof p.session_id !== 'string' || typeof p.window !== 'string') return;
   db.prepare('INSERT OR IGNORE INTO window_lifts (seq, session_id, window, lifted_at, note) VALUES (?, ?, ?, ?, ?)').run(

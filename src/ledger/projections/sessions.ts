@@ -3,7 +3,7 @@ import type { Ledger } from '../db';
 import type { StoredEvent } from '../events';
 
 export function touchSession(db: Ledger, ev: StoredEvent): void {
-  const p = ev.payload ?? {};
+  const p: Record<string, unknown> = ev.payload ?? {};
   const isHook = typeof p.hook_event_name === 'string';
   db.prepare(
     `INSERT INTO sessions (session_id, project, cwd, transcript_path, started_at, last_event_at, events)
@@ -23,7 +23,7 @@ export function touchSession(db: Ledger, ev: StoredEvent): void {
   });
 }
 
-export function sessionEnd(db: Ledger, ev: StoredEvent): void {
+export function sessionEnd(db: Ledger, ev: StoredEvent<'SessionEnd'>): void {
   db.prepare('UPDATE sessions SET ended_at = max(coalesce(ended_at, 0), ?), end_reason = ? WHERE session_id = ?').run(
     ev.receivedAt,
     ev.payload.reason ?? null,
@@ -32,7 +32,7 @@ export function sessionEnd(db: Ledger, ev: StoredEvent): void {
 }
 
 /** session_imported: a session read from Claude Code's history rather than seen by hooks. */
-export function sessionImported(db: Ledger, ev: StoredEvent): void {
+export function sessionImported(db: Ledger, ev: StoredEvent<'session_imported'>): void {
   const p = ev.payload;
   db.prepare(
     `UPDATE sessions SET imported = 1, cwd = coalesce(cwd, ?), transcript_path = coalesce(transcript_path, ?),
@@ -42,13 +42,13 @@ export function sessionImported(db: Ledger, ev: StoredEvent): void {
 }
 
 /** transcript_usage: how far the main transcript has been read. */
-export function transcriptOffset(db: Ledger, ev: StoredEvent): void {
+export function transcriptOffset(db: Ledger, ev: StoredEvent<'transcript_usage'>): void {
   const p = ev.payload;
   db.prepare('UPDATE sessions SET transcript_offset = max(transcript_offset, ?) WHERE session_id = ?').run(p.offset_end ?? 0, ev.sessionId);
 }
 
 /** transcript_calls: how far the main transcript has been read for tool calls. */
-export function callsOffset(db: Ledger, ev: StoredEvent): void {
+export function callsOffset(db: Ledger, ev: StoredEvent<'transcript_calls'>): void {
   if (ev.payload.agent_id) return; // a subagent's calls: its own transcript, not the session's offset
   db.prepare('UPDATE sessions SET calls_offset = max(calls_offset, ?) WHERE session_id = ?').run(ev.payload.offset_end ?? 0, ev.sessionId);
 }

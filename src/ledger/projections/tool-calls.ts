@@ -2,7 +2,7 @@
 import type { Ledger } from '../db';
 import type { StoredEvent } from '../events';
 
-export function preToolUse(db: Ledger, ev: StoredEvent): void {
+export function preToolUse(db: Ledger, ev: StoredEvent<'PreToolUse'>): void {
   const p = ev.payload;
   const thread = p.agent_id ?? '';
   db.prepare(
@@ -19,7 +19,7 @@ export function preToolUse(db: Ledger, ev: StoredEvent): void {
   ).run(ev.sessionId, thread, ev.seq);
 }
 
-export function postToolUse(db: Ledger, ev: StoredEvent): void {
+export function postToolUse(db: Ledger, ev: StoredEvent<'PostToolUse'>): void {
   const p = ev.payload;
   db.prepare(
     `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, ended_at, status, duration_ms)
@@ -30,7 +30,7 @@ export function postToolUse(db: Ledger, ev: StoredEvent): void {
   ).run(ev.sessionId, p.tool_use_id, ev.project, p.agent_id ?? '', p.tool_name, ev.receivedAt, p.duration_ms ?? null);
 }
 
-export function postToolUseFailure(db: Ledger, ev: StoredEvent): void {
+export function postToolUseFailure(db: Ledger, ev: StoredEvent<'PostToolUseFailure'>): void {
   const p = ev.payload;
   db.prepare(
     `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, ended_at, status, error, duration_ms)
@@ -41,17 +41,17 @@ export function postToolUseFailure(db: Ledger, ev: StoredEvent): void {
 }
 
 /** SubagentStop: the subagent's calls still open succeeded. */
-export function subagentStop(db: Ledger, ev: StoredEvent): void {
+export function subagentStop(db: Ledger, ev: StoredEvent<'SubagentStop'>): void {
   const p = ev.payload;
   db.prepare(`UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = ? AND status = 'started'`).run(ev.sessionId, p.agent_id);
 }
 
-export function stop(db: Ledger, ev: StoredEvent): void {
+export function stop(db: Ledger, ev: StoredEvent<'Stop'>): void {
   db.prepare(`UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = '' AND status = 'started'`).run(ev.sessionId);
 }
 
 /** decision: a denied call. */
-export function decision(db: Ledger, ev: StoredEvent): void {
+export function decision(db: Ledger, ev: StoredEvent<'decision'>): void {
   const p = ev.payload;
   if (p.deny) {
     db.prepare(`UPDATE tool_calls SET status = 'denied', error = ? WHERE session_id = ? AND tool_use_id = ?`).run(p.reason ?? null, ev.sessionId, p.tool_use_id);
@@ -59,7 +59,7 @@ export function decision(db: Ledger, ev: StoredEvent): void {
 }
 
 /** breaker_reset: the tool-call side. */
-export function breakerReset(db: Ledger, ev: StoredEvent): void {
+export function breakerReset(db: Ledger, ev: StoredEvent<'breaker_reset'>): void {
   const p = ev.payload;
   // A reset also forgets the failure streaks the breaker counts from.
   const where = p.session_id ? 'session_id = ? AND ' : '';
@@ -75,7 +75,7 @@ const MERGED_STATUS = `CASE WHEN tool_calls.status IN ('failed', 'denied', 'fail
   ELSE tool_calls.status END`;
 
 /** transcript_calls: the main thread's calls as its transcript has them; fills in what hooks missed. */
-export function transcriptCalls(db: Ledger, ev: StoredEvent): void {
+export function transcriptCalls(db: Ledger, ev: StoredEvent<'transcript_calls'>): void {
   const upsert = db.prepare(
     `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, summary, seq, started_at, status, error)
      VALUES (@session, @id, @project, @agent, @tool, @key, @summary, @seq, @ts, @status, @error)

@@ -3,7 +3,7 @@
 // rate from a cost-state, or a new price table or `pricing` config, reprices the rows in place, so
 // no `ledger rebuild` is needed (and a rebuild converges to the same figures, whatever the order).
 import { fitRates, plausible, type CostState, type ModelCost } from '../../tokens/cost-state';
-import { costAt, knownPrice, PRICE_TABLE, priceModel, type Rates } from '../../tokens/pricing';
+import { costAt, knownPrice, PRICE_TABLE, type Priced, priceModel, type Rates } from '../../tokens/pricing';
 import { type MessageUsage, totalOf } from '../../tokens/transcript';
 import type { Ledger } from '../db';
 import type { StoredEvent } from '../events';
@@ -16,43 +16,83 @@ export type RowPriceSource = 'config' | 'table' | 'learned' | 'estimated' | 'cla
 const MATCH_TOLERANCE = 0.02;
 
 /** New assistant messages read from the main transcript, and Claude Code's cost-state when one was read. */
-export function transcriptUsage(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
+export function transcriptUsage(db: Ledger, ev: StoredEvent<'transcript_usage'>, ctx: ProjectionContext): void {
   const p = ev.payload;
-  for (const m of p.messages as MessageUsage[]) upsertUsage(db, ev, '', null, m, ctx);
+  const price = pricer(db, ctx);
+  for (const m of p.messages as MessageUsage[]) upsertUsage(db, ev, '', null, m, price(m.model));
   settleModels(db, ev, p.messages, ctx);
   if (p.cost_state && ev.sessionId) costState(db, ev, p.cost_state as CostState, ctx);
 }
 
 /** A subagent's messages, typed by its dispatch when known. */
-export function agentTranscriptUsage(db: Ledger, ev: StoredEvent, ctx: ProjectionContext): void {
+export function agentTranscriptUsage(db: Ledger, ev: StoredEvent<'agent_transcript' | 'agent_usage'>, ctx: ProjectionContext): void {
   const p = ev.payload;
   const dispatchType = p.tool_use_id
     ? (db.prepare('SELECT agent_type FROM dispatches WHERE session_id = ? AND tool_use_id = ?').get(ev.sessionId, p.tool_use_id) as any)?.agent_type
     : undefined;
   const agentType = dispatchType ?? p.agent_type ?? null;
-  for (const m of p.messages as MessageUsage[]) upsertUsage(db, ev, p.agent_id, agentType, m, ctx);
+  const price = pricer(db, ctx);
+  for (const m of p.messages as MessageUsage[]) upsertUsage(db, ev, p.agent_id, agentType, m, price(m.model));
   settleModels(db, ev, p.messages, ctx);
 }
 
 /** Once per model of a batch (not per message): rows of a session that has a cost-state take Claude Code's figure. */
 function settleModels(db: Ledger, ev: StoredEvent, messages: MessageUsage[], ctx: ProjectionContext): void {
   if (!ev.sessionId) return;
-  for (const model of new Set(messages.map((m) => m.model).filter((m): m is string => Boolean(m)))) settleSession(db, ev.sessionId, model, ctx);
+  for (const model of new Set(messages.map((m) => m.model).filter((m): m is string => Boolean(m)))) settle(db, ev.sessionId, model, ctx);
 }
 
-function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: string | null, m: MessageUsage, ctx: ProjectionContext): void {
-  const price = priceModel(m.model, ctx.pricing, learnedRates(db, m.model));
+// A batch writer (`import`, `ledger rebuild`) settles once per batch: see DeferredPricing in ./types.
+export const deferPricing = (ctx: ProjectionContext): ProjectionContext => ({ ...ctx, deferred: { settle: new Set(), learn: new Map() } });
+
+/** Runs the batch's deferred learning, then its settling; a no-op without a deferral. */
+export function settleDeferred(db: Ledger, ctx: ProjectionContext): void {
+  const work = ctx.deferred;
+  if (!work) return;
+  const now = { ...ctx, deferred: undefined };
+  for (const [model, at] of work.learn) learn(db, model, at, now);
+  for (const pair of work.settle) {
+    const [session, model] = pair.split('\0') as [string, string];
+    settleSession(db, session, model, now);
+  }
+  work.learn.clear();
+  work.settle.clear();
+}
+
+function settle(db: Ledger, sessionId: string, model: string, ctx: ProjectionContext): void {
+  if (ctx.deferred) ctx.deferred.settle.add(`${sessionId}\0${model}`);
+  else settleSession(db, sessionId, model, ctx);
+}
+
+/** Each model's price, looked up once per event rather than once per message. */
+function pricer(db: Ledger, ctx: ProjectionContext): (model: string | undefined) => Priced {
+  const known = new Map<string | undefined, Priced>();
+  return (model) => {
+    let price = known.get(model);
+    if (!price) known.set(model, (price = priceModel(model, ctx.pricing, learnedRates(db, model))));
+    return price;
+  };
+}
+
+function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: string | null, m: MessageUsage, price: Priced): void {
+  // One statement per message: a new row is priced from its counts, a merged one (which may have
+  // grown) from its merged counts, with the same expression either way.
   cached(db, 
     `INSERT INTO usage (session_id, agent_id, message_id, project, agent_type, ts, model, input_tokens, output_tokens,
        cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, cost_usd, price_source)
-     VALUES (@session, @agent, @id, @project, @type, @ts, @model, @input, @output, @w5, @w1, @read, @total, @cost, @source)
+     VALUES (@session, @agent, @id, @project, @type, @ts, @model, @input, @output, @w5, @w1, @read, @total,
+       (@input * @ri + @output * @ro + @w5 * @rw5 + @w1 * @rw1 + @read * @rr) / 1e6, @source)
      ON CONFLICT (session_id, agent_id, message_id) DO UPDATE SET
        agent_type = coalesce(excluded.agent_type, usage.agent_type),
        input_tokens = max(usage.input_tokens, excluded.input_tokens), output_tokens = max(usage.output_tokens, excluded.output_tokens),
        cache_write_5m_tokens = max(usage.cache_write_5m_tokens, excluded.cache_write_5m_tokens),
        cache_write_1h_tokens = max(usage.cache_write_1h_tokens, excluded.cache_write_1h_tokens),
        cache_read_tokens = max(usage.cache_read_tokens, excluded.cache_read_tokens),
-       total_tokens = max(usage.total_tokens, excluded.total_tokens)`,
+       total_tokens = max(usage.total_tokens, excluded.total_tokens),
+       cost_usd = (max(usage.input_tokens, excluded.input_tokens) * @ri + max(usage.output_tokens, excluded.output_tokens) * @ro
+         + max(usage.cache_write_5m_tokens, excluded.cache_write_5m_tokens) * @rw5 + max(usage.cache_write_1h_tokens, excluded.cache_write_1h_tokens) * @rw1
+         + max(usage.cache_read_tokens, excluded.cache_read_tokens) * @rr) / 1e6,
+       price_source = excluded.price_source`,
   ).run({
     session: ev.sessionId,
     agent: agentId,
@@ -67,16 +107,8 @@ function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: st
     w1: m.cacheWrite1h,
     read: m.cacheRead,
     total: totalOf(m),
-    cost: costAt(m, price.rates),
-    source: price.source,
-  });
-  // A merged row may have grown: price it again from its stored counts.
-  cached(db, `UPDATE usage SET cost_usd = ${COST_SQL}, price_source = @source WHERE session_id = @session AND agent_id = @agent AND message_id = @id`).run({
     ...ratesArgs(price.rates),
     source: price.source,
-    session: ev.sessionId,
-    agent: agentId,
-    id: m.id,
   });
 }
 
@@ -113,8 +145,11 @@ function costState(db: Ledger, ev: StoredEvent, state: CostState, ctx: Projectio
       cost: c.costUsd,
       total: state.totalCostUsd,
     });
-    if (!knownPrice(model, ctx.pricing)) learn(db, model, ev.receivedAt, ctx);
-    settleSession(db, ev.sessionId!, model, ctx);
+    if (!knownPrice(model, ctx.pricing)) {
+      if (ctx.deferred) ctx.deferred.learn.set(model, Math.max(ctx.deferred.learn.get(model) ?? ev.receivedAt, ev.receivedAt));
+      else learn(db, model, ev.receivedAt, ctx);
+    }
+    settle(db, ev.sessionId!, model, ctx);
   }
 }
 
@@ -137,12 +172,16 @@ function learn(db: Ledger, model: string, now: number, ctx: ProjectionContext): 
 
 /** Subagent runs keep their cost summed from usage: after a reprice, sum again those that used the model. */
 function refreshRunCosts(db: Ledger, model: string | null, sessionId?: string): void {
-  db.prepare(
-    `UPDATE agent_runs SET (cost_usd, unpriced_tokens) =
+  // Two statements, not one with `@session IS NULL OR …`: that form cannot use an index, and
+  // scanned every usage row of the model at each settle of each session.
+  const set = `UPDATE agent_runs SET (cost_usd, unpriced_tokens) =
        (SELECT sum(cost_usd), coalesce(sum(CASE WHEN cost_usd IS NULL THEN total_tokens ELSE 0 END), 0)
-        FROM usage u WHERE u.session_id = agent_runs.session_id AND u.agent_id = agent_runs.agent_id)
-     WHERE (session_id, agent_id) IN (SELECT session_id, agent_id FROM usage WHERE model IS @model AND agent_id != '' AND (@session IS NULL OR session_id = @session))`,
-  ).run({ model, session: sessionId ?? null });
+        FROM usage u WHERE u.session_id = agent_runs.session_id AND u.agent_id = agent_runs.agent_id)`;
+  if (sessionId !== undefined) {
+    cached(db, `${set} WHERE session_id = @session AND agent_id IN (SELECT agent_id FROM usage WHERE model IS @model AND session_id = @session AND agent_id != '')`).run({ model, session: sessionId });
+  } else {
+    cached(db, `${set} WHERE (session_id, agent_id) IN (SELECT session_id, agent_id FROM usage WHERE model IS @model AND agent_id != '')`).run({ model });
+  }
 }
 
 /**

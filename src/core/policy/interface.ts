@@ -1,7 +1,7 @@
 // The shape every PreToolUse policy (budgets, breakers, proxy dispatch) shares: a function of the
 // call, the ledger's state, the config and the clock, returning what it wants done.
-import type { Config } from '../config/schema';
-import type { Ledger } from '../ledger/db';
+import type { Config } from '../../config/schema';
+import type { Ledger } from '../../ledger/db';
 
 export interface PreToolCall {
   sessionId: string;
