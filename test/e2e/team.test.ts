@@ -79,14 +79,11 @@ function gated(script: Script, turn: number, gate: () => Promise<void>): Script 
   };
 }
 
-/** Dispatches one ~2,700-token job; the reply after it waits until the resident server pushed the subagent's usage. */
-async function spendSession(m: Machine, job: string, opts: { waitForPush: boolean; before?: () => Promise<void> }) {
+/** Dispatches one ~2,700-token job; optionally the reply after it waits until the resident server pushed what waited from before. */
+async function spendSession(m: Machine, job: string, opts: { waitForPush: boolean; pushedAtEnd?: boolean; before?: () => Promise<void> }) {
   const convo = conversation({ usage: MAIN_USAGE })
     .main(dispatch({ subagent_type: 'worker', prompt: `${job}: do it` }), text(`${job} done.`))
     .subagent(job, { ...bash(`echo ${job}_RAN`), usage: SUB_USAGE }, text(`REPORT ${job}`, SUB_USAGE));
-  // This session's subagent usage, as far as recorded now (its last reply may only be read at the turn's end), on the
-  // server with everything billed before it: pushed by the resident server in the background. The rest goes at
-  // session end (a detached \`team sync\`).
   const subagentTokens = (pushedOnly: boolean) =>
     ledgerQuery<{ n: number }>(
       m,
@@ -94,18 +91,20 @@ async function spendSession(m: Machine, job: string, opts: { waitForPush: boolea
        WHERE u.agent_id <> '' ${pushedOnly ? 'AND o.dirty = 0' : ''}`,
     )?.n ?? 0;
   const before = subagentTokens(false);
-  const pushed = () => {
-    const now = subagentTokens(false);
-    return now > before && subagentTokens(true) >= now;
-  };
+  // What this machine billed before the session (and could not push then) is pushed by the session's resident server in the background.
+  const earlierPushed = () => subagentTokens(true) >= before;
   let script = convo.script();
-  if (opts.waitForPush) script = gated(script, 1, () => until(`${m.member}'s resident server pushes its subagent usage`, pushed));
+  if (opts.waitForPush) script = gated(script, 1, () => until(`${m.member}'s resident server pushes the usage that waited`, earlierPushed));
   if (opts.before) script = gated(script, 0, opts.before);
   const model = await mock(script);
   const run = await runClaude({ prompt: 'do the job', modelUrl: model.url, home: m.home, cwd: m.cwd, pluginDirs: [PLUGIN_DIR], wardenHome: m.wardenHome, timeoutMs: SESSION_TIMEOUT_MS });
   // On failure, what the ledger and the sync state held (the run's own output rarely says why a gate never opened).
   if (run.exitCode !== 0) console.log('session failed', JSON.stringify(ledgerQuery(m, "SELECT group_concat(agent_id || ':' || total_tokens || ':' || dirty) AS rows FROM usage JOIN team_outbox USING (session_id, agent_id, message_id)")), denials(model), model.modelRequests().length, run.exitCode, run.signal, run.timedOut, run.stderr.slice(-2000), fs.existsSync(path.join(m.wardenHome, 'warden.log')) ? fs.readFileSync(path.join(m.wardenHome, 'warden.log'), 'utf8').slice(-3000) : 'no log', JSON.stringify(cliJson(['team', 'status'], m.wardenHome)));
   expect(run.exitCode, run.stderr).toBe(0);
+  if (opts.pushedAtEnd) {
+    // At session end a detached `team sync` pushes what the session billed (its subagent's 2,700 tokens among it).
+    await until(`${m.member}'s session-end sync pushes the session`, () => subagentTokens(true) >= before + 2700 && (ledgerQuery<{ n: number }>(m, 'SELECT count(*) AS n FROM team_outbox WHERE dirty = 1')?.n ?? 1) === 0);
+  }
   return { run, model };
 }
 
@@ -130,8 +129,8 @@ describe('team budgets on PostgreSQL', () => {
     const [ana, ben, cy] = [machine(url, 'ana'), machine(url, 'ben'), machine(url, 'cy')];
 
     // Each alone stays under the limit (2,700 of 5,000): their dispatches run.
-    const a = await spendSession(ana, 'JOB_ANA', { waitForPush: true });
-    const b = await spendSession(ben, 'JOB_BEN', { waitForPush: true });
+    const a = await spendSession(ana, 'JOB_ANA', { waitForPush: false, pushedAtEnd: true });
+    const b = await spendSession(ben, 'JOB_BEN', { waitForPush: false, pushedAtEnd: true });
     expect(subagentsRun(a.model)).toEqual(['JOB_ANA']);
     expect(subagentsRun(b.model)).toEqual(['JOB_BEN']);
     expect(denials(a.model)).toEqual([]);
