@@ -29,7 +29,7 @@ const bundle = join(REPO, 'bench', 'results', 'budget.cjs');
 mkdirSync(dirname(bundle), { recursive: true });
 buildSync({
   stdin: {
-    contents: `export { evaluateBudget } from './src/core/budget/meter'; export { openLedger } from './src/ledger/db'; export { schemas } from './src/config/schema';`,
+    contents: `export { evaluateBudget } from './src/core/budget/meter'; export { openLedger } from './src/ledger/db'; export { schemas } from './src/runtime/config/schema';`,
     resolveDir: REPO,
     loader: 'ts',
   },

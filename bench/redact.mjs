@@ -14,7 +14,7 @@ const size = Number(process.argv.find((a) => a.startsWith('--size='))?.slice(7) 
 const LIMIT_MS = 200;
 
 const { outputFiles } = buildSync({
-  stdin: { contents: `export * from './src/privacy/redact'; export * from './test/support/adversarial-text';`, resolveDir: REPO, loader: 'ts' },
+  stdin: { contents: `export * from './src/runtime/privacy/redact'; export * from './test/support/adversarial-text';`, resolveDir: REPO, loader: 'ts' },
   bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'warning',
 });
 const mod = { exports: {} };

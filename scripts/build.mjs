@@ -18,7 +18,7 @@ const bsqlVersion = JSON.parse(readFileSync(new URL('../node_modules/better-sqli
 // The settings' defaults, computed from the one schema now so that a hook with no config file
 // need not build the schema at all.
 const defaultConfig = await (async () => {
-  const { outputFiles } = await build({ ...{ bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' }, entryPoints: ['src/config/schema.ts'], write: false });
+  const { outputFiles } = await build({ ...{ bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' }, entryPoints: ['src/runtime/config/schema.ts'], write: false });
   const mod = { exports: {} };
   new Function('module', 'exports', 'require', outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
   return mod.exports.schemas().configSchema.parse({});

@@ -1,4 +1,4 @@
-// Writes schema/config.schema.json from the zod schema in src/config/schema.ts, the one source of
+// Writes schema/config.schema.json from the zod schema in src/runtime/config/schema.ts, the one source of
 // truth for settings. `--check` exits 1 instead when the committed file is stale (a unit test
 // runs the same comparison).
 import { build } from 'esbuild';
@@ -10,7 +10,7 @@ const target = `${root}schema/config.schema.json`;
 
 const bundled = await build({
   stdin: {
-    contents: `import * as z from 'zod/mini'; import { schemas } from './src/config/schema';
+    contents: `import * as z from 'zod/mini'; import { schemas } from './src/runtime/config/schema';
       export default z.toJSONSchema(schemas().configSchema, { io: 'input' });`,
     resolveDir: root,
     loader: 'ts',

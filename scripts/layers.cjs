@@ -10,7 +10,7 @@ module.exports = {
     { name: 'adapters', folders: ['hooks', 'server', 'cli', 'statusline', 'dashboard', 'metrics', 'telemetry', 'team', 'api', 'importer', 'report'] },
     { name: 'core', folders: ['core'] },
     { name: 'ledger', folders: ['ledger'] },
-    { name: 'runtime', folders: ['runtime', 'config', 'privacy', 'tokens'] },
+    { name: 'runtime', folders: ['runtime'] },
   ],
   // The command hook starts once per tool call: it may load no other adapter (no CLI, report, MCP server, ...).
   leanAdapters: ['hooks'],

@@ -1,4 +1,4 @@
-// Writes src/tokens/prices/anthropic.json from the installed @pydantic/genai-prices (a maintained,
+// Writes src/runtime/tokens/prices/anthropic.json from the installed @pydantic/genai-prices (a maintained,
 // versioned table of model prices). Run `npm run prices:refresh` after `npm install -D
 // @pydantic/genai-prices@latest`; the JSON is committed so the hook bundle carries ~2 KB of prices
 // instead of the 480 KB library, and a build never needs the network.
@@ -56,5 +56,5 @@ for (const m of provider.models) {
   if (!models[m.id].aliases?.length) delete models[m.id].aliases;
 }
 const out = { source: '@pydantic/genai-prices', version, date: publishedOn(), unit: 'USD per million tokens', models };
-writeFileSync(new URL('../src/tokens/prices/anthropic.json', import.meta.url), JSON.stringify(out, null, 2) + '\n');
+writeFileSync(new URL('../src/runtime/tokens/prices/anthropic.json', import.meta.url), JSON.stringify(out, null, 2) + '\n');
 console.error(`${Object.keys(models).length} Claude models, ${out.source} ${version} (${out.date})`);

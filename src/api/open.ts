@@ -2,7 +2,7 @@
 // ledger (a missing one reads as empty) and opens with the same driver choice as the CLI.
 import { existsSync } from 'node:fs';
 import { budgetStatus, capStatus } from '../core/budget/status';
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../runtime/config/load';
 import { migrate, openLedger as openLedgerFile, type Ledger } from '../ledger/db';
 import { openDatabase } from '../ledger/driver';
 import { listDispatches } from '../ledger/read-dispatches';

@@ -4,8 +4,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from './errors';
-import { problemsIn } from '../config/load';
-import { formatProblem } from '../config/problems';
+import { problemsIn } from '../runtime/config/load';
+import { formatProblem } from '../runtime/config/problems';
 
 export function readConfigObject(file: string): Record<string, unknown> {
   let text: string;

@@ -1,5 +1,5 @@
 // Every command says, on stderr, which settings it is ignoring: a typo must not pass for a guard.
-import { formatNotice, formatProblem, loadConfig } from '../config/load';
+import { formatNotice, formatProblem, loadConfig } from '../runtime/config/load';
 
 export function warnAboutConfig(project: string): void {
   let loaded;

@@ -8,7 +8,7 @@
 import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../runtime/config/load';
 import { catchUpTranscripts } from '../core/catch-up';
 import { NativeMissingError, openLedger, type Ledger } from '../ledger/db';
 import { errorText, trace } from '../runtime/log';

@@ -25,7 +25,7 @@ import { registerTrustCommand } from './commands/trust';
 import { registerTeamCommands } from './commands/team';
 import { registerStatuslineCommands } from './commands/statusline';
 import { reportError } from './errors';
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../runtime/config/load';
 import { warnAboutConfig } from './config-warnings';
 import { projectOf } from '../runtime/paths';
 import { openLedger } from '../ledger/db';

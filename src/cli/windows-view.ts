@@ -1,7 +1,7 @@
 // Claude's windows for people: the standing level of each, and per window period its peak and the
 // time it stood at or above a window budget's limit. Shared by `windows`, `budget status` and `report`.
 import { duration } from '../core/budget/window';
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import { isWindowBudget } from '../core/windows/policy';
 import { standingWindows, windowHistory, type StandingWindow, type WindowHistoryRow } from '../core/windows/ledger';

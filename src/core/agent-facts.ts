@@ -4,13 +4,13 @@
 // grown since it was read are read again by later hooks (and by the CLI before it reports).
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import type { EventKind, EventPayloads } from '../ledger/event-kinds';
 import { trace } from '../runtime/log';
 import { readRegularFile } from '../runtime/safe-file';
-import { MAX_LINE_BYTES } from '../tokens/jsonl-tail';
-import { readTranscript, type TranscriptRead } from '../tokens/transcript';
+import { MAX_LINE_BYTES } from '../runtime/tokens/jsonl-tail';
+import { readTranscript, type TranscriptRead } from '../runtime/tokens/transcript';
 import type { HookEvent } from './hook-event';
 
 /** A fact about one subagent, read from its files: one event of that kind to record. */

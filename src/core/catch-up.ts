@@ -1,6 +1,6 @@
 // Before reporting, bring recent sessions up to date with their transcripts: Claude Code may have
 // written the last messages after the last hook fired (SessionEnd gets 1.5 s in all).
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import type { NewEvent } from '../ledger/events';
 import { record } from '../ledger/project';

@@ -4,13 +4,13 @@
 // see each other's reservations and the log keeps the order things happened in.
 import { callKey, callSummary } from './breaker/call-key';
 import { fastHash } from '../runtime/ids';
-import { isMetered, type Config } from '../config/schema';
+import { isMetered, type Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import type { NewEvent, StoredEvent } from '../ledger/events';
 import type { EventPayloads, HookEventKind } from '../ledger/event-kinds';
 import { record } from '../ledger/project';
-import { redact, redactText } from '../privacy/redact';
-import { estimateTokens } from '../tokens/estimate';
+import { redact, redactText } from '../runtime/privacy/redact';
+import { estimateTokens } from '../runtime/tokens/estimate';
 import { agentFactsFor, mainTranscriptFact, staleRunFacts } from './agent-facts';
 import { filesNamedIn } from './context-files';
 import { liveAgentFacts } from './live-agent-facts';

@@ -5,9 +5,9 @@
 // bounded; anything unreadable is skipped (the run is then judged on what the ledger has).
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
-import { readTranscript } from '../tokens/transcript';
+import { readTranscript } from '../runtime/tokens/transcript';
 import type { FactOf } from './agent-facts';
 import { sleepSync } from '../runtime/sleep';
 import type { HookEvent } from './hook-event';

@@ -2,10 +2,10 @@
 // cl100k encoder takes ~300 ms to build), and this replaces it with the exact count later — in the
 // resident server once it is idle, or when a command that shows dispatches runs. Dispatches whose
 // prompt was not stored (privacy "metadata") keep their estimate.
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import { record } from '../ledger/project';
-import { countTokens } from '../tokens/count';
+import { countTokens } from '../runtime/tokens/count';
 
 const PENDING = `prompt_tokens_exact = 0 AND prompt IS NOT NULL AND prompt NOT LIKE '[% chars]'`;
 

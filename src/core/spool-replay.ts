@@ -1,7 +1,7 @@
 // Events spooled while the ledger was unavailable go in later, oldest first, through the same core
 // path as live ones (without decisions: those calls are past). Used by hooks, `ledger ingest` and `doctor --fix`.
-import { loadConfig } from '../config/load';
-import type { Config } from '../config/schema';
+import { loadConfig } from '../runtime/config/load';
+import type { Config } from '../runtime/config/schema';
 import { isBusy, type Ledger } from '../ledger/db';
 import { quarantine, readSpooled, removeSpooled, spooledFiles } from '../ledger/spool';
 import { errorText, trace } from '../runtime/log';

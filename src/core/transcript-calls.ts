@@ -3,11 +3,11 @@
 // left as they are; calls they missed are added, with their outcome. Read only at turn ends, never
 // at PreToolUse, so the breaker decides from what hooks saw live.
 import { callKey, callSummary } from './breaker/call-key';
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import type { EventPayloads } from '../ledger/event-kinds';
-import { redact, redactText } from '../privacy/redact';
-import { type CallsRead, readTranscriptCalls } from '../tokens/transcript-calls';
+import { redact, redactText } from '../runtime/privacy/redact';
+import { type CallsRead, readTranscriptCalls } from '../runtime/tokens/transcript-calls';
 import { MAIN_READ_BUDGET } from './agent-facts';
 import { isAgentTool } from '../runtime/agent-tool';
 

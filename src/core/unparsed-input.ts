@@ -1,9 +1,9 @@
 // Input the core cannot decide on is still recorded, so that nothing a hook received goes unseen:
 // malformed input (with a redacted excerpt) and hook events of a kind a newer Claude Code sends.
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import { record } from '../ledger/project';
-import { redactText } from '../privacy/redact';
+import { redactText } from '../runtime/privacy/redact';
 
 // Redact a little past the cut, then cut: a secret straddling the cut is masked, not half-kept.
 export const malformedText = (text: string, config: Config) =>

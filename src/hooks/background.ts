@@ -2,7 +2,7 @@
 // spawn (and loads node:child_process only then).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import { errorText, trace } from '../runtime/log';
 import { pendingExactCounts } from '../core/prompt-token-backfill';

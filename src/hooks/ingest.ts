@@ -1,13 +1,13 @@
 // The path every hook input takes, whichever adapter brought it: parse, open the ledger, replay
 // anything spooled, record and decide. Nothing here may throw at the caller or lose the event:
 // on any failure the event is spooled, one line goes to stderr, and the user's call goes on.
-import { loadConfig, formatProblem } from '../config/load';
-import { configAnnouncement } from '../config/announce';
-import type { Config } from '../config/schema';
+import { loadConfig, formatProblem } from '../runtime/config/load';
+import { configAnnouncement } from '../runtime/config/announce';
+import type { Config } from '../runtime/config/schema';
 import { NativeMissingError, openLedger, type Ledger } from '../ledger/db';
 import { isCorruption, moveAsideOpened } from '../ledger/corrupt';
 import { removeSpooled, spoolEvent } from '../ledger/spool';
-import { boundDepth, redact, redactText } from '../privacy/redact';
+import { boundDepth, redact, redactText } from '../runtime/privacy/redact';
 import { errorText, trace } from '../runtime/log';
 import { projectOf, userConfigPath } from '../runtime/paths';
 import { startBootstrap } from '../runtime/bootstrap';
@@ -32,7 +32,7 @@ export interface IngestOptions {
    * unknown agent type (../core/failure-context.ts); the command hook does not load the search index.
    */
   failureContext?: HookContext['failureContext'];
-  /** How settings are read: the resident server keeps them cached (src/config/cached.ts). */
+  /** How settings are read: the resident server keeps them cached (src/runtime/config/cached.ts). */
   loadConfig?: (project: string) => ReturnType<typeof loadConfig>;
 }
 

@@ -5,7 +5,7 @@
 // Every event id is derived from the file and the offset it was read to, so a second run adds
 // nothing, a session the hooks recorded is only topped up, and an interrupted run resumes.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import { agentTranscriptFact, MAIN_READ_BUDGET, mainTranscriptFact, mainUsagePayload, readAgentMeta } from '../core/agent-facts';
 import { callsPayload, transcriptCallsFact } from '../core/transcript-calls';
 import type { Ledger } from '../ledger/db';
@@ -13,8 +13,8 @@ import type { EventPayloads } from '../ledger/event-kinds';
 import type { NewEvent } from '../ledger/events';
 import { record, type ProjectionContext } from '../ledger/project';
 import { deferPricing, settleDeferred } from '../ledger/projections/usage';
-import type { TranscriptRead } from '../tokens/transcript';
-import { readUsageAndCalls } from '../tokens/usage-and-calls';
+import type { TranscriptRead } from '../runtime/tokens/transcript';
+import { readUsageAndCalls } from '../runtime/tokens/usage-and-calls';
 import type { SessionFiles } from './scan';
 
 export interface ImportTotals {

@@ -1,6 +1,6 @@
 // What /metrics exposes, read from the ledger in one pass: totals since the ledger began (Prometheus
 // counters), plus the state of circuits and budgets now (gauges). Pure reads of the projections.
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import { budgetStatus } from '../core/budget/status';
 

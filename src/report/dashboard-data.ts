@@ -2,7 +2,7 @@
 // subagents with their parents and times, budget burn against each limit, failures and open
 // circuits per day, and the core listing's tokens before and after curation. Pure reads; the
 // HTML adapter (src/dashboard) only renders them.
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import { DEFAULT_AGENT_TYPE } from '../runtime/agent-tool';
 import type { Ledger } from '../ledger/db';
 import { budgetStatus, type BudgetStatusRow } from '../core/budget/status';

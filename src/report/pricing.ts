@@ -1,7 +1,7 @@
 // What each model seen in the ledger is priced at, and why: the `agent-warden pricing` view.
-import type { ModelPrice } from '../config/schema';
+import type { ModelPrice } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
-import { PRICE_TABLE, priceModel, type PriceSource, type Rates } from '../tokens/pricing';
+import { PRICE_TABLE, priceModel, type PriceSource, type Rates } from '../runtime/tokens/pricing';
 
 export interface ModelPricing extends Rates {
   model: string;

@@ -1,7 +1,7 @@
 // Everything the server needs beyond tools/list: the resident hook endpoint and the discovery
 // tools. Built into its own file (dist/server-resident.cjs, see scripts/build.mjs) and loaded by
 // main.ts just after the handshake, so the handshake answers as fast as a bare Node process.
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../runtime/config/load';
 import { projectOf } from '../runtime/paths';
 import { discoverAgents, getAgentSpec, type ToolResult } from './discovery-tools';
 import { ResidentHooks } from './resident-hook';

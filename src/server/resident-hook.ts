@@ -4,7 +4,7 @@
 import { openLedger, type Ledger } from '../ledger/db';
 import { failureNote } from '../core/failure-context';
 import { ingestHookInput } from '../hooks/ingest';
-import { cachedConfig } from '../config/cached';
+import { cachedConfig } from '../runtime/config/cached';
 import { isAgentTool } from '../runtime/agent-tool';
 import { errorText, trace } from '../runtime/log';
 import { projectOf } from '../runtime/paths';

@@ -3,7 +3,7 @@
 // rate-limit snapshot the payload brought (deduplicated), so window budgets can use it.
 import { listCircuits } from '../core/breaker/status';
 import { budgetStatus } from '../core/budget/status';
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../runtime/config/load';
 import type { Ledger } from '../ledger/db';
 import { isWindowBudget } from '../core/windows/policy';
 import { recordSnapshot, standingWindows, type StandingWindow } from '../core/windows/ledger';

@@ -2,7 +2,7 @@
 // team.refresh_seconds (5 by default). A figure is at most refresh_seconds plus one sync old when the
 // hook reads it; past team.max_staleness_seconds (10) the hook no longer uses it. Syncs never
 // overlap; a failed one is logged once per distinct error (and recorded for `team status`).
-import { loadConfig } from '../config/load';
+import { loadConfig } from '../runtime/config/load';
 import type { Ledger } from '../ledger/db';
 import { errorText, trace } from '../runtime/log';
 import { TeamSync } from './sync';

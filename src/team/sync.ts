@@ -4,7 +4,7 @@
 // and by `agent-warden team sync`. Its outcome is kept in team_state for `team status`, doctor and
 // the hook's fallback notice.
 import { hostname, userInfo } from 'node:os';
-import { isMetered, type Budget, type Config } from '../config/schema';
+import { isMetered, type Budget, type Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import { modelGlobs } from '../core/budget/spend';
 import { timeZoneOf } from '../core/budget/meter';

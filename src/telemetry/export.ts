@@ -3,7 +3,7 @@
 // (when `telemetry.otlp` is configured) and safe to run by hand or from cron at any time: it sends
 // nothing twice. A collector that is down costs at most one request's timeout; its spans stay
 // queued, the failure goes to warden.log, and `doctor` shows it.
-import type { Config } from '../config/schema';
+import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import { errorText, trace } from '../runtime/log';
 import { claimSpans, markSent, releaseClaim, type Scope } from './export-state';

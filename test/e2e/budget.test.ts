@@ -12,7 +12,7 @@ import { firstUserText, isMainThread, isSubagent, toolResults, type MockModel } 
 import { loadFixtureRun, WIRED } from '../support/fixtures';
 import { cliJson, HOOK, PLUGIN_DIR, REPO, runCli, runHook, wardenEnv } from '../support/warden';
 import { scratch } from '../support/scratch';
-import { estimate } from '../../src/tokens/pricing';
+import { estimate } from '../../src/runtime/tokens/pricing';
 
 const WORKER = { name: 'worker', description: 'Does small jobs.', tools: 'Bash', body: 'You are a worker.' };
 const REVIEWER = { name: 'reviewer', description: 'Reviews code.', tools: 'Bash', body: 'You are a reviewer.' };

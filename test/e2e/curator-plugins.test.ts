@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countTokens } from '../../src/tokens/count';
+import { countTokens } from '../../src/runtime/tokens/count';
 import { DEFAULT_ALLOWED_TOOLS, execClaude, makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { conversation, dispatch, text, toolUse } from '../support/conversation';
 import { agentListing, firstUserText, isMainThread, isSubagent, listedAgentTypes, toolResults, type MockModel } from '../support/mock-model';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findTranscripts, makeHome, makePlugin, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
-import { countTokens } from '../../src/tokens/count';
+import { countTokens } from '../../src/runtime/tokens/count';
 import { cliJson, PLUGIN_DIR, REPO } from '../support/warden';
 import { scratch } from '../support/scratch';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { breakerPolicy } from '../../src/core/breaker/policy';
 import { resetCircuits } from '../../src/core/breaker/reset';
 import { listCircuits } from '../../src/core/breaker/status';
-import { defaultConfig, type Config } from '../../src/config/schema';
+import { defaultConfig, type Config } from '../../src/runtime/config/schema';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuild';
 import { handleHookEvent, type HookOutput } from '../../src/core/handle-event';

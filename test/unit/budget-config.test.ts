@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatProblem, loadConfig } from '../../src/config/load';
+import { formatProblem, loadConfig } from '../../src/runtime/config/load';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 const REPO = path.resolve(__dirname, '../..');

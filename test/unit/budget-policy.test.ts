@@ -4,14 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { budgetPolicy } from '../../src/core/budget/policy';
-import { schemas, type Config, type ConfigInput } from '../../src/config/schema';
+import { schemas, type Config, type ConfigInput } from '../../src/runtime/config/schema';
 import { handleHookEvent, type HookOutput } from '../../src/core/handle-event';
 import { parseHookInput } from '../../src/hooks/wire';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { appendEvent } from '../../src/ledger/events';
 import { project } from '../../src/ledger/project';
 import { listDispatches } from '../../src/ledger/read-dispatches';
-import { estimate } from '../../src/tokens/pricing';
+import { estimate } from '../../src/runtime/tokens/pricing';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 const T0 = Date.parse('2026-06-10T12:00:00Z');

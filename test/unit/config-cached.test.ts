@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachedConfig } from '../../src/config/cached';
+import { cachedConfig } from '../../src/runtime/config/cached';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 let home: TempDir;

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatNotice, formatProblem, loadConfig } from '../../src/config/load';
+import { formatNotice, formatProblem, loadConfig } from '../../src/runtime/config/load';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 const cleanups: TempDir[] = [];

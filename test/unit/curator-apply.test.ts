@@ -18,7 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Config, defaultConfig } from '../../src/config/schema';
+import { type Config, defaultConfig } from '../../src/runtime/config/schema';
 import { applyProject, planProject, restoreProject } from '../../src/core/curator/curate';
 import { writeJournal } from '../../src/core/curator/journal';
 import { UnsafePathError, projectLayout, resolveAgentPath } from '../../src/core/curator/layout';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerCoreCommands } from '../../src/cli/commands/core';
 import { UserError } from '../../src/cli/errors';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { CORPORA } from '../support/fixtures';
 
 const temps: string[] = [];

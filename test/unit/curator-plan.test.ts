@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Config, defaultConfig } from '../../src/config/schema';
+import { type Config, defaultConfig } from '../../src/runtime/config/schema';
 import { applyProject, planProject } from '../../src/core/curator/curate';
 import { decayedScore } from '../../src/core/curator/rank';
 import { readUsage } from '../../src/core/curator/usage';

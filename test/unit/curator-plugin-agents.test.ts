@@ -4,7 +4,7 @@
 // exact bytes back. Unsafe or unparseable settings are never touched. Real files in temp dirs.
 import { openDatabase, type SqliteDb } from '../../src/ledger/driver';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { applyProject, restoreProject } from '../../src/core/curator/curate';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { projectLayout } from '../../src/core/curator/layout';
 import { listingLine } from '../../src/core/curator/listing';
 import { ensureStateDir } from '../../src/core/curator/state-file';
 import { findHiddenAgent } from '../../src/core/discovery/resolve';
-import { countTokens } from '../../src/tokens/count';
+import { countTokens } from '../../src/runtime/tokens/count';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
 const dirs: TempDir[] = [];

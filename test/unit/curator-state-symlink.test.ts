@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { applyProject, restoreProject } from '../../src/core/curator/curate';
 import { projectLayout } from '../../src/core/curator/layout';
 import { CORPORA } from '../support/fixtures';

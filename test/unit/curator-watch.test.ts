@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { planProject } from '../../src/core/curator/curate';
 import { writeJournal } from '../../src/core/curator/journal';
 import { projectLayout } from '../../src/core/curator/layout';

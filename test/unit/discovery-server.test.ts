@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extendedIndex } from '../../src/core/discovery/session-index';
 import { invalidAgentName } from '../../src/core/discovery/names';
-import { countTokens } from '../../src/tokens/count';
+import { countTokens } from '../../src/runtime/tokens/count';
 import { discoverAgents, getAgentSpec } from '../../src/server/discovery-tools';
 import { hookInputTemplate, rebuildPayload } from '../../src/server/hook-input';
 import { CORPORA } from '../support/fixtures';

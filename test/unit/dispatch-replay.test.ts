@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { openLedger } from '../../src/ledger/db';
 import { listDispatches } from '../../src/ledger/read-dispatches';
 import { handleHookEvent } from '../../src/core/handle-event';

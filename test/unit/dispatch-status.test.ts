@@ -2,7 +2,7 @@
 // e2e/ledger.test.ts): status comes from what happened, whatever order the hooks arrive in.
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { listDispatches } from '../../src/ledger/read-dispatches';
 import { handleHookEvent } from '../../src/core/handle-event';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { schemas, type Config, type ConfigInput } from '../../src/config/schema';
+import { schemas, type Config, type ConfigInput } from '../../src/runtime/config/schema';
 import { handleHookEvent, type HookOutput } from '../../src/core/handle-event';
 import { isOwnCommand } from '../../src/core/own-commands';
 import { defaultPolicies } from '../../src/core/policies';

@@ -2,7 +2,7 @@
 // to it is refused at PreToolUse and writes nothing but the refusal; other MCP tools pass.
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { openLedger } from '../../src/ledger/db';
 import { handleHookEvent } from '../../src/core/handle-event';
 import { defaultPolicies } from '../../src/core/policies';

@@ -5,16 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fmtUsd } from '../../src/cli/output';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { handleHookEvent } from '../../src/core/handle-event';
 import { catchUpTranscripts } from '../../src/core/catch-up';
 import { parseHookInput } from '../../src/hooks/wire';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuild';
 import { costText } from '../../src/report/usage-render';
-import { fitRates, parseCostState } from '../../src/tokens/cost-state';
-import { costAt, estimate, knownPrice, PRICE_TABLE, PRICING_DATE, priceModel } from '../../src/tokens/pricing';
-import { readTranscript } from '../../src/tokens/transcript';
+import { fitRates, parseCostState } from '../../src/runtime/tokens/cost-state';
+import { costAt, estimate, knownPrice, PRICE_TABLE, PRICING_DATE, priceModel } from '../../src/runtime/tokens/pricing';
+import { readTranscript } from '../../src/runtime/tokens/transcript';
 import { FIXTURES, loadFixtureRun, seeded, shuffle, WIRED, type FixtureRun } from '../support/fixtures';
 import { makeTempDir, type TempDir } from '../support/sandbox';
 
@@ -28,7 +28,7 @@ describe('the price table', () => {
     expect(PRICE_TABLE.source).toBe('@pydantic/genai-prices');
     expect(PRICING_DATE).toMatch(/^\d{4}-\d\d-\d\d$/);
     const installed = JSON.parse(fs.readFileSync(path.join(__dirname, '../../node_modules/@pydantic/genai-prices/package.json'), 'utf8')).version;
-    expect(PRICE_TABLE.version, 'src/tokens/prices/anthropic.json is stale: run `npm run prices:refresh`').toBe(installed);
+    expect(PRICE_TABLE.version, 'src/runtime/tokens/prices/anthropic.json is stale: run `npm run prices:refresh`').toBe(installed);
   });
 
   it('prices known models exactly, dated ids included, and never by a shorter prefix', () => {

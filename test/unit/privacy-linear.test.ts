@@ -8,7 +8,7 @@
  */
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { MASK, MAX_DEPTH, redact, redactText } from '../../src/privacy/redact';
+import { MASK, MAX_DEPTH, redact, redactText } from '../../src/runtime/privacy/redact';
 import { adversarialShapes } from '../support/adversarial-text';
 
 const HANG_MS = 5000;

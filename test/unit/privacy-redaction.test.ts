@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestHookInput } from '../../src/hooks/ingest';
 import { spooledFiles } from '../../src/ledger/spool';
-import { redactText } from '../../src/privacy/redact';
+import { redactText } from '../../src/runtime/privacy/redact';
 import { hookPayload, makeWardenDirs, prng, type WardenDirs } from '../support/hook-runner';
 
 const r = prng(7);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load';
+import { loadConfig } from '../../src/runtime/config/load';
 import { DIST } from '../support/built';
 
 const dirs: string[] = [];

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as semconv from '@opentelemetry/semantic-conventions/incubating';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load';
+import { loadConfig } from '../../src/runtime/config/load';
 import { exportTarget } from '../../src/telemetry/export';
 import { genAi } from '../../src/telemetry/attributes';
 

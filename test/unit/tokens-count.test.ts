@@ -1,7 +1,7 @@
 // Exact cl100k counts, a lazily built encoder, and the free chars/4 estimate. (Totals are checked
 // against the real client's measured listings in curator-catalog.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { countTokens, estimateTokens, tokenizerLoaded } from '../../src/tokens/count';
+import { countTokens, estimateTokens, tokenizerLoaded } from '../../src/runtime/tokens/count';
 
 describe('token counts', () => {
   it('builds the encoder on first use only', () => {

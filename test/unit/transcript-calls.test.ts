@@ -4,7 +4,7 @@
 // in its transcript must all be there, failed, with Claude Code's error text.
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { openLedger } from '../../src/ledger/db';
 import { rebuildProjections, snapshotProjections } from '../../src/ledger/rebuild';
 import { handleHookEvent } from '../../src/core/handle-event';

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config/schema';
+import { defaultConfig } from '../../src/runtime/config/schema';
 import { agentFactsFor } from '../../src/core/agent-facts';
 import { toHookEvent } from '../../src/core/hook-event';
-import { readTranscript, type MessageUsage } from '../../src/tokens/transcript';
+import { readTranscript, type MessageUsage } from '../../src/runtime/tokens/transcript';
 
 let dir: string;
 beforeAll(() => {

@@ -2,8 +2,8 @@
 // in a real SQLite ledger, and turned into window budgets (`limit_percent` on scopes 5h/7d).
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { schemas, type ConfigInput } from '../../src/config/schema';
-import { problemsIn } from '../../src/config/load';
+import { schemas, type ConfigInput } from '../../src/runtime/config/schema';
+import { problemsIn } from '../../src/runtime/config/load';
 import { openLedger, type Ledger } from '../../src/ledger/db';
 import { appendEvent } from '../../src/ledger/events';
 import { project } from '../../src/ledger/project';

@@ -1,7 +1,7 @@
 // `agent-warden config`: the settings in force for a project and where they come from (your file,
 // the project's, AGENT_WARDEN_* variables), with every setting ignored and why.
 import type { Command } from 'commander';
-import { formatNotice, formatProblem, loadConfig } from '../../config/load';
+import { formatNotice, formatProblem, loadConfig } from '../../runtime/config/load';
 import { jsonOption, projectDir, projectOption } from '../flags';
 import { printJson } from '../output';
 

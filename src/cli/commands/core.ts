@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import pc from 'picocolors';
 import type { Colors } from 'picocolors/types';
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import { userAgentsDir } from '../../core/curator/layout';
 import { UserError } from '../errors';
 import { jsonOption, projectDir, projectOption } from '../flags';

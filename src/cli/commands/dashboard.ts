@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { renderDashboard } from '../../dashboard/render-html';
 import { dashboardData, type DashboardData } from '../../report/dashboard-data';
 import { UserError } from '../errors';

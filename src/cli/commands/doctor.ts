@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatNotice, formatProblem, loadConfig } from '../../config/load';
+import { formatNotice, formatProblem, loadConfig } from '../../runtime/config/load';
 import { openLedger, schemaVersion, type Ledger } from '../../ledger/db';
 import { replaySpool } from '../../core/spool-replay';
 import { latestVersion } from '../../ledger/migrations';
@@ -16,7 +16,7 @@ import { readTeamState } from '../../core/budget/team-figure';
 import { pendingCount } from '../../team/outbox';
 import { redactUrl } from '../../team/pg-client';
 import { jsonOption } from '../flags';
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import { exportStatus, type ExportStatus } from '../../telemetry/export-state';
 import { exportTarget } from '../../telemetry/export';
 import { withLedger } from '../ledger-access';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { didYouMean } from '../../config/problems';
+import { didYouMean } from '../../runtime/config/problems';
 import { EVENT_KINDS } from '../../ledger/event-kinds';
 import { listEventRows } from '../../ledger/read-events';
 import { UserError } from '../errors';

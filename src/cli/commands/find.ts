@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { discover } from '../../core/discovery/discover';
 import { openLedger, type Ledger } from '../../ledger/db';
 import { errorText } from '../../runtime/log';

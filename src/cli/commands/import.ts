@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { emptyTotals, importSessions, withStatementCache } from '../../importer/import-history';
 import { scanProjects } from '../../importer/scan';
-import { MAX_LINE_BYTES } from '../../tokens/jsonl-tail';
+import { MAX_LINE_BYTES } from '../../runtime/tokens/jsonl-tail';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { fmtInt, printJson } from '../output';

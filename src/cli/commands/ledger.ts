@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { replaySpool } from '../../core/spool-replay';
 import { rebuildProjections } from '../../ledger/rebuild';
 import { spooledFiles } from '../../ledger/spool';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createServer } from 'node:http';
 import { isIP } from 'node:net';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { metricsRegistry } from '../../metrics/registry';
 import { metricsSnapshot, type MetricsSnapshot } from '../../metrics/snapshot';
 import { projectOf } from '../../runtime/paths';

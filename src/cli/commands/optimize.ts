@@ -2,7 +2,7 @@
 // is optional: a rule whose facts cannot be read is reported as skipped, never as an error.
 import type { Command } from 'commander';
 import { budgetStatus } from '../../core/budget/status';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { homedir } from 'node:os';
 import { buildCatalog } from '../../core/curator/catalog';
 import { userAgentsDir } from '../../core/curator/layout';
@@ -12,7 +12,7 @@ import { buildOptimizeReport, type BudgetUse, type ListedAgent, type OptimizeRep
 import type { ReportScope } from '../../report/scope';
 import { queryUsageRows } from '../../report/usage-query';
 import { buildUsageReport } from '../../report/usage-report';
-import { PRICING_DATE } from '../../tokens/pricing';
+import { PRICING_DATE } from '../../runtime/tokens/pricing';
 import { withLedger } from '../ledger-access';
 import { fmtInt, pc, printJson } from '../output';
 import { addScopeOptions, scopeFrom, withProgress } from './report';

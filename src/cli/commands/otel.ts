@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { catchUpTranscripts } from '../../core/catch-up';
 import { errorText, trace } from '../../runtime/log';
 import { projectOf, userConfigPath } from '../../runtime/paths';

@@ -2,7 +2,7 @@
 // ledger has seen, its rates and where they come from: config, table, learned from Claude Code's
 // own cost figures, or estimated from the newest model of its family.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { buildPricingReport } from '../../report/pricing';
 import { projectOf } from '../../runtime/paths';
 import { withLedger } from '../ledger-access';

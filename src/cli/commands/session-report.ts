@@ -4,7 +4,7 @@ import { listDispatches } from '../../ledger/read-dispatches';
 import { buildSessionReport, type SessionInfo } from '../../report/session-report';
 import { sessionMarkdown } from '../../report/session-markdown';
 import { queryMainThread } from '../../report/usage-query';
-import { PRICING_DATE } from '../../tokens/pricing';
+import { PRICING_DATE } from '../../runtime/tokens/pricing';
 import { UserError } from '../errors';
 import { withLedger } from '../ledger-access';
 import { printJson } from '../output';

@@ -2,7 +2,7 @@
 // how deep) and a logged one-off raise of a cap for one session, the command a cap denial names.
 import type { Command } from 'commander';
 import { capStatus } from '../../core/budget/status';
-import { formatProblem, loadConfig } from '../../config/load';
+import { formatProblem, loadConfig } from '../../runtime/config/load';
 import { record } from '../../ledger/project';
 import { capNames } from '../../core/spawn/caps';
 import { projectOf } from '../../runtime/paths';

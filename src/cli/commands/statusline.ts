@@ -2,7 +2,7 @@
 // `statusline install` / `uninstall`, and `windows` (Claude's reported windows: level, history, lifts).
 import type { Command } from 'commander';
 import { dirname } from 'node:path';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { record } from '../../ledger/project';
 import { projectOf } from '../../runtime/paths';
 import { gatherFacts } from '../../statusline/facts';

@@ -2,7 +2,7 @@
 // The resident MCP server syncs in the background (src/team/background.ts); these commands are for
 // a machine without a running session, for checking, and for the team's report.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load';
+import { loadConfig } from '../../runtime/config/load';
 import { openLedger, type Ledger } from '../../ledger/db';
 import { projectOf, userConfigPath } from '../../runtime/paths';
 import { readTeamState } from '../../core/budget/team-figure';

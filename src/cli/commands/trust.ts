@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readConfigObject, writeConfigObject } from '../config-file';
-import { canonicalDir } from '../../config/trust';
+import { canonicalDir } from '../../runtime/config/trust';
 import { userConfigPath } from '../../runtime/paths';
 import { printJson } from '../output';
 import { jsonOption, projectDir, projectOption } from '../flags';

@@ -1,7 +1,7 @@
 // The breaker at PreToolUse: refuses a call (or a dispatch of an agent type) that keeps failing
 // with nothing succeeding in between, offers one trial after the cooldown, and warns the model
 // when a session's failures pile up. State lives in the ledger, so it holds across hook processes.
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import type { CircuitChange, Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../policy/interface';
 import type { Ledger } from '../../ledger/db';
 import { decideCircuit, type CircuitDecision } from './circuit';

@@ -1,6 +1,6 @@
 // `budget set` edits one config file: a budget with the same key (id, else scope, agent type and
 // project flag) is replaced, others are kept, and every other setting is left as it was.
-import type { Budget } from '../../config/schema';
+import type { Budget } from '../../runtime/config/schema';
 import { budgetKey } from './meter';
 
 export type BudgetInput = Partial<Budget> & Pick<Budget, 'scope'>;

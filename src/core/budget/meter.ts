@@ -1,7 +1,7 @@
 // A budget's state in its current window, one meter per limit (tokens, USD): spent, reserved by
 // running dispatches, and the limit with any override added. Shared by the PreToolUse policy and
 // `agent-warden budget status`, so both always agree.
-import type { Budget, Config } from '../../config/schema';
+import type { Budget, Config } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 import { billed, oldestSpend, overrides, reserved, sessionStart, type SpendFilter } from './spend';
 import { systemTimeZone, windowOf, type Window } from './window';

@@ -4,7 +4,7 @@
 // A `dispatch` budget is checked at the running subagent's own tool calls (its live spend); the
 // other scopes at dispatches (and every call under on_exhausted "all_tools"). A dispatch that
 // would overrun gets the budget's action: deny, ask the user, or run on a cheaper model.
-import { isMetered, type Budget } from '../../config/schema';
+import { isMetered, type Budget } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 import type { Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../policy/interface';
 import { evaluateBudget, inUnit, isSpent, used, type BudgetState, type Meter } from './meter';

@@ -1,7 +1,7 @@
 // How much a dispatch will bill before it runs: the median of what this agent type's recent
 // completed dispatches billed (the median, so one runaway run does not inflate every forecast).
 // With no history, `budget.default_dispatch_tokens` (0 unless configured: no guess is made).
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 
 export interface Prediction {

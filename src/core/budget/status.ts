@@ -1,6 +1,6 @@
 // `budget status` rows: each budget's meters with time to reset and a forecast at the current
 // burn rate (spend so far divided by the time the window has run).
-import { isMetered, type Config } from '../../config/schema';
+import { isMetered, type Config } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 import { capStates, depthOf } from '../spawn/caps';
 import { budgetKey, evaluateBudget, used, type Subject, type Unit } from './meter';

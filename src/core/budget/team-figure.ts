@@ -3,7 +3,7 @@
 // the local ledger only: PreToolUse never waits on the network. A figure older than
 // team.max_staleness_seconds, of another window, or never fetched, is not used: the caller falls
 // back to this machine's spend (or denies, with team.when_unreachable "deny") and says so.
-import type { Budget, Config } from '../../config/schema';
+import type { Budget, Config } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 
 export type TeamFigure =

@@ -1,7 +1,7 @@
 // Calendar windows in the user's time zone: a day budget resets at local midnight, a week budget
 // on Monday at midnight, a month budget on the 1st. Intl gives the wall clock in any IANA zone;
 // the UTC instant of a local midnight is found by correcting a first guess with the zone's offset.
-import type { Budget } from '../../config/schema';
+import type { Budget } from '../../runtime/config/schema';
 
 export interface Window {
   /** Inclusive start, ms epoch; 0 for a session (it counts from the session's first event). */

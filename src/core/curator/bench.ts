@@ -3,9 +3,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../../config/schema';
+import { defaultConfig } from '../../runtime/config/schema';
 import { openDatabase } from '../../ledger/driver';
-import { tokenizerLoaded, countTokens } from '../../tokens/count';
+import { tokenizerLoaded, countTokens } from '../../runtime/tokens/count';
 import { planProject } from './curate';
 
 export interface PlanBench {

@@ -1,7 +1,7 @@
 // One curation step, shared by the CLI and the watcher: catalog → usage → rank → select → plan, and
 // for apply/restore the same under the project's apply lock, after recovering an interrupted batch.
 import type { SqliteDb as Database } from '../../ledger/driver';
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { claudeDirCreatedByCurator, removeDirIfEmpty, restoreSettings, type SettingsRestore } from './agent-rules';

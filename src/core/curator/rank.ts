@@ -12,7 +12,7 @@
 // used: copying, cloning or checking out a collection resets them all.
 // An agent already in core needs to be beaten by INCUMBENT_MARGIN to lose its slot, so two agents
 // with near-equal scores don't swap folders (and the client's listing) on every new dispatch.
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import type { AgentEntry } from './catalog';
 import { isOutsideTier } from './layout';
 import type { AgentUsage } from './usage';

@@ -3,7 +3,7 @@
 // budget first; pins and agents in their grace period always get in, even past the budget (reported);
 // then used agents in rank order while they fit. A large agent that does not fit is skipped, so a
 // smaller one further down may still take the remaining tokens. Unused agents never get a slot.
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import type { AgentEntry } from './catalog';
 import type { RankedAgent } from './rank';
 

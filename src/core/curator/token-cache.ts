@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { wardenHome } from '../../runtime/paths';
-import { countTokens } from '../../tokens/count';
+import { countTokens } from '../../runtime/tokens/count';
 import { writeJsonAtomic } from './state-file';
 
 const MAX_ENTRIES = 20_000;

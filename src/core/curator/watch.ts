@@ -6,7 +6,7 @@
 import type { SqliteDb as Database } from '../../ledger/driver';
 import { mkdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import { type ApplyOutcome, applyProject } from './curate';
 import { type ProjectLayout, projectLayout } from './layout';
 import { type HeldLock, type LockOwner, tryLock } from './lock';

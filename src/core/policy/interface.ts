@@ -1,6 +1,6 @@
 // The shape every PreToolUse policy (budgets, breakers, proxy dispatch) shares: a function of the
 // call, the ledger's state, the config and the clock, returning what it wants done.
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 
 export interface PreToolCall {

@@ -1,7 +1,7 @@
 // Spawn caps as the ledger sees them: how many subagents a session has started, how many run now,
 // and how deep a caller is. Counts come from the dispatches and agent_runs projections, so they
 // are rebuildable and concurrent hooks (one write transaction each) see each other's dispatches.
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 
 export const capNames = ['max_per_session', 'max_depth', 'max_running'] as const;

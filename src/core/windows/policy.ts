@@ -2,7 +2,7 @@
 // last reported 5-hour window stands at or above 80%. The level is Claude's own (from its status
 // line, recorded as `rate_limits` events), so this policy only reads the ledger; a snapshot past its
 // reset no longer counts, and a session the user lifted (`agent-warden windows lift`) passes.
-import type { Budget } from '../../config/schema';
+import type { Budget } from '../../runtime/config/schema';
 import type { PreToolPolicy } from '../policy/interface';
 import { isLifted, standingWindow } from './ledger';
 import { windowRefusal } from './messages';

@@ -1,5 +1,5 @@
 // Shared types for projection handlers: the context they run with and the handler signature.
-import type { ModelPrice } from '../../config/schema';
+import type { ModelPrice } from '../../runtime/config/schema';
 import type { Ledger } from '../db';
 import type { EventKind } from '../event-kinds';
 import type { StoredEvent } from '../events';

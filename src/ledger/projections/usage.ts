@@ -2,9 +2,9 @@
 // each priced and marked with how (`price_source`). Prices are not frozen into the log: learning a
 // rate from a cost-state, or a new price table or `pricing` config, reprices the rows in place, so
 // no `ledger rebuild` is needed (and a rebuild converges to the same figures, whatever the order).
-import { fitRates, plausible, type CostState, type ModelCost } from '../../tokens/cost-state';
-import { costAt, knownPrice, PRICE_TABLE, type Priced, priceModel, type Rates } from '../../tokens/pricing';
-import { type MessageUsage, totalOf } from '../../tokens/transcript';
+import { fitRates, plausible, type CostState, type ModelCost } from '../../runtime/tokens/cost-state';
+import { costAt, knownPrice, PRICE_TABLE, type Priced, priceModel, type Rates } from '../../runtime/tokens/pricing';
+import { type MessageUsage, totalOf } from '../../runtime/tokens/transcript';
 import type { Ledger } from '../db';
 import type { StoredEvent } from '../events';
 import type { ProjectionContext } from './types';

@@ -1,4 +1,4 @@
-import { type Config } from '../../config/schema';
+import { type Config } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 import { type Subject } from './meter';
 import type { BudgetStatusRow, CapStatusRow } from './status-rows';

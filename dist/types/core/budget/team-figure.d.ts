@@ -1,4 +1,4 @@
-import type { Budget, Config } from '../../config/schema';
+import type { Budget, Config } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 export type TeamFigure = {
     status: 'fresh';

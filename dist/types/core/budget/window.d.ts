@@ -1,4 +1,4 @@
-import type { Budget } from '../../config/schema';
+import type { Budget } from '../../runtime/config/schema';
 export interface Window {
     /** Inclusive start, ms epoch; 0 for a session (it counts from the session's first event). */
     start: number;

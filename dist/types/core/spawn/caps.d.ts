@@ -1,4 +1,4 @@
-import type { Config } from '../../config/schema';
+import type { Config } from '../../runtime/config/schema';
 import type { Ledger } from '../../ledger/db';
 export declare const capNames: readonly ["max_per_session", "max_depth", "max_running"];
 export type CapName = (typeof capNames)[number];

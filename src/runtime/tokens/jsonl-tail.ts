@@ -4,7 +4,7 @@
 // read in fixed chunks (memory stays bounded whatever its size), a line longer than
 // MAX_LINE_BYTES is skipped and counted, and the offset always moves past what was read.
 import { closeSync, readSync } from 'node:fs';
-import { openRegular } from '../runtime/safe-file';
+import { openRegular } from '../safe-file';
 
 /** Lines longer than this are skipped (and counted): a usage line is a few KB. */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;

@@ -3,7 +3,7 @@
 // set AGENT_WARDEN_* variables and loosen the user's guard through the environment layer. Those
 // variables are the project's, not the user's: this finds them so they get the project's rules.
 import { join } from 'node:path';
-import { readRegularFile } from '../runtime/safe-file';
+import { readRegularFile } from '../safe-file';
 
 const SETTINGS_FILES = ['settings.json', 'settings.local.json'];
 const MAX_SETTINGS_BYTES = 1024 * 1024;

@@ -4,7 +4,7 @@
 // AGENT_WARDEN_* variable, loads them again (issue 20).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectConfigPath, userConfigPath } from '../runtime/paths';
+import { projectConfigPath, userConfigPath } from '../paths';
 import { ENV_PREFIX } from './env';
 import { loadConfig, type LoadedConfig } from './load';
 

@@ -1,5 +1,5 @@
 import type { Config } from './schema';
-import { shellQuote } from '../runtime/shell-quote';
+import { shellQuote } from '../shell-quote';
 export { shellQuote };
 export interface ConfigNotice {
     file: string;

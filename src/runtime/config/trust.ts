@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from './schema';
-import { shellQuote } from '../runtime/shell-quote';
+import { shellQuote } from '../shell-quote';
 
 // Quoted paths in messages; kept importable from here for the commands that print them.
 export { shellQuote };

@@ -4,7 +4,7 @@
 // path, value, fix) and ignored, and everything valid still applies. The project's file may only
 // tighten the user's unless the user trusts that project (see ./trust.ts and SECURITY.md).
 import { readFileSync } from 'node:fs';
-import { projectConfigPath, userConfigPath } from '../runtime/paths';
+import { projectConfigPath, userConfigPath } from '../paths';
 import { ENV_PREFIX, nested, settingVariables, variableFor, type EnvSetting } from './env';
 import { projectEnvVariables } from './project-env';
 import { describeIssue, formatProblem, ignoredPart, ignoredText, valueAt, type ConfigProblem } from './problems';
