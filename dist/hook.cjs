@@ -272,7 +272,7 @@ ${Ti("day",864e5)}
       );
       CREATE INDEX otel_spans_session ON otel_spans(session_id);
       CREATE TABLE otel_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `},{version:12,why:"Team budgets (issue 23): every billed usage row gets an outbox row (by its natural key, so a rebuild re-dirties it instead of adding a new one) that the resident server pushes to the team's PostgreSQL; team_totals caches the other machines' spend it pulls, for PreToolUse to read without the network; team_state holds this ledger's machine id and the last sync's outcome.",sql:`
+    `},{version:12,why:"Team budgets (issue 23): once this ledger has joined a team (team_state holds its machine id), every billed usage row gets an outbox row (by its natural key, so a rebuild re-dirties it instead of adding a new one) that the resident server pushes to the team's PostgreSQL; team_totals caches the other machines' spend it pulls, for PreToolUse to read without the network; team_state holds this ledger's machine id and the last sync's outcome.",sql:`
       CREATE TABLE team_outbox (
         id INTEGER PRIMARY KEY,
         session_id TEXT NOT NULL,
@@ -282,13 +282,14 @@ ${Ti("day",864e5)}
         UNIQUE (session_id, agent_id, message_id)
       );
       CREATE INDEX team_outbox_dirty ON team_outbox(id) WHERE dirty = 1;
-      INSERT INTO team_outbox (session_id, agent_id, message_id) SELECT session_id, agent_id, message_id FROM usage ORDER BY ts;
-      CREATE TRIGGER team_outbox_usage_insert AFTER INSERT ON usage BEGIN
+      CREATE TABLE team_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TRIGGER team_outbox_usage_insert AFTER INSERT ON usage WHEN EXISTS (SELECT 1 FROM team_state WHERE key = 'machine_id') BEGIN
         INSERT INTO team_outbox (session_id, agent_id, message_id) VALUES (new.session_id, new.agent_id, new.message_id)
           ON CONFLICT (session_id, agent_id, message_id) DO UPDATE SET dirty = 1 WHERE dirty = 0;
       END;
       CREATE TRIGGER team_outbox_usage_update AFTER UPDATE OF total_tokens, cost_usd, agent_type, model, ts ON usage
-      WHEN old.total_tokens IS NOT new.total_tokens OR old.cost_usd IS NOT new.cost_usd OR old.agent_type IS NOT new.agent_type OR old.model IS NOT new.model OR old.ts IS NOT new.ts
+      WHEN (old.total_tokens IS NOT new.total_tokens OR old.cost_usd IS NOT new.cost_usd OR old.agent_type IS NOT new.agent_type OR old.model IS NOT new.model OR old.ts IS NOT new.ts)
+        AND EXISTS (SELECT 1 FROM team_state WHERE key = 'machine_id')
       BEGIN
         UPDATE team_outbox SET dirty = 1 WHERE session_id = new.session_id AND agent_id = new.agent_id AND message_id = new.message_id AND dirty = 0;
       END;
@@ -301,7 +302,6 @@ ${Ti("day",864e5)}
         machines INTEGER NOT NULL,
         fetched_at INTEGER NOT NULL
       );
-      CREATE TABLE team_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `}],xr=Gt[Gt.length-1].version;function Ti(e,t){let n=u=>`${t}, (CAST(${u}.ts AS INTEGER) / ${t}) * ${t}, coalesce(${u}.project, ''), coalesce(${u}.agent_type, ''), lower(coalesce(${u}.model, ''))`,r=u=>`${u}.total_tokens, CAST(round(coalesce(${u}.cost_usd, 0) * 1e9) AS INTEGER), CASE WHEN ${u}.cost_usd IS NULL THEN ${u}.total_tokens ELSE 0 END, CASE WHEN ${u}.price_source = 'estimated' THEN ${u}.total_tokens ELSE 0 END`,o=`INSERT INTO usage_buckets (grain, start, project, agent_type, model, tokens, nano_usd, unpriced_tokens, estimated_tokens, messages)
           VALUES (${n("NEW")}, ${r("NEW")}, 1)
           ON CONFLICT DO UPDATE SET tokens = tokens + excluded.tokens, nano_usd = nano_usd + excluded.nano_usd,

@@ -329,7 +329,7 @@ ${bucketSql('day', 86_400_000)}
   },
   {
     version: 12,
-    why: "Team budgets (issue 23): every billed usage row gets an outbox row (by its natural key, so a rebuild re-dirties it instead of adding a new one) that the resident server pushes to the team's PostgreSQL; team_totals caches the other machines' spend it pulls, for PreToolUse to read without the network; team_state holds this ledger's machine id and the last sync's outcome.",
+    why: "Team budgets (issue 23): once this ledger has joined a team (team_state holds its machine id), every billed usage row gets an outbox row (by its natural key, so a rebuild re-dirties it instead of adding a new one) that the resident server pushes to the team's PostgreSQL; team_totals caches the other machines' spend it pulls, for PreToolUse to read without the network; team_state holds this ledger's machine id and the last sync's outcome.",
     sql: `
       CREATE TABLE team_outbox (
         id INTEGER PRIMARY KEY,
@@ -340,13 +340,14 @@ ${bucketSql('day', 86_400_000)}
         UNIQUE (session_id, agent_id, message_id)
       );
       CREATE INDEX team_outbox_dirty ON team_outbox(id) WHERE dirty = 1;
-      INSERT INTO team_outbox (session_id, agent_id, message_id) SELECT session_id, agent_id, message_id FROM usage ORDER BY ts;
-      CREATE TRIGGER team_outbox_usage_insert AFTER INSERT ON usage BEGIN
+      CREATE TABLE team_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TRIGGER team_outbox_usage_insert AFTER INSERT ON usage WHEN EXISTS (SELECT 1 FROM team_state WHERE key = 'machine_id') BEGIN
         INSERT INTO team_outbox (session_id, agent_id, message_id) VALUES (new.session_id, new.agent_id, new.message_id)
           ON CONFLICT (session_id, agent_id, message_id) DO UPDATE SET dirty = 1 WHERE dirty = 0;
       END;
       CREATE TRIGGER team_outbox_usage_update AFTER UPDATE OF total_tokens, cost_usd, agent_type, model, ts ON usage
-      WHEN old.total_tokens IS NOT new.total_tokens OR old.cost_usd IS NOT new.cost_usd OR old.agent_type IS NOT new.agent_type OR old.model IS NOT new.model OR old.ts IS NOT new.ts
+      WHEN (old.total_tokens IS NOT new.total_tokens OR old.cost_usd IS NOT new.cost_usd OR old.agent_type IS NOT new.agent_type OR old.model IS NOT new.model OR old.ts IS NOT new.ts)
+        AND EXISTS (SELECT 1 FROM team_state WHERE key = 'machine_id')
       BEGIN
         UPDATE team_outbox SET dirty = 1 WHERE session_id = new.session_id AND agent_id = new.agent_id AND message_id = new.message_id AND dirty = 0;
       END;
@@ -359,7 +360,6 @@ ${bucketSql('day', 86_400_000)}
         machines INTEGER NOT NULL,
         fetched_at INTEGER NOT NULL
       );
-      CREATE TABLE team_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
 ];

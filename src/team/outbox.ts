@@ -1,5 +1,5 @@
 // This machine's side of the push: the outbox rows (one per billed usage row, kept by triggers of
-// migration 10) that the team server has not got in their latest form. A batch takes a push
+// migration 12, armed once this ledger has a machine id) that the team server has not got in their latest form. A batch takes a push
 // sequence number; the server keeps, per machine and outbox id, the row of the highest sequence, so
 // a batch pushed twice (the process died before marking it) or overtaken by a newer one lands once.
 import { randomUUID } from 'node:crypto';
@@ -28,11 +28,18 @@ export function writeTeamState(db: Ledger, values: Record<string, string | null>
   }).immediate();
 }
 
-/** This ledger's id on the team server, made on first use (a new ledger is a new machine: its outbox ids start again). */
+/**
+ * This ledger's id on the team server, made on first use (a new ledger is a new machine: its outbox
+ * ids start again). Making it arms the outbox: its triggers only run once the id exists, so a
+ * ledger that never joins a team pays nothing per usage row; the rows billed before are queued here.
+ */
 export function machineId(db: Ledger): string {
   const known = readTeamState(db, 'machine_id');
   if (known) return known;
-  db.transaction(() => db.prepare('INSERT OR IGNORE INTO team_state (key, value) VALUES (?, ?)').run('machine_id', randomUUID())).immediate();
+  db.transaction(() => {
+    if (db.prepare('INSERT OR IGNORE INTO team_state (key, value) VALUES (?, ?)').run('machine_id', randomUUID()).changes === 0) return;
+    db.prepare('INSERT INTO team_outbox (session_id, agent_id, message_id) SELECT session_id, agent_id, message_id FROM usage WHERE true ORDER BY ts ON CONFLICT DO NOTHING').run();
+  }).immediate();
   return readTeamState(db, 'machine_id')!;
 }
 
@@ -71,5 +78,7 @@ export function markPushed(db: Ledger, rows: OutboxRow[]): void {
 
 /** Rows waiting to be pushed (or pushed again after a change). */
 export function pendingCount(db: Ledger): number {
+  // Before the first sync the outbox is not armed yet: every billed row is still to push.
+  if (!readTeamState(db, 'machine_id')) return (db.prepare('SELECT count(*) AS n FROM usage').get() as { n: number }).n;
   return (db.prepare('SELECT count(*) AS n FROM team_outbox WHERE dirty = 1').get() as { n: number }).n;
 }

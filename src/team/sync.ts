@@ -70,8 +70,9 @@ export class TeamSync {
     if (!team) return { ok: false, pushed: 0, pending: 0, figures: 0, error: 'no "team" in your config' };
     let pushed = 0;
     try {
-      const pg = await this.connection(team.url);
+      // Joining the team arms the outbox before the network is tried: rows wait even while the server is away.
       const machine = machineId(db);
+      const pg = await this.connection(team.url);
       await pg.query(
         `INSERT INTO agent_warden_members (team, machine_id, member) VALUES ($1, $2, $3)
          ON CONFLICT (team, machine_id) DO UPDATE SET member = excluded.member`,

@@ -51,7 +51,12 @@ const argsFor = (): Record<string, string[]> => ({
   // Nothing has ended here, so nothing is sent: no collector needed.
   'otel export': ['--endpoint', 'http://127.0.0.1:9'],
   'otel status': [],
+  // With a team whose PostgreSQL is not there (TEAM_ENV): team sync prints its outcome, then exits 1.
+  'team status': [],
+  'team sync': [],
 });
+
+const TEAM_ENV = { AGENT_WARDEN_TEAM: '{"url": "postgres://127.0.0.1:9/none", "name": "acme"}' };
 
 function jsonCommands(cmd: Command, prefix: string[] = []): string[] {
   return cmd.commands.flatMap((sub) => {
@@ -108,9 +113,10 @@ describe('--json output', () => {
   it('every --json command prints snake_case keys', () => {
     const found: Record<string, string[]> = {};
     for (const [name, args] of Object.entries(argsFor())) {
-      const ran = runCli([...name.split(' '), ...args, '--json'], home, { cwd: project, env });
-      // doctor exits 1 when a check fails (here: the hook wiring of a plugin not installed); its JSON still counts.
-      expect(ran.status === 0 || name === 'doctor', `${name}: exit ${ran.status}: ${ran.stderr}`).toBe(true);
+      const ran = runCli([...name.split(' '), ...args, '--json'], home, { cwd: project, env: name.startsWith('team ') ? { ...env, ...TEAM_ENV } : env });
+      // doctor exits 1 when a check fails (here: the hook wiring of a plugin not installed), and team
+      // sync when its server is away; their JSON still counts.
+      expect(ran.status === 0 || name === 'doctor' || name === 'team sync', `${name}: exit ${ran.status}: ${ran.stderr}`).toBe(true);
       let parsed: unknown;
       expect(() => (parsed = JSON.parse(ran.stdout)), `${name} prints JSON: ${ran.stdout.slice(0, 200)}`).not.toThrow();
       const bad = badKeys(parsed, '$', { names: [/^\$\.settings\.pricing$/], verbatim: [/^\$\[\]\.payload$/] });

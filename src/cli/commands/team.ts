@@ -12,6 +12,7 @@ import { queryTeamReport, type TeamReport } from '../../team/report';
 import { migrateServer } from '../../team/server-schema';
 import { memberName, teamBudgets, TeamSync, type TeamConfig } from '../../team/sync';
 import { UserError } from '../errors';
+import { jsonOption } from '../flags';
 import { fmtInt, fmtUsd, pc, printJson, table } from '../output';
 import { parseSince } from '../time';
 
@@ -37,7 +38,7 @@ export function registerTeamCommands(program: Command): void {
   team
     .command('sync')
     .description("push this machine's usage to the team's PostgreSQL and fetch the team's spend now")
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action(async (opts) => {
       const project = projectOf(undefined);
       const { config } = teamConfig(project);
@@ -50,7 +51,7 @@ export function registerTeamCommands(program: Command): void {
   team
     .command('status')
     .description('the team setting, this machine\'s outbox and the last sync')
-    .option('--json', 'print JSON')
+    .addOption(jsonOption())
     .action((opts) => {
       const project = projectOf(undefined);
       const { team: t, config } = teamConfig(project);
