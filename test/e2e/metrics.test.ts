@@ -2,27 +2,18 @@
 // the ledger holds, after the real hook recorded the captured Claude Code run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../support/sandbox';
 import { loadFixtureRun, WIRED } from '../support/fixtures';
 import { CLI, cliJson, REPO, runCli, runHook, wardenEnv } from '../support/warden';
+import { freePort } from '../support/free-port';
 
 const cleanups: (() => void)[] = [];
 afterAll(() => {
   for (const c of cleanups.reverse()) c();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => done(port));
-    });
-    s.on('error', fail);
-  });
-}
 
 function started(child: ChildProcess): ChildProcess {
   cleanups.push(() => child.exitCode === null && child.kill('SIGTERM'));

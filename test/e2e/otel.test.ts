@@ -7,7 +7,6 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -17,18 +16,10 @@ import { REVIEWER } from '../support/dispatch-session';
 import { SPAN_KIND_INTERNAL, STATUS_CODE_ERROR, startCollector } from '../support/otlp-collector';
 import { scratch } from '../support/scratch';
 import { CLI, cliJson, PLUGIN_DIR, REPO, runCli, wardenEnv } from '../support/warden';
+import { freePort } from '../support/free-port';
 
 const { temp, mock, defer } = scratch();
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => done(port));
-    });
-    s.on('error', fail);
-  });
-}
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;

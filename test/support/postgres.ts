@@ -9,10 +9,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { freePort } from './free-port';
 
 export interface Postgres {
   /** postgres://postgres@127.0.0.1:<port>/<database> */
@@ -52,16 +52,6 @@ function asPostgres(dir: string, command: string[]): string[] {
   return ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function ready(url: string, child: ChildProcess, log: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
