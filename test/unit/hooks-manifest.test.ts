@@ -14,16 +14,16 @@ describe('hooks/hooks.json', () => {
     expect(committed).toBe(hooksJsonText());
   });
 
-  it('parses to the manifest: resident events pair the mcp_tool hook with the command fallback; session start and end run the Node hook', () => {
+  it('parses to the manifest: resident events pair the mcp_tool hook with the command fallback; session and subagent start and end run the Node hook', () => {
     const parsed = JSON.parse(committed);
     expect(parsed).toEqual(hooksManifest());
     const kinds = (event: string) => parsed.hooks[event].flatMap((g: any) => g.hooks.map((h: any) => h.type));
-    for (const event of ['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'SubagentStart', 'SubagentStop', 'Stop']) {
+    for (const event of ['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop']) {
       expect(kinds(event), event).toEqual(['mcp_tool', 'command']);
       const [mcp, fallback] = parsed.hooks[event][0].hooks;
       expect(mcp).toMatchObject({ server: RESIDENT_SERVER, tool: 'hook', input: hookInputTemplate() });
       expect(fallback.args[0]).toBe('${CLAUDE_PLUGIN_ROOT}/hooks/command-or-resident.sh');
     }
-    for (const event of ['SessionStart', 'SessionEnd']) expect(parsed.hooks[event][0].hooks[0].args).toContain('${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs');
+    for (const event of ['SessionStart', 'SessionEnd', 'SubagentStart', 'SubagentStop']) expect(parsed.hooks[event][0].hooks[0].args).toContain('${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs');
   });
 });
