@@ -1,6 +1,7 @@
 // How commands reach the ledger: read-only unless they change something, and one clear line (not
 // a stack trace) when it cannot be opened. Reports first catch up with transcripts that Claude Code
-// finished writing after the last hook fired, when the ledger is the user's to write.
+// finished writing after the last hook fired, when the ledger is the user's to write (and first take
+// in the session starts and ends that hooks/session-event.sh left in the inbox).
 //
 // A ledger in a folder the user cannot write (another user's, a read-only mount) cannot be read in
 // place: SQLite needs to create the WAL index (-shm) beside it, and this build of SQLite has no
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../runtime/config/load';
 import { catchUpTranscripts } from '../core/catch-up';
+import { drainInboxInto } from '../hooks/ingest';
 import { NativeMissingError, openLedger, type Ledger } from '../ledger/db';
 import { errorText, trace } from '../runtime/log';
 import { ledgerPath } from '../runtime/paths';
@@ -30,6 +32,8 @@ export function withLedger<T>(fn: (db: Ledger) => T, opts: { write?: boolean; ca
     }
     if (db) {
       try {
+        // A session's start or end that hooks/session-event.sh left for Node, then the transcripts.
+        drainInboxInto(db);
         catchUpTranscripts(db, loadConfig(process.cwd()).config);
       } catch (err) {
         trace(`could not catch up with transcripts (${errorText(err)}); reporting what the ledger has`);

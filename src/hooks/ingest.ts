@@ -19,6 +19,7 @@ import { countPromptTokensLater, exportTelemetryLater, pushTeamUsageLater, start
 import { replaySpool } from '../core/spool-replay';
 import { malformedText, storeMalformed, storeNewerEvent } from '../core/unparsed-input';
 import { parseHookInput } from './wire';
+import { drainInbox } from './inbox';
 
 export interface IngestOptions {
   now?: number;
@@ -34,6 +35,10 @@ export interface IngestOptions {
   failureContext?: HookContext['failureContext'];
   /** How settings are read: the resident server keeps them cached (src/runtime/config/cached.ts). */
   loadConfig?: (project: string) => ReturnType<typeof loadConfig>;
+  /** The event's id when it has none of its own (an inbox file's, see ./inbox.ts). */
+  uid?: string;
+  /** Record what waits in the inbox first (default); off for the inbox's own events. */
+  drainInbox?: boolean;
 }
 
 export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOutput | undefined {
@@ -45,7 +50,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
   const loaded = (opts.loadConfig ?? loadConfig)(project);
   const { config, problems } = loaded;
   for (const p of problems) if (parsed.ok && parsed.event.hook_event_name === 'SessionStart') trace(`config: ${formatProblem(p)}`);
-  const uid = parsed.ok ? eventUid(parsed.event) : undefined;
+  const uid = parsed.ok ? (eventUid(parsed.event) ?? opts.uid) : opts.uid;
 
   let db = opts.db;
   try {
@@ -62,6 +67,8 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
   let replayed: string[] = [];
   const record = (ledger: Ledger): HookOutput | undefined => {
     replayed = [];
+    // Session starts and ends the shell hook left behind come first: they happened before this event.
+    if (opts.drainInbox !== false) drainInbox(ledger, { env, loadConfig: opts.loadConfig, ingest: ingestHookInput });
     replaySpool(ledger, config, opts.maxSpoolReplay ?? 500, replayed);
     if (!parsed.ok && parsed.newerEvent) {
       storeNewerEvent(ledger, config, { kind: parsed.kind!, bytes: text.length, now, project, sessionId: parsed.sessionId! });
@@ -69,7 +76,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
     }
     if (!parsed.ok) {
       trace(`ignored bad hook input: ${safeReason(parsed.reason)}`);
-      storeMalformed(ledger, config, { reason: safeReason(parsed.reason), text, now, project, sessionId: parsed.sessionId });
+      storeMalformed(ledger, config, { reason: safeReason(parsed.reason), text, now, project, sessionId: parsed.sessionId, uid });
       return undefined;
     }
     const out = handleHookEvent(
@@ -158,3 +165,29 @@ function failClosed(config: Config, parsed: ReturnType<typeof parseHookInput>, w
 // the log and the ledger get the reason without it.
 const safeReason = (reason: string) => redactText(reason.replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)? is not valid JSON/, 'is not valid JSON'));
 
+
+/**
+ * `node hook.cjs --drain-inbox`: what a session end starts, detached, so the end is recorded (and
+ * its background work started) right away rather than at the next hook. Fails open like a hook:
+ * whatever it cannot record stays in the inbox for the next one.
+ */
+export function drainInboxNow(env: NodeJS.ProcessEnv = process.env): number {
+  let db: Ledger;
+  try {
+    db = openLedger();
+  } catch (err) {
+    if (err instanceof NativeMissingError) startBootstrap(env);
+    trace(`ledger unavailable (${errorText(err)}); the session's end waits in the inbox for the next hook`);
+    return 0;
+  }
+  try {
+    return drainInboxInto(db, env);
+  } finally {
+    db.close();
+  }
+}
+
+/** Records what waits in the inbox into an open ledger (the CLI does it before a report). */
+export function drainInboxInto(db: Ledger, env: NodeJS.ProcessEnv = process.env): number {
+  return drainInbox(db, { env, ingest: ingestHookInput });
+}

@@ -10,6 +10,8 @@ export function wardenHome(env: NodeJS.ProcessEnv = process.env): string {
 
 export const ledgerPath = (home = wardenHome()) => join(home, 'ledger.db');
 export const spoolDir = (home = wardenHome()) => join(home, 'spool');
+/** Hook inputs hooks/session-event.sh left for the next Node process to record (src/hooks/inbox.ts). */
+export const inboxDir = (home = wardenHome()) => join(home, 'inbox');
 export const logPath = (home = wardenHome()) => join(home, 'warden.log');
 export const userConfigPath = (home = wardenHome()) => join(home, 'config.json');
 export const projectConfigPath = (projectDir: string) => join(projectDir, '.claude', 'agent-warden.json');

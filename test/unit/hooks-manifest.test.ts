@@ -14,7 +14,7 @@ describe('hooks/hooks.json', () => {
     expect(committed).toBe(hooksJsonText());
   });
 
-  it('parses to the manifest: resident events pair the mcp_tool hook with the command fallback; session and subagent start and end run the Node hook', () => {
+  it('parses to the manifest: resident events pair the mcp_tool hook with the command fallback; session start and end go through the inbox script; subagent start and stop run the Node hook', () => {
     const parsed = JSON.parse(committed);
     expect(parsed).toEqual(hooksManifest());
     const kinds = (event: string) => parsed.hooks[event].flatMap((g: any) => g.hooks.map((h: any) => h.type));
@@ -24,6 +24,8 @@ describe('hooks/hooks.json', () => {
       expect(mcp).toMatchObject({ server: RESIDENT_SERVER, tool: 'hook', input: hookInputTemplate() });
       expect(fallback.args[0]).toBe('${CLAUDE_PLUGIN_ROOT}/hooks/command-or-resident.sh');
     }
-    for (const event of ['SessionStart', 'SessionEnd', 'SubagentStart', 'SubagentStop']) expect(parsed.hooks[event][0].hooks[0].args).toContain('${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs');
+    for (const event of ['SubagentStart', 'SubagentStop']) expect(parsed.hooks[event][0].hooks[0].args).toContain('${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs');
+    expect(parsed.hooks.SessionStart[0].hooks).toEqual([{ type: 'command', command: 'sh', args: ['${CLAUDE_PLUGIN_ROOT}/hooks/session-event.sh', '${CLAUDE_PLUGIN_ROOT}', 'start'], timeout: 30 }]);
+    expect(parsed.hooks.SessionEnd[0].hooks).toEqual([{ type: 'command', command: 'sh', args: ['${CLAUDE_PLUGIN_ROOT}/hooks/session-event.sh', '${CLAUDE_PLUGIN_ROOT}', 'end'], timeout: 2 }]);
   });
 });

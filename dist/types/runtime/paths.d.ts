@@ -1,6 +1,8 @@
 export declare function wardenHome(env?: NodeJS.ProcessEnv): string;
 export declare const ledgerPath: (home?: string) => string;
 export declare const spoolDir: (home?: string) => string;
+/** Hook inputs hooks/session-event.sh left for the next Node process to record (src/hooks/inbox.ts). */
+export declare const inboxDir: (home?: string) => string;
 export declare const logPath: (home?: string) => string;
 export declare const userConfigPath: (home?: string) => string;
 export declare const projectConfigPath: (projectDir: string) => string;
