@@ -1,6 +1,6 @@
 // The command hook: one process per event. Reads stdin, prints one JSON object (or nothing),
 // always exits 0 — a bug in agent-warden must never break the user's session.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { errorText, trace } from '../runtime/log';
 import { drainInboxNow, ingestHookInput } from './ingest';
 
@@ -11,8 +11,20 @@ function answerHook(): void {
   } catch {
     // no stdin: handled below as empty input
   }
-  const out = ingestHookInput(text);
-  if (out) process.stdout.write(JSON.stringify(out));
+  const out = ingestHookInput(text, { leaveOpen: true });
+  if (out) writeAll(JSON.stringify(out));
+}
+
+/** stdout written synchronously (a pipe may be asynchronous in Node), so process.exit loses nothing. */
+function writeAll(text: string): void {
+  const buf = Buffer.from(text);
+  for (let at = 0; at < buf.length; ) {
+    try {
+      at += writeSync(1, buf, at);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    }
+  }
 }
 
 try {
@@ -22,4 +34,5 @@ try {
 } catch (err) {
   trace(`internal error: ${errorText(err)} (please report it)`);
 }
-process.exitCode = 0;
+// Exit now: Node's teardown would close the ledger (a WAL checkpoint) and free everything (issue 20).
+process.exit(0);

@@ -1,13 +1,13 @@
 // Traces for people, never for Claude Code: one line on stderr (hooks must keep stdout for JSON)
 // and a line in warden.log so `agent-warden doctor` can tell what happened later.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { logPath } from './paths';
 import { appendNoFollow, refuseSymlink } from './safe-file';
 
 export function trace(message: string, opts: { stderr?: boolean } = {}): void {
   const line = `agent-warden: ${message.replace(/\s+/g, ' ').slice(0, 500)}`;
-  if (opts.stderr !== false) process.stderr.write(line + '\n');
+  if (opts.stderr !== false) toStderr(line + '\n');
   try {
     const file = logPath();
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -22,4 +22,13 @@ export function trace(message: string, opts: { stderr?: boolean } = {}): void {
 export function errorText(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
+}
+
+/** Synchronously where it can (the command hook ends with process.exit), else through the stream. */
+function toStderr(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    process.stderr.write(text);
+  }
 }
