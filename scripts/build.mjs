@@ -25,7 +25,9 @@ const defaultConfig = await (async () => {
 })();
 
 const entries = {
-  hook: 'src/hooks/main.ts',
+  // The command hook: a small entry that compiles the hook's bundle from V8's code cache (issue 20).
+  hook: 'src/hooks/cached-entry.ts',
+  'hook-body': 'src/hooks/main.ts',
   cli: 'src/cli/main.ts',
   server: 'src/server/main.ts',
   // The server's hook endpoint and discovery tools, loaded after the handshake (src/server/main.ts).

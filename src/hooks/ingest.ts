@@ -39,12 +39,6 @@ export interface IngestOptions {
   uid?: string;
   /** Record what waits in the inbox first (default); off for the inbox's own events. */
   drainInbox?: boolean;
-  /**
-   * The command hook's process exits right after (process.exit, see ./main.ts): its ledger is left
-   * open rather than closed. Closing the last connection checkpoints the WAL into the database,
-   * about 2 ms per hook; left open, SQLite's auto-checkpoint does it once per ~1,000 pages instead.
-   */
-  leaveOpen?: boolean;
 }
 
 export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOutput | undefined {
@@ -128,7 +122,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
     return failClosed(config, parsed, errorText(err));
   } finally {
     fresh?.close();
-    if (!opts.db && !opts.leaveOpen && db.open) db.close();
+    if (!opts.db && db.open) db.close();
   }
 }
 

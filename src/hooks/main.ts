@@ -11,7 +11,7 @@ function answerHook(): void {
   } catch {
     // no stdin: handled below as empty input
   }
-  const out = ingestHookInput(text, { leaveOpen: true });
+  const out = ingestHookInput(text);
   if (out) writeAll(JSON.stringify(out));
 }
 
@@ -34,5 +34,5 @@ try {
 } catch (err) {
   trace(`internal error: ${errorText(err)} (please report it)`);
 }
-// Exit now: Node's teardown would close the ledger (a WAL checkpoint) and free everything (issue 20).
+// Exit now, without Node's teardown (the ledger is closed already; issue 20).
 process.exit(0);
