@@ -71,6 +71,7 @@ set -C
 if [ -L "$dir" ] || ! { [ -d "$dir" ] || mkdir -p -m 700 "$dir"; } 2>/dev/null ||
   ! { umask 077 && printf '%s\n%s' "$project" "$payload" > "$dir/$name"; } 2>/dev/null; then
   printf '%s' "$payload" | node_hook
+  exit 0
 fi
 
 if [ "$kind" = end ] && [ -f "$root/dist/hook.cjs" ]; then

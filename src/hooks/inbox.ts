@@ -1,11 +1,12 @@
 // The inbox: hook inputs that hooks/session-event.sh wrote to a file instead of starting Node on the
 // session's critical path (SessionStart when it has nothing to tell the model, SessionEnd always;
-// issue 20). Each file is the project dir on its first line, then the payload as Claude Code sent
+// issue 20), and that hooks/command-or-resident.sh wrote for an event whose answer is always empty
+// while the resident server had not announced itself (a session's first prompt). Each file is the project dir on its first line, then the payload as Claude Code sent
 // it, and a final newline. Whoever opens the ledger next records them, oldest first and before its own event: every
 // hook (resident or command), the detached drain that a session end starts, and the CLI before a
 // report. The file's time is the time received; its name (with a hash of its text) is the event's
 // id, so two processes draining at once record it once. A file is removed only once recorded.
-import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HookOutput } from '../core/handle-event';
 import type { Ledger } from '../ledger/db';
@@ -21,8 +22,8 @@ type Ingest = (
   opts: { now?: number; env?: NodeJS.ProcessEnv; db?: Ledger; uid?: string; drainInbox?: boolean; loadConfig?: (project: string) => ReturnType<typeof loadConfig> },
 ) => HookOutput | undefined;
 
-/** Larger than any session start or end payload; a bigger file is recorded as malformed input. */
-const MAX_BYTES = 1024 * 1024;
+/** Above the hook input limit (8 MB, ./wire.ts), which records a bigger payload as malformed; a bigger file is set aside. */
+const MAX_BYTES = 9 * 1024 * 1024;
 
 /** A file without its final newline this recent is taken to be still being written. */
 const WRITING_MS = 10_000;
@@ -76,7 +77,12 @@ export function drainInbox(db: Ledger, opts: { env?: NodeJS.ProcessEnv; loadConf
       text = readRegularFile(w.file, { maxBytes: MAX_BYTES });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // another process took it in
-      trace(`inbox: ${w.name} not read (${errorText(err)}); left in place`);
+      trace(`inbox: ${w.name} not read (${errorText(err)}); set aside as .bad`);
+      try {
+        renameSync(w.file, `${w.file}.bad`);
+      } catch {
+        // gone meanwhile
+      }
       continue;
     }
     // hooks/session-event.sh ends every file with a newline: without it, it may still be writing.

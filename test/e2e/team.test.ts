@@ -14,7 +14,7 @@ import { bash, conversation, dispatch, text } from '../support/conversation';
 import { firstUserText, isMainThread, isSubagent, toolResults, turnIndex, type MockModel, type ModelRequest, type Script } from '../support/mock-model';
 import { startPostgres, type Postgres } from '../support/postgres';
 import { scratch } from '../support/scratch';
-import { cliJson, PLUGIN_DIR, runCli, wardenEnv } from '../support/warden';
+import { cliJson, PLUGIN_DIR, runCli, sessionEndRecorded, wardenEnv } from '../support/warden';
 import { openDatabase } from '../../src/ledger/driver';
 
 const WORKER = { name: 'worker', description: 'Does small jobs.', tools: 'Bash', body: 'You are a worker.' };
@@ -101,6 +101,8 @@ async function spendSession(m: Machine, job: string, opts: { waitForPush: boolea
   // On failure, what the ledger and the sync state held (the run's own output rarely says why a gate never opened).
   if (run.exitCode !== 0) console.log('session failed', JSON.stringify(ledgerQuery(m, "SELECT group_concat(agent_id || ':' || total_tokens || ':' || dirty) AS rows FROM usage JOIN team_outbox USING (session_id, agent_id, message_id)")), denials(model), model.modelRequests().length, run.exitCode, run.signal, run.timedOut, run.stderr.slice(-2000), fs.existsSync(path.join(m.wardenHome, 'warden.log')) ? fs.readFileSync(path.join(m.wardenHome, 'warden.log'), 'utf8').slice(-3000) : 'no log', JSON.stringify(cliJson(['team', 'status'], m.wardenHome)));
   expect(run.exitCode, run.stderr).toBe(0);
+  // The session's end is recorded asynchronously (a detached drain, issue 20): wait for it before reading the ledger.
+  await sessionEndRecorded(m.wardenHome);
   if (opts.pushedAtEnd) {
     // At session end a detached `team sync` pushes what the session billed (its subagent's 2,700 tokens among it).
     await until(`${m.member}'s session-end sync pushes the session`, () => subagentTokens(true) >= before + 2700 && (ledgerQuery<{ n: number }>(m, 'SELECT count(*) AS n FROM team_outbox WHERE dirty = 1')?.n ?? 1) === 0);

@@ -3,6 +3,7 @@
  * command hook (`dist/hook.cjs`) of the run's fresh build, as real processes against a ledger in a temp home.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { DIST, PLUGIN_DIR, REPO } from './built';
 
@@ -37,4 +38,20 @@ export function cliJson<T = any>(args: string[], home: string, opts: { cwd?: str
 export function runHook(input: string | Buffer, home: string, opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Ran {
   const res = spawnSync(process.execPath, [HOOK], { input, cwd: opts.cwd ?? REPO, env: wardenEnv(home, opts.env), encoding: 'utf8', timeout: 30_000 });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/**
+ * Waits (bounded) until nothing waits in the warden home's inbox: the session end that
+ * hooks/session-event.sh hands to a detached drain (issue 20) is then recorded, with its transcript
+ * reads and the background work it starts. A session's end is asynchronous by design; a test that
+ * reads the ledger directly right after a session waits for it here (reports drain it themselves).
+ */
+export async function sessionEndRecorded(wardenHome: string, limitMs = 60_000): Promise<void> {
+  const inbox = path.join(wardenHome, 'inbox');
+  const waiting = () => (fs.existsSync(inbox) ? fs.readdirSync(inbox).filter((f) => f.endsWith('.json')) : []);
+  const end = Date.now() + limitMs;
+  while (waiting().length) {
+    if (Date.now() > end) throw new Error(`the inbox still holds ${waiting().join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

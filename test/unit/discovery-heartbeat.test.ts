@@ -79,6 +79,30 @@ describe('command-or-resident.sh', () => {
     }
   });
 
+  it('an event whose answer is always empty goes to the inbox instead of starting Node, unless the inbox cannot take it', () => {
+    const root = fakePlugin();
+    const home = tmp();
+    const project = tmp();
+    const run = (env: Record<string, string>) =>
+      spawnSync('sh', [SCRIPT, root, 'inbox'], { input: '{"payload":2}', env: { PATH: process.env.PATH!, HOME: tmp(), ...env }, encoding: 'utf8' });
+    const left = run({ AGENT_WARDEN_HOME: home, CLAUDE_PID: '31', CLAUDE_PROJECT_DIR: project });
+    expect(left).toMatchObject({ status: 0, stdout: '' });
+    const files = fs.readdirSync(path.join(home, 'inbox'));
+    expect(files).toHaveLength(1);
+    expect(fs.readFileSync(path.join(home, 'inbox', files[0]!), 'utf8')).toBe(`${project}\n{"payload":2}\n`);
+    // A live server answers it: nothing is left anywhere.
+    const file = heartbeatFile(32, home);
+    announceResident(file);
+    expect(run({ AGENT_WARDEN_HOME: home, CLAUDE_PID: '32', CLAUDE_PROJECT_DIR: project }).stdout).toBe('');
+    expect(fs.readdirSync(path.join(home, 'inbox'))).toHaveLength(1);
+    withdrawResident(file);
+    // An inbox that cannot take a file, or no project dir: the Node hook gets the payload.
+    const blocked = tmp();
+    fs.writeFileSync(path.join(blocked, 'inbox'), 'not a folder');
+    expect(run({ AGENT_WARDEN_HOME: blocked, CLAUDE_PID: '33', CLAUDE_PROJECT_DIR: project }).stdout).toBe('COMMAND_HOOK_RAN:{"payload":2}\n');
+    expect(run({ AGENT_WARDEN_HOME: home, CLAUDE_PID: '34' }).stdout).toBe('COMMAND_HOOK_RAN:{"payload":2}');
+  });
+
   it('withdraws only its own heartbeat (a restarted server may have written a newer one)', () => {
     const home = tmp();
     const file = heartbeatFile(5, home);

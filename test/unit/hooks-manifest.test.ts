@@ -23,6 +23,8 @@ describe('hooks/hooks.json', () => {
       const [mcp, fallback] = parsed.hooks[event][0].hooks;
       expect(mcp).toMatchObject({ server: RESIDENT_SERVER, tool: 'hook', input: hookInputTemplate() });
       expect(fallback.args[0]).toBe('${CLAUDE_PLUGIN_ROOT}/hooks/command-or-resident.sh');
+      // Events whose answer is always empty fall back to the inbox; PreToolUse's answer is the decision.
+      expect(fallback.args.slice(1), event).toEqual(event === 'PreToolUse' ? ['${CLAUDE_PLUGIN_ROOT}'] : ['${CLAUDE_PLUGIN_ROOT}', 'inbox']);
     }
     for (const event of ['SubagentStart', 'SubagentStop']) expect(parsed.hooks[event][0].hooks[0].args).toContain('${CLAUDE_PLUGIN_ROOT}/dist/hook.cjs');
     expect(parsed.hooks.SessionStart[0].hooks).toEqual([{ type: 'command', command: 'sh', args: ['${CLAUDE_PLUGIN_ROOT}/hooks/session-event.sh', '${CLAUDE_PLUGIN_ROOT}', 'start'], timeout: 30 }]);
