@@ -27,7 +27,19 @@ alive() {
 if [ -n "$CLAUDE_PID" ] && { read -r pid < "$home/resident/$CLAUDE_PID"; } 2>/dev/null && alive "$pid"; then
   exit 0
 fi
-if [ "$2" = inbox ] && [ -n "$CLAUDE_PROJECT_DIR" ]; then
+# An AGENT_WARDEN_HOME that the project's own Claude Code settings may have set is Node's to judge
+# (src/runtime/paths.ts ignores it): then the Node hook takes the event rather than that home's inbox.
+home_set_by_project() {
+  [ -n "$AGENT_WARDEN_HOME" ] || return 1
+  for settings in "$CLAUDE_PROJECT_DIR/.claude/settings.json" "$CLAUDE_PROJECT_DIR/.claude/settings.local.json"; do
+    if [ -f "$settings" ]; then
+      case "$(cat "$settings" 2>/dev/null)" in *AGENT_WARDEN_HOME*) return 0 ;; esac
+    fi
+  done
+  return 1
+}
+
+if [ "$2" = inbox ] && [ -n "$CLAUDE_PROJECT_DIR" ] && ! home_set_by_project; then
   case "$CLAUDE_PROJECT_DIR" in
     *'
 '*) ;;

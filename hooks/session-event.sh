@@ -37,11 +37,24 @@ setting_in_env() {
   }
 }
 
+# An AGENT_WARDEN_HOME that the project's own Claude Code settings may have set is Node's to judge
+# (src/runtime/paths.ts ignores it, and says so at SessionStart): the Node hook takes the event.
+home_set_by_project() {
+  [ -n "$AGENT_WARDEN_HOME" ] || return 1
+  for settings in "$CLAUDE_PROJECT_DIR/.claude/settings.json" "$CLAUDE_PROJECT_DIR/.claude/settings.local.json"; do
+    if [ -f "$settings" ]; then
+      case "$(cat "$settings" 2>/dev/null)" in *AGENT_WARDEN_HOME*) return 0 ;; esac
+    fi
+  done
+  return 1
+}
+
 project="$CLAUDE_PROJECT_DIR"
 case "$project" in
   '' | *'
 '*) node_hook ;;
 esac
+home_set_by_project && node_hook
 
 if [ "$kind" = start ]; then
   if [ -e "$project/.claude/agents-extended" ] || [ -e "$home/config.json" ] || [ -e "$project/.claude/agent-warden.json" ] || setting_in_env; then

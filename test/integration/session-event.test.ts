@@ -101,6 +101,21 @@ describe('hooks/session-event.sh', () => {
     expect(inbox(g)).toHaveLength(1);
   });
 
+  it("a home the project's own settings may have set is left to the Node hook, which ignores it and says so", () => {
+    const d = setup();
+    const elsewhere = path.join(d.project, 'elsewhere');
+    const settings = path.join(d.project, '.claude', 'settings.json');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({ env: { AGENT_WARDEN_HOME: elsewhere } }));
+    const env = { ...d.env, AGENT_WARDEN_HOME: elsewhere, HOME: path.join(d.project, 'user') };
+    const start = session(d, 'start', hookPayload('SessionStart', { session: 'ev-12', cwd: d.project }), PLUGIN_DIR, env);
+    expect(start.status, start.stderr).toBe(0);
+    expect(JSON.parse(start.stdout).systemMessage).toContain('a project cannot move the ledger');
+    const end = session(d, 'end', hookPayload('SessionEnd', { session: 'ev-12', cwd: d.project }), PLUGIN_DIR, env);
+    expect(end.status, end.stderr).toBe(0);
+    expect(fs.existsSync(elsewhere), 'nothing written where the project pointed').toBe(false);
+  });
+
   it('an end is recorded by the detached drain it starts, nobody waiting for it', async () => {
     const d = setup();
     const s = { session: 'ev-6', cwd: d.project };
