@@ -2,9 +2,8 @@
 # Usage: sh session-event.sh <plugin root> start|end, the hook payload on stdin.
 #
 # The payload goes to <warden home>/inbox/ (first line: the project dir, then the payload as
-# received). Every later
-# hook, the resident server's included, records what waits there before its own event, with the
-# file's time as the time received; so do reports (`agent-warden sessions` and the rest). An end
+# received). Every later hook, the resident server's included, records what waits there before
+# its own event, with the file's time as the time received; so do reports (`agent-warden sessions` and the rest). An end
 # also starts a detached Node that records it at once and starts the session-end work (exact
 # prompt counts, team sync, telemetry export). A session killed at any point leaves at most a
 # file that the next hook or report takes in: nothing is lost (test/e2e/session-kill.test.ts).
