@@ -109,3 +109,43 @@ export function drainInbox(db: Ledger, opts: { env?: NodeJS.ProcessEnv; loadConf
   }
   return done;
 }
+
+/**
+ * Where the ledger cannot be opened (the native module still installing, say), what waits in the
+ * inbox moves to the spool, each event with its own time, so the spool's replay puts it in order
+ * with the events spooled after it. `spool` returns false when it could not take one: it stays.
+ */
+export function spoolInbox(spool: (payload: string, o: { now: number; env: NodeJS.ProcessEnv; uid: string }) => boolean, env: NodeJS.ProcessEnv = process.env): number {
+  const dir = inboxDir();
+  const files = waiting(dir);
+  if (!files.length) return 0;
+  try {
+    if (lstatSync(dir).isSymbolicLink()) return 0;
+  } catch {
+    return 0;
+  }
+  let done = 0;
+  for (const w of files) {
+    let text: string;
+    try {
+      text = readRegularFile(w.file, { maxBytes: MAX_BYTES });
+    } catch {
+      continue; // gone, or left for a drain to set aside
+    }
+    if (!text.endsWith('\n') && Date.now() - w.at < WRITING_MS) continue;
+    const nl = text.indexOf('\n');
+    const project = nl >= 0 ? text.slice(0, nl) : '';
+    const payload = nl >= 0 ? text.slice(nl + 1) : text;
+    const eventEnv = { ...env };
+    if (project) eventEnv.CLAUDE_PROJECT_DIR = project;
+    else delete eventEnv.CLAUDE_PROJECT_DIR;
+    if (!spool(payload, { now: w.at, env: eventEnv, uid: `inbox:${w.name.slice(0, -'.json'.length)}:${fastHash(payload)}` })) break;
+    try {
+      unlinkSync(w.file);
+      done++;
+    } catch {
+      // taken in meanwhile: the replay records it once (same id)
+    }
+  }
+  return done;
+}

@@ -19,7 +19,7 @@ import { countPromptTokensLater, exportTelemetryLater, pushTeamUsageLater, start
 import { replaySpool } from '../core/spool-replay';
 import { malformedText, storeMalformed, storeNewerEvent } from '../core/unparsed-input';
 import { parseHookInput } from './wire';
-import { drainInbox } from './inbox';
+import { drainInbox, spoolInbox } from './inbox';
 
 export interface IngestOptions {
   now?: number;
@@ -58,6 +58,7 @@ export function ingestHookInput(text: string, opts: IngestOptions = {}): HookOut
   } catch (err) {
     const why = err instanceof NativeMissingError ? 'native module missing' : errorText(err);
     const spooled = spoolInput(parsed, text, { uid, now, project, config, why });
+    if (opts.drainInbox !== false) spoolWaiting(env, why, opts.loadConfig);
     if (err instanceof NativeMissingError) startBootstrap(env);
     if (spooled) trace(`ledger unavailable (${why}); event spooled for later`);
     return failClosed(config, parsed, why);
@@ -177,7 +178,8 @@ export function drainInboxNow(env: NodeJS.ProcessEnv = process.env): number {
     db = openLedger();
   } catch (err) {
     if (err instanceof NativeMissingError) startBootstrap(env);
-    trace(`ledger unavailable (${errorText(err)}); the session's end waits in the inbox for the next hook`);
+    const moved = spoolWaiting(env, errorText(err));
+    trace(`ledger unavailable (${errorText(err)}); ${moved ? 'the session\'s end spooled for later' : 'the session\'s end waits for the next hook'}`);
     return 0;
   }
   try {
@@ -190,4 +192,19 @@ export function drainInboxNow(env: NodeJS.ProcessEnv = process.env): number {
 /** Records what waits in the inbox into an open ledger (the CLI does it before a report). */
 export function drainInboxInto(db: Ledger, env: NodeJS.ProcessEnv = process.env): number {
   return drainInbox(db, { env, ingest: ingestHookInput });
+}
+
+/** The inbox into the spool, in order, when the ledger cannot be opened (see ./inbox.ts spoolInbox). */
+function spoolWaiting(env: NodeJS.ProcessEnv, why: string, load: IngestOptions['loadConfig'] = loadConfig): number {
+  try {
+    return spoolInbox((payload, o) => {
+      const parsed = withBoundedDepth(parseHookInput(payload));
+      const project = projectOf(parsed.ok ? parsed.event.cwd : undefined, o.env);
+      const { config } = load(project);
+      return spoolInput(parsed, payload, { uid: (parsed.ok ? eventUid(parsed.event) : undefined) ?? o.uid, now: o.now, project, config, why });
+    }, env);
+  } catch (err) {
+    trace(`inbox not spooled (${errorText(err)}); it waits for the next hook`);
+    return 0;
+  }
 }

@@ -154,6 +154,24 @@ describe('hooks/session-event.sh', () => {
     expect(events(d).filter((e) => e.kind === 'SessionEnd').map((e) => e.session_id)).toEqual(['ev-7', 'ev-8']);
   });
 
+  it('while the ledger cannot be opened, what waits in the inbox moves to the spool in order, and is replayed in order', () => {
+    const d = setup();
+    const s = { session: 'ev-13', cwd: d.project, toolUseId: 'toolu_ev_13' };
+    const noDrain = path.join(d.project, 'no-dist');
+    fs.mkdirSync(noDrain);
+    expect(session(d, 'start', hookPayload('SessionStart', s), noDrain).status).toBe(0);
+    // A directory where the ledger file should be: SQLite cannot open it (as when the native module is still installing).
+    fs.mkdirSync(path.join(d.home, 'ledger.db'));
+    const pre = runHook(JSON.stringify(hookPayload('PreToolUse', s)), d.env);
+    expect(pre.status, pre.stderr).toBe(0);
+    expect(pre.stderr).toContain('event spooled for later');
+    expect(inbox(d)).toEqual([]);
+    expect(fs.readdirSync(path.join(d.home, 'spool'))).toHaveLength(2);
+    fs.rmdirSync(path.join(d.home, 'ledger.db'));
+    expect(runHook(JSON.stringify(hookPayload('PreToolUse', { ...s, toolUseId: 'toolu_ev_14' })), d.env).status).toBe(0);
+    expect(events(d).map((e) => `${e.kind} ${e.uid.split(':')[0]}`)).toEqual(['SessionStart inbox', 'PreToolUse PreToolUse', 'PreToolUse PreToolUse']);
+  });
+
   it('a file still being written is left alone; an inbox that cannot be written hands the event to the Node hook', () => {
     const d = setup();
     fs.mkdirSync(path.join(d.home, 'inbox'), { recursive: true });
