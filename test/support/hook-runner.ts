@@ -27,7 +27,7 @@ export function makeWardenDirs(label: string, base = os.tmpdir()): WardenDirs {
   fs.mkdirSync(project, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, AGENT_WARDEN_HOME: home, CLAUDE_PROJECT_DIR: project };
   delete env.NODE_OPTIONS; // vitest's loader flags must not slow the real hook down
-  return { home, project, env, cleanup: () => fs.rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
+  return { home, project, env, cleanup: () => fs.rmSync(root, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 }) };
 }
 
 export interface HookRun {

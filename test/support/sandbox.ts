@@ -47,7 +47,7 @@ export interface Transcripts {
 export function makeTempDir(label: string): TempDir {
   // realpath: the CLI derives the transcript folder from the resolved cwd.
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `aw-e2e-${label}-`)));
-  return { path: dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
+  return { path: dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 }) };
 }
 
 export function makeHome(): TempDir {
