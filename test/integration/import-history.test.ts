@@ -212,4 +212,40 @@ describe('import keeps the budget buckets and the team outbox as the triggers wo
 
     expect(cliJson(['import', '--projects-dir', all], home.path)).toMatchObject({ events_added: 0 });
   });
+
+  it('a batch that fails rolls back with its triggers standing; the import run again ends where a clean one does', () => {
+    const all = history('whole', [{ id: first }, { id: second }]);
+    const clean = makeTempDir('import-clean');
+    const broken = makeTempDir('import-broken');
+    temps.push(clean, broken);
+    cliJson(['import', '--projects-dir', all], clean.path);
+
+    // A fault planted in the ledger: appending the second session's events fails, inside the batch
+    // that holds both sessions, while the usage triggers are dropped.
+    let db = openLedger({ path: path.join(broken.path, 'ledger.db') });
+    const before = triggers(db);
+    db.exec(`CREATE TRIGGER fault BEFORE INSERT ON events WHEN NEW.uid LIKE 'import:${second}:%' BEGIN SELECT RAISE(ABORT, 'planted fault'); END`);
+    db.close();
+    const failed = runCli(['import', '--projects-dir', all], broken.path);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toContain('planted fault');
+    db = openLedger({ path: path.join(broken.path, 'ledger.db') });
+    expect(triggers(db).filter((t: any) => t.name !== 'fault')).toEqual(before);
+    expect((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(0);
+    expect((db.prepare('SELECT count(*) AS n FROM usage_buckets').get() as { n: number }).n).toBe(0);
+    db.exec('DROP TRIGGER fault');
+    db.close();
+
+    cliJson(['import', '--projects-dir', all], broken.path);
+    const snapshots = [clean, broken].map((home) => {
+      const d = openLedger({ path: path.join(home.path, 'ledger.db') });
+      try {
+        expect(d.prepare(buckets).all()).toEqual(d.prepare(fill).all());
+        return snapshotProjections(d);
+      } finally {
+        d.close();
+      }
+    });
+    expect(snapshots[1]).toEqual(snapshots[0]);
+  });
 });
