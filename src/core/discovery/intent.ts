@@ -10,10 +10,11 @@ import data from './intent.json';
 import { term, words } from './text';
 
 interface IntentData {
-  context: { weight: number; clauseMarkers: string[]; audience: string[]; objectPrepositions: string[]; determiners: string[]; objectEnds: string[] };
+  context: { weight: number; symptomObjectWeight: number; clauseMarkers: string[]; audience: string[]; objectPrepositions: string[]; determiners: string[]; objectEnds: string[] };
   roles: Record<string, string[]>;
   intents: Record<string, { triggers: string[]; serves: string[]; allows?: string[]; demotes: string[] }>;
   notTriggers: string[];
+  symptomIntents: string[];
   boost: number;
   demote: number;
   platforms: Record<string, string[]>;
@@ -60,9 +61,18 @@ export class Lexicon {
 }
 
 const NONE = '';
-let compiled: { roles: Lexicon; intents: Lexicon; platforms: Lexicon } | undefined;
+let compiled:
+  | { roles: Lexicon; intents: Lexicon; platforms: Lexicon; context: Record<'markers' | 'preps' | 'dets' | 'ends' | 'audience', Set<string>> }
+  | undefined;
 const lexicons = () =>
   (compiled ??= {
+    context: {
+      markers: new Set(DATA.context.clauseMarkers),
+      preps: new Set(DATA.context.objectPrepositions),
+      dets: new Set(DATA.context.determiners),
+      ends: new Set(DATA.context.objectEnds),
+      audience: new Set(DATA.context.audience),
+    },
     roles: new Lexicon(DATA.roles),
     // A phrase in notTriggers matches first (longest first) and stands for no intent.
     intents: new Lexicon({ ...Object.fromEntries(Object.entries(DATA.intents).map(([k, v]) => [k, v.triggers])), [NONE]: DATA.notTriggers }),
@@ -84,51 +94,65 @@ export function agentProfile(name: string): AgentProfile {
 export interface QueryIntent {
   intents: Set<string>;
   platforms: Set<string>;
+  /** Roles the intents boost, roles they let be (served or allowed), roles they scale down. */
+  served: Set<string>;
+  allowed: Set<string>;
+  demoted: Set<string>;
 }
 
-/** The task's intents and platforms. */
+/** The task's intents and platforms, and what they make of each role (worked out once per query). */
 export function queryIntent(query: string): QueryIntent {
   const seq = words(query).map(norm);
   const intents = lexicons().intents.match(seq);
   intents.delete(NONE);
-  return { intents, platforms: lexicons().platforms.match(seq) };
+  const served = new Set<string>();
+  const allowed = new Set<string>();
+  const demoted = new Set<string>();
+  for (const i of intents) {
+    const spec = DATA.intents[i]!;
+    for (const r of spec.serves) served.add(r);
+    for (const r of [...spec.serves, ...(spec.allows ?? [])]) allowed.add(r);
+    for (const r of spec.demotes) demoted.add(r);
+  }
+  return { intents, platforms: lexicons().platforms.match(seq), served, allowed, demoted };
 }
+
+/** Intents that describe a symptom rather than a piece of work. */
+const SYMPTOMS = DATA.symptomIntents;
 
 /** The factor an agent's score is multiplied by for a task's intent (1 when nothing applies). */
 export function intentFactor(agent: AgentProfile, task: QueryIntent): number {
   let factor = 1;
-  if (agent.roles.size > 0 && task.intents.size > 0) {
-    const served = new Set<string>();
-    const allowed = new Set<string>();
-    const demoted = new Set<string>();
-    for (const i of task.intents) {
-      const spec = DATA.intents[i]!;
-      for (const r of spec.serves) served.add(r);
-      for (const r of spec.serves) allowed.add(r);
-      for (const r of spec.allows ?? []) allowed.add(r);
-      for (const r of spec.demotes) demoted.add(r);
-    }
-    if ([...agent.roles].some((r) => served.has(r))) factor *= 1 + DATA.boost;
-    if ([...agent.roles].some((r) => demoted.has(r) && !allowed.has(r))) factor *= DATA.demote;
+  let served = false;
+  let demoted = false;
+  for (const r of agent.roles) {
+    if (task.served.has(r)) served = true;
+    if (task.demoted.has(r) && !task.allowed.has(r)) demoted = true;
   }
-  if (task.platforms.size > 0 && agent.platforms.size > 0 && ![...agent.platforms].some((p) => task.platforms.has(p))) factor *= DATA.platformPenalty;
+  if (served) factor *= 1 + DATA.boost;
+  if (demoted) factor *= DATA.demote;
+  if (task.platforms.size > 0 && agent.platforms.size > 0) {
+    let shared = false;
+    for (const p of agent.platforms) if (task.platforms.has(p)) shared = true;
+    if (!shared) factor *= DATA.platformPenalty;
+  }
   return factor;
 }
 
 /**
- * The shallow parse: for each word of `words(query)`, whether it stands in a context phrase. A
- * clause opened by a marker ("after", "since", "when") runs to the next punctuation; an object
- * phrase (a preposition then a determiner: "on our", "for the", "of my") runs to the punctuation or
- * to a word that starts the method again ("to", "with", "via").
+ * The shallow parse: a weight for each word of `words(query)`, 1 for the task's action and method,
+ * less for a word that only says where or when. A clause opened by a marker ("after", "since")
+ * runs to the next punctuation; an object phrase (a preposition then a determiner: "on our", "for
+ * the", "of my") runs to the punctuation or to a word that starts the method again ("to", "with",
+ * "via"); who is affected ("customers", "users") is context wherever it stands. In a symptom (an
+ * intent in `symptomIntents`: "timeouts on the redis cluster") the place it shows often names the
+ * specialist, so an object phrase there weighs `symptomObjectWeight`, between the two.
  */
-export function contextWords(query: string): boolean[] {
+export function contextWords(query: string, task?: QueryIntent): number[] {
   const c = DATA.context;
-  const markers = new Set(c.clauseMarkers.filter((m) => !m.includes(' ')));
-  const preps = new Set(c.objectPrepositions);
-  const dets = new Set(c.determiners);
-  const ends = new Set(c.objectEnds);
-  const audience = new Set(c.audience);
-  const out: boolean[] = [];
+  const objectWeight = task && SYMPTOMS.some((i) => task.intents.has(i)) ? c.symptomObjectWeight : c.weight;
+  const { markers, preps, dets, ends, audience } = lexicons().context;
+  const out: number[] = [];
   const all = words(query);
   // Punctuation ends a phrase; split the text into clauses first, then into words as words() does.
   for (const clause of query.split(/[,;:!?()[\]]|\.(?=\s|$)|\s[-–—]\s/)) {
@@ -139,10 +163,9 @@ export function contextWords(query: string): boolean[] {
       if (state !== 'clause' && markers.has(w)) state = 'clause';
       else if (state === 'main' && preps.has(w) && dets.has(ws[i + 1] ?? '')) state = 'object';
       else if (state === 'object' && ends.has(w)) state = 'main';
-      // Who is affected ("customers get charged twice") is context too, wherever it stands.
-      out.push(state !== 'main' || audience.has(w));
+      out.push(state === 'clause' || audience.has(w) ? c.weight : state === 'object' ? objectWeight : 1);
     }
   }
   // Splitting first must not change the words (it cannot for ordinary text); if it did, no context.
-  return out.length === all.length ? out : all.map(() => false);
+  return out.length === all.length ? out : all.map(() => 1);
 }

@@ -83,12 +83,12 @@ export class AgentIndex<D extends RankDoc> {
   rank(query: string, opts: RankOptions = {}): Ranked<D>[] {
     const limit = Math.max(1, opts.limit ?? 10);
     // Corrections replace words one for one, so the parse of the query as typed still lines up.
+    const intent = queryIntent(query);
     const { weights: weighted, concepts, conceptWeights } = queryConcepts(
       this.correctSpelling(query),
       (t) => this.vocabulary.has(t),
-      contextWords(query),
+      contextWords(query, intent),
     );
-    const intent = queryIntent(query);
     if (weighted.size === 0 || this.docs.length === 0) return [];
     const hits = this.search.search([...weighted.keys()].join(' '), {
       // The query is already terms: split on spaces, no second stemming.

@@ -4,7 +4,6 @@
 import { stemmer } from 'stemmer';
 import table from './synonyms.json';
 import stemExceptions from './stem-exceptions.json';
-import intentData from './intent.json';
 
 // Words that say nothing about which specialist fits a task. Role words (expert, specialist,
 // engineer) are filler too: every agent is one, and matching them only ranks by name shape.
@@ -174,33 +173,31 @@ export interface QueryConcepts {
    * agent that covers more of them over one that matches a single word strongly.
    */
   concepts: Array<Set<string>>;
-  /** How much each concept counts (parallel to concepts): 1, or less for one only a context phrase names (see ./intent.ts). */
+  /** How much each concept counts (parallel to concepts): 1, or less for one only a context phrase names (see `context`). */
   conceptWeights: number[];
 }
 
-/** Weight of a word that only says where or when (a context phrase: see contextWords in ./intent.ts). */
-export const CONTEXT_WEIGHT = intentData.context.weight;
 
 /**
- * `context`, when given, marks for each word of words(query) whether it stands in a context phrase
- * ("on our support tickets"): such a word, what the table adds for it and its concept weigh
- * CONTEXT_WEIGHT, unless no word outside context phrases is one the index or the table knows (then
- * the context is all the user said).
+ * `context`, when given, weighs each word of words(query) (contextWords in ./intent.ts: 1 for the
+ * task's action and method, less in a phrase that only says where or when, "on our support
+ * tickets"): a word, what the table adds for it and its concept are scaled by it, unless no word of
+ * weight 1 is one the index or the table knows (then the context is all the user said).
  */
-export function queryConcepts(query: string, known: (term: string) => boolean = () => true, context?: readonly boolean[]): QueryConcepts {
+export function queryConcepts(query: string, known: (term: string) => boolean = () => true, context?: readonly number[]): QueryConcepts {
   const weights = new Map<string, number>();
   const all = words(query);
-  // The factor of each of the user's terms: CONTEXT_WEIGHT when every use of it is in a context phrase.
+  // The factor of each of the user's terms: its largest weight in the parse.
   const factor = new Map<string, number>();
   if (context && context.length === all.length) {
     const main = all.some((w, i) => {
       const t = term(w);
-      return !context[i] && !!t && (known(t) || tableWord(w));
+      return context[i] === 1 && !!t && (known(t) || tableWord(w));
     });
     if (main) {
       all.forEach((w, i) => {
         const t = term(w);
-        if (t) factor.set(t, Math.max(factor.get(t) ?? 0, context[i] ? CONTEXT_WEIGHT : 1));
+        if (t) factor.set(t, Math.max(factor.get(t) ?? 0, context[i]!));
       });
     }
   }
