@@ -82,13 +82,12 @@ export class AgentIndex<D extends RankDoc> {
 
   rank(query: string, opts: RankOptions = {}): Ranked<D>[] {
     const limit = Math.max(1, opts.limit ?? 10);
-    // Corrections replace words one for one, so the parse of the query as typed still lines up.
-    const intent = queryIntent(query);
-    const { weights: weighted, concepts, conceptWeights } = queryConcepts(
-      this.correctSpelling(query),
-      (t) => this.vocabulary.has(t),
-      contextWords(query, intent),
-    );
+    const corrected = this.correctSpelling(query);
+    // What the task asks for beyond its nouns (./intent.ts): its intents, and the parse that weighs
+    // its object and circumstances below its action. The parse needs the punctuation as typed;
+    // spelling corrections replace words one for one, so it lines up with the corrected words.
+    const intent = queryIntent(corrected);
+    const { weights: weighted, concepts, conceptWeights } = queryConcepts(corrected, (t) => this.vocabulary.has(t), contextWords(query, intent));
     if (weighted.size === 0 || this.docs.length === 0) return [];
     const hits = this.search.search([...weighted.keys()].join(' '), {
       // The query is already terms: split on spaces, no second stemming.

@@ -177,7 +177,6 @@ export interface QueryConcepts {
   conceptWeights: number[];
 }
 
-
 /**
  * `context`, when given, weighs each word of words(query) (contextWords in ./intent.ts: 1 for the
  * task's action and method, less in a phrase that only says where or when, "on our support
@@ -241,12 +240,9 @@ export function queryConcepts(query: string, known: (term: string) => boolean = 
     // A key that is all filler ("it") still names a concept: its expansion.
     merge(keys.length > 0 ? keys : [`\u0000${m.from.join(' ')}`], added);
   }
-  const concepts = [...new Set(conceptOf.values())];
-  // A concept counts fully when any of the user's words behind it is outside a context phrase.
-  const conceptWeights = concepts.map((c) => {
-    let w = 0;
-    for (const [k, ck] of conceptOf) if (ck === c) w = Math.max(w, k.startsWith('\u0000') ? 1 : factorOf(k));
-    return w || 1;
-  });
-  return { weights, concepts, conceptWeights };
+  // A concept counts as much as the weightiest of the user's words behind it (fully when any is outside a context phrase).
+  const weightOf = new Map<Set<string>, number>();
+  for (const [k, c] of conceptOf) weightOf.set(c, Math.max(weightOf.get(c) ?? 0, k.startsWith('\u0000') ? 1 : factorOf(k)));
+  const concepts = [...weightOf.keys()];
+  return { weights, concepts, conceptWeights: concepts.map((c) => weightOf.get(c)!) };
 }
