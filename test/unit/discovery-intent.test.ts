@@ -109,12 +109,20 @@ describe('intents, roles and platforms', () => {
     expect(queryIntent('add regression tests').intents.has('fix')).toBe(false);
   });
 
+  it('reads the intent from the task\'s own words, not from a context phrase: docs to search are data, not docs to write', () => {
+    const query = 'LLM app with retrieval over our docs';
+    expect(queryIntent(query).intents.has('document')).toBe(true);
+    expect(queryIntent(query, contextWords(query)).intents.has('document')).toBe(false);
+    expect(queryIntent('the docs for our sdk are stale', contextWords('the docs for our sdk are stale')).intents.has('document')).toBe(true);
+  });
+
   it('reads an agent\'s kind of work and platform from its name, phrase first', () => {
     expect(agentProfile('react-native-expert').platforms).toEqual(new Set(['mobile']));
     expect(agentProfile('react-specialist').platforms).toEqual(new Set(['web']));
     expect(agentProfile('acme:landing-page-copywriter').roles).toEqual(new Set(['promoter']));
     expect(agentProfile('performance-monitor').roles).toEqual(new Set(['optimizer', 'monitor']));
     expect(agentProfile('devops-troubleshooter').roles).toEqual(new Set(['fixer']));
+    expect(agentProfile('api-designer').roles).toEqual(new Set(['designer']));
     expect(agentProfile('python-pro')).toEqual({ roles: new Set(), platforms: new Set() });
   });
 
@@ -129,6 +137,10 @@ describe('intents, roles and platforms', () => {
     // A failing test is a symptom, but the test agents are what it is about.
     expect(intentFactor(agentProfile('playwright-expert'), queryIntent('flaky playwright tests fail in CI'))).toBe(1);
     expect(intentFactor(agentProfile('playwright-expert'), queryIntent('the signup page crashes'))).toBeLessThan(1);
+    // Docs to fix want the documenter, not the designer of what they document.
+    const docs = queryIntent('api docs are stale, half the endpoints changed');
+    expect(intentFactor(agentProfile('api-documenter'), docs)).toBeGreaterThan(1);
+    expect(intentFactor(agentProfile('api-designer'), docs)).toBeLessThan(1);
     // Docs to write do not scale down a writer.
     expect(intentFactor(agentProfile('technical-writer'), queryIntent('the docs are broken since the refactor'))).toBeGreaterThan(1);
   });

@@ -48,11 +48,16 @@ export class Lexicon {
 
   /** The labels matched in a sequence of normalised words. */
   match(seq: readonly string[]): Set<string> {
-    const found = new Set<string>();
+    return new Set(this.matches(seq).map((m) => m.label));
+  }
+
+  /** Each match: its label, the position of its first word and its length in words. */
+  matches(seq: readonly string[]): Array<{ label: string; at: number; length: number }> {
+    const found: Array<{ label: string; at: number; length: number }> = [];
     for (let i = 0; i < seq.length; ) {
       const hit = this.byFirst.get(seq[i]!)?.find((e) => e.seq.every((w, k) => seq[i + k] === w));
       if (hit) {
-        found.add(hit.label);
+        found.push({ label: hit.label, at: i, length: hit.seq.length });
         i += hit.seq.length;
       } else i++;
     }
@@ -100,11 +105,20 @@ export interface QueryIntent {
   demoted: Set<string>;
 }
 
-/** The task's intents and platforms, and what they make of each role (worked out once per query). */
-export function queryIntent(query: string): QueryIntent {
+/**
+ * The task's intents and platforms, and what they make of each role (worked out once per query).
+ * `context` (contextWords) keeps a trigger inside a context phrase from setting the intent: in
+ * "retrieval over our docs" the docs are the data, not the work.
+ */
+export function queryIntent(query: string, context?: readonly number[]): QueryIntent {
   const seq = words(query).map(norm);
-  const intents = lexicons().intents.match(seq);
-  intents.delete(NONE);
+  const intents = new Set<string>();
+  for (const m of lexicons().intents.matches(seq)) {
+    if (m.label === NONE) continue;
+    let main = !context || context.length !== seq.length;
+    for (let k = m.at; k < m.at + m.length && !main; k++) if (context![k] === 1) main = true;
+    if (main) intents.add(m.label);
+  }
   const served = new Set<string>();
   const allowed = new Set<string>();
   const demoted = new Set<string>();

@@ -86,7 +86,8 @@ export class AgentIndex<D extends RankDoc> {
     // What the task asks for beyond its nouns (./intent.ts): its intents, and the parse that weighs
     // its object and circumstances below its action. The parse needs the punctuation as typed;
     // spelling corrections replace words one for one, so it lines up with the corrected words.
-    const intent = queryIntent(corrected);
+    // The intent is read from the task's own words (outside context phrases), then weighs them.
+    const intent = queryIntent(corrected, contextWords(query));
     const { weights: weighted, concepts, conceptWeights } = queryConcepts(corrected, (t) => this.vocabulary.has(t), contextWords(query, intent));
     if (weighted.size === 0 || this.docs.length === 0) return [];
     const hits = this.search.search([...weighted.keys()].join(' '), {
