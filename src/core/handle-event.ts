@@ -12,6 +12,7 @@ import { record } from '../ledger/project';
 import { redact, redactText } from '../runtime/privacy/redact';
 import { estimateTokens } from '../runtime/tokens/estimate';
 import { agentFactsFor, mainTranscriptFact, staleRunFacts } from './agent-facts';
+import { awaitCallFlushed } from '../runtime/tokens/await-flush';
 import { filesNamedIn } from './context-files';
 import { liveAgentFacts } from './live-agent-facts';
 import { transcriptCallsFact } from './transcript-calls';
@@ -81,7 +82,10 @@ export function handleHookEvent(ctx: HookContext, event: WireEvent, opts: { uid?
     payload: { ...redact(event, config.privacy), ...(warden ? { _warden: warden } : {}) },
   } as NewEvent<HookEventKind>;
   // Reads of outside files happen before taking the write lock.
-  const mainUsage = e.transcriptPath && needsMainSpend(e, config) ? mainTranscriptFact(db, e.sessionId, e.transcriptPath) : undefined;
+  const readMain = e.transcriptPath !== undefined && needsMainSpend(e, config);
+  // The main thread's own call: its reply must be in the file before its spend is read.
+  if (readMain && e.kind === 'PreToolUse' && e.agentId === undefined && e.tool) awaitCallFlushed(e.transcriptPath!, e.tool.useId);
+  const mainUsage = readMain ? mainTranscriptFact(db, e.sessionId, e.transcriptPath!) : undefined;
   const turnEnd = e.kind === 'Stop' || e.kind === 'SessionEnd';
   const mainCalls = turnEnd && e.transcriptPath ? transcriptCallsFact(db, e.sessionId, e.transcriptPath, config) : undefined;
   // Rereading finished subagents' transcripts (a stat per run) stays off the per-call path, except

@@ -9,7 +9,7 @@ import type { Config } from '../runtime/config/schema';
 import type { Ledger } from '../ledger/db';
 import { readTranscript } from '../runtime/tokens/transcript';
 import type { FactOf } from './agent-facts';
-import { sleepSync } from '../runtime/sleep';
+import { awaitCallFlushed } from '../runtime/tokens/await-flush';
 import type { HookEvent } from './hook-event';
 
 export type LiveFact = FactOf<'agent_link' | 'agent_usage'>;
@@ -46,7 +46,7 @@ export function liveAgentFacts(db: Ledger, config: Config, event: HookEvent): Li
     }
   }
   if (needsUsage) {
-    if (event.tool) awaitFlush(path, event.tool.useId);
+    if (event.tool) awaitCallFlushed(path, event.tool.useId);
     const offset = run?.live_offset ?? 0;
     const read = readTranscript(path, offset, MAX_LIVE_READ);
     if (read.offsetEnd !== offset || read.messages.length) {
@@ -58,36 +58,6 @@ export function liveAgentFacts(db: Ledger, config: Config, event: HookEvent): Li
     }
   }
   return facts;
-}
-
-/**
- * Claude Code appends the assistant message that makes this call to the transcript around the time
- * the hook fires, not always before it (seen under load). The spend that decides this call includes
- * that message, so wait briefly until the call's own id is in the file's tail.
- */
-const FLUSH_WAIT_MS = 400;
-function awaitFlush(path: string, toolUseId: string): void {
-  const deadline = Date.now() + FLUSH_WAIT_MS;
-  while (!tailHas(path, toolUseId) && Date.now() < deadline) sleepSync(15);
-}
-
-function tailHas(path: string, needle: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0));
-  } catch {
-    return false;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return true; // nothing to wait for
-    const length = Math.min(st.size, 256 * 1024);
-    const buf = Buffer.alloc(length);
-    const got = readSync(fd, buf, 0, length, st.size - length);
-    return buf.subarray(0, got).includes(needle);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 interface Meta {

@@ -119,7 +119,9 @@ describe('cost with the real CLI', () => {
     expect(ran.size).toBeLessThan(6);
     expect(denials.length).toBe(6 - ran.size);
     // Spent, or so near the limit that the next dispatch is predicted to overrun it: which one comes
-    // first depends on whether Claude Code has written the main thread's latest reply when the hook reads it.
+    // first depends on how many of the background subagents have finished (and billed) when the next
+    // dispatch is decided. (The reply that makes the call is always counted: the hook waits for it,
+    // test/integration/transcript-flush.test.ts.)
     expect(denials[0]).toMatch(/the session budget is spent: \$[\d.]+.* of \$0\.10|predicted to bill about [\d,]+ tokens .*which would overrun the session budget: \$[\d.]+ of \$0\.10/);
     // Sonnet 5.5 had no price yet (Claude Code writes its cost-state at the end): it counted at the family estimate, and the denial says so.
     expect(denials[0]).toMatch(/includes an estimate for [\d,]+ tokens of models without a known price/);

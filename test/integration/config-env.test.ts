@@ -158,4 +158,31 @@ describe('AGENT_WARDEN_* variables', () => {
     expect(trusted.settings.breaker.enabled).toBe(false);
     expect(trusted.notices).toEqual([]);
   });
+
+  it("a repository's settings cannot move the ledger: its AGENT_WARDEN_HOME is ignored and the user is told; the user's own settings can", () => {
+    const dir = path.join(root, `case-${++seq}`);
+    const userHome = path.join(dir, 'user');
+    const elsewhere = path.join(dir, 'elsewhere');
+    const project = path.join(dir, 'project');
+    fs.mkdirSync(path.join(project, '.claude'), { recursive: true });
+    fs.mkdirSync(path.join(userHome, '.claude'), { recursive: true });
+    const settings = path.join(project, '.claude', 'settings.json');
+    fs.writeFileSync(settings, JSON.stringify({ env: { AGENT_WARDEN_HOME: elsewhere } }));
+    // As Claude Code runs the hook: the settings' env block applied, the user's HOME as it is.
+    const env = { HOME: userHome, CLAUDE_PROJECT_DIR: project, CLAUDE_CONFIG_DIR: undefined };
+    const start = runHook(JSON.stringify(hookPayload('SessionStart', { session: 's-moved', cwd: project, toolUseId: 'x' })), elsewhere, { cwd: project, env });
+    expect(start.status).toBe(0);
+    expect(JSON.parse(start.stdout).systemMessage).toContain(`${settings} (env): AGENT_WARDEN_HOME: a project cannot move the ledger (to ${elsewhere})`);
+    const yours = path.join(userHome, '.claude', 'agent-warden');
+    expect(fs.existsSync(path.join(elsewhere, 'ledger.db'))).toBe(false);
+    const sessions = cliJson<any[]>(['sessions'], yours, { cwd: project, env: { HOME: userHome } });
+    expect(sessions.map((s) => s.session_id)).toEqual(['s-moved']);
+
+    // The same value in the user's own Claude Code settings is theirs: the ledger moves.
+    fs.writeFileSync(path.join(userHome, '.claude', 'settings.json'), JSON.stringify({ env: { AGENT_WARDEN_HOME: elsewhere } }));
+    const again = runHook(JSON.stringify(hookPayload('SessionStart', { session: 's-mine', cwd: project, toolUseId: 'x' })), elsewhere, { cwd: project, env });
+    expect(again.status).toBe(0);
+    expect(again.stdout).not.toContain('cannot move the ledger');
+    expect(cliJson<any[]>(['sessions'], elsewhere, { cwd: project, env: { HOME: userHome } }).map((s) => s.session_id)).toEqual(['s-mine']);
+  });
 });

@@ -102,6 +102,15 @@ describe('synonym table', () => {
     expect(adds(typed)).toContain(meant);
   });
 
+  it.each([
+    ['classify incoming invoices by vendor', 'classification'],
+    ['using a small transformer', 'nlp'],
+    ['charged twice when they pay with apple pay', 'payment'],
+    ['cluster feedback with embeddings', 'nlp'],
+  ])('round 4, the method rather than the data: "%s" adds "%s"', (typed, meant) => {
+    expect(adds(typed)).toContain(meant);
+  });
+
   it('lets a phrase decide what its words mean: "npm audit" is about dependencies, "sql injection" about security', () => {
     // "audit" alone is nothing the table knows; in "npm audit" it means vulnerable dependencies.
     expect(adds('npm audit shows 40 CVEs')).toEqual(expect.arrayContaining(['dependency', 'vulnerability']));
@@ -136,6 +145,8 @@ describe('synonym table', () => {
     // "ios" is a key itself, not the plural of "io".
     expect(adds('an ios app')).toContain('mobile');
     expect(words('went from 200ms to 900 ms')).toEqual(['went', 'from', 'latency', 'to', 'latency']);
+    // Seconds too (round 4): "1.2s", "6 seconds".
+    expect(words('from 80ms to 1.2s, then 6 seconds')).toEqual(['from', 'latency', 'to', 'latency', 'then', 'latency']);
   });
 
   it('adds, for every entry, at least one word some agent file in the collections uses', () => {

@@ -5,6 +5,7 @@
 import type MiniSearch from 'minisearch';
 import { fingerprint, groupNearDuplicates, type Fingerprint } from './near-duplicates';
 import { Vocabulary } from './spelling';
+import { agentProfile, contextWords, intentFactor, queryIntent, type AgentProfile } from './intent';
 import { queryConcepts, tableWord, term, words } from './text';
 
 // Loaded on first use: the command hook bundles this file for the rare did-you-mean path, and
@@ -53,6 +54,8 @@ interface IndexedFields {
 export class AgentIndex<D extends RankDoc> {
   private readonly search: MiniSearch<IndexedFields>;
   private readonly prints: Fingerprint[];
+  /** What each agent's name says about its kind of work and platform (./intent.ts). */
+  private readonly profiles: AgentProfile[];
   /** Every term in the index, to tell an abbreviation no agent uses from a real word. */
   private readonly vocabulary = new Set<string>();
   /** Every word as written, to correct a query's typos against (./spelling.ts). */
@@ -74,11 +77,18 @@ export class AgentIndex<D extends RankDoc> {
     this.search.addAll(docs.map((doc, id) => fieldsOf(doc, id)));
     this.spelling.prepare();
     this.prints = docs.map((doc) => fingerprint(doc));
+    this.profiles = docs.map((doc) => agentProfile(doc.name));
   }
 
   rank(query: string, opts: RankOptions = {}): Ranked<D>[] {
     const limit = Math.max(1, opts.limit ?? 10);
-    const { weights: weighted, concepts } = queryConcepts(this.correctSpelling(query), (t) => this.vocabulary.has(t));
+    const corrected = this.correctSpelling(query);
+    // What the task asks for beyond its nouns (./intent.ts): its intents, and the parse that weighs
+    // its object and circumstances below its action. The parse needs the punctuation as typed;
+    // spelling corrections replace words one for one, so it lines up with the corrected words.
+    // The intent is read from the task's own words (outside context phrases), then weighs them.
+    const intent = queryIntent(corrected, contextWords(query));
+    const { weights: weighted, concepts, conceptWeights } = queryConcepts(corrected, (t) => this.vocabulary.has(t), contextWords(query, intent));
     if (weighted.size === 0 || this.docs.length === 0) return [];
     const hits = this.search.search([...weighted.keys()].join(' '), {
       // The query is already terms: split on spaces, no second stemming.
@@ -95,8 +105,10 @@ export class AgentIndex<D extends RankDoc> {
       // MiniSearch multiplies a document's summed term scores by the number of query terms it
       // matched; what it matched is counted here by concept instead (see coverage).
       const perTerm = h.score / Math.max(1, h.queryTerms.length);
-      const score = perTerm * coverage(concepts, h.queryTerms, h.match) * (opts.prior?.(this.docs[h.id as number]!.name) ?? 1);
-      return { id: h.id as number, score };
+      const id = h.id as number;
+      const score =
+        perTerm * coverage(concepts, h.queryTerms, h.match, conceptWeights) * intentFactor(this.profiles[id]!, intent) * (opts.prior?.(this.docs[id]!.name) ?? 1);
+      return { id, score };
     });
     scored.sort((a, b) => b.score - a.score || (this.docs[a.id]!.name < this.docs[b.id]!.name ? -1 : 1));
     return groupNearDuplicates(scored, (s) => this.prints[s.id]!, limit).map((g) => ({
@@ -130,10 +142,10 @@ const STRONG_FIELDS = new Set<string>(['name', 'description', 'intro', 'category
  * counts fully when one of its terms (or a word that term is a prefix of) is in the agent's name,
  * description or first paragraph, PASSING_MENTION when only the rest of the file mentions it.
  */
-export function coverage(concepts: Array<Set<string>>, matchedQueryTerms: readonly string[], match: Record<string, string[]>): number {
+export function coverage(concepts: Array<Set<string>>, matchedQueryTerms: readonly string[], match: Record<string, string[]>, weights?: readonly number[]): number {
   const matched = new Set(matchedQueryTerms);
   let covered = 0;
-  for (const c of concepts) {
+  for (const [i, c] of concepts.entries()) {
     let best = 0;
     for (const q of c) {
       if (!matched.has(q)) continue;
@@ -144,7 +156,7 @@ export function coverage(concepts: Array<Set<string>>, matchedQueryTerms: readon
         break;
       }
     }
-    covered += best;
+    covered += best * (weights?.[i] ?? 1);
   }
   // Every hit matched some query term; the floor only guards a term outside every concept.
   return Math.max(covered, PASSING_MENTION);

@@ -4,7 +4,7 @@
 // path, value, fix) and ignored, and everything valid still applies. The project's file may only
 // tighten the user's unless the user trusts that project (see ./trust.ts and SECURITY.md).
 import { readFileSync } from 'node:fs';
-import { projectConfigPath, userConfigPath } from '../paths';
+import { ignoredProjectHome, projectConfigPath, userConfigPath } from '../paths';
 import { ENV_PREFIX, nested, settingVariables, variableFor, type EnvSetting } from './env';
 import { projectEnvVariables } from './project-env';
 import { describeIssue, formatProblem, ignoredPart, ignoredText, valueAt, type ConfigProblem } from './problems';
@@ -30,6 +30,14 @@ export function loadConfig(projectDir?: string, opts: { userFile?: string; env?:
   const notices: ConfigNotice[] = [];
   const files: string[] = [];
   const userFile = opts.userFile ?? userConfigPath();
+  const movedHome = ignoredProjectHome();
+  if (movedHome) {
+    notices.push({
+      file: `${movedHome.file} (env)`,
+      key: 'AGENT_WARDEN_HOME',
+      message: `a project cannot move the ledger (to ${movedHome.value}); ${movedHome.used} is used. To keep it elsewhere, set AGENT_WARDEN_HOME in your own ~/.claude/settings.json env or your shell`,
+    });
+  }
   const user = readLayer(userFile, problems);
   if (user) files.push(userFile);
   const layers = user ? [user] : [];
