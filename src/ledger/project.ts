@@ -80,8 +80,8 @@ export function record<K extends EventKind>(db: Ledger, event: NewEvent<K>, ctx:
 
 /**
  * record() for a writer that holds one transaction over many events (an import batch, whose
- * events it never retries one by one): no savepoint per event. A savepoint costs a statement
- * journal that copies every page the event touches; and an error here aborts the caller's whole
+ * events it never retries one by one): no savepoint per event. A savepoint copies every page the
+ * event touches into SQLite's sub-journal (a temp file past 64 KB); and an error here aborts the caller's whole
  * transaction, as it would after the savepoint rolled back.
  */
 export function recordInBatch<K extends EventKind>(db: Ledger, event: NewEvent<K>, ctx: ProjectionContext): StoredEvent<K> | undefined {
