@@ -62,6 +62,8 @@ describe('ranking pieces', () => {
     expect(terms('designing')).toEqual(terms('design'));
     expect(terms('queries')).toEqual(terms('query'));
     expect(terms('Please help me with the tests')).toEqual(['test']);
+    // Forms of a filler verb are filler too: "makes" would stem back to "make".
+    expect(terms('it makes the build slow and gets stuck')).toEqual(terms('build slow stuck'));
     expect(terms('C++ and C# on .NET with Node.js')).toEqual(['cpp', 'csharp', 'dotnet', 'nodej']);
   });
 

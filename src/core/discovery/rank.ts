@@ -122,7 +122,10 @@ export class AgentIndex<D extends RankDoc> {
   correctSpelling(query: string): string {
     let changed = false;
     const fixed = words(query).map((w) => {
-      if (!term(w) || tableWord(w)) return w;
+      // A word whose stem the index knows is a form of a word the agents use ("killed", "makes"),
+      // not a typo: correcting it to the nearest surface word ("killers") changes its meaning.
+      const t = term(w);
+      if (!t || tableWord(w) || this.vocabulary.has(t)) return w;
       const near = this.spelling.nearest(w);
       if (near) changed = true;
       return near ?? w;

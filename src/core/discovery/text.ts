@@ -16,7 +16,9 @@ const STOPWORDS = new Set(
     'modern world class robust etc e g ie eg also all any each other more most very new get make look over before after ' +
     'stuff thing things feel feels keep keeps going off out one like ' +
     // Round 3: what users add around the subject ("no tests", "the same rows", "every time", "don't").
-    'no not two three same every again still since don doesn isn aren won wasn didn'
+    'no not two three same every again still since don doesn isn aren won wasn didn' +
+    // Round 5: inflections of filler verbs, which a stem would otherwise bring back ("makes" is "make").
+    ' makes made making gets getting got kept looks looking'
   ).split(' '),
 );
 
