@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCollection, oneLine } from '../../src/core/discovery/collection';
 import { agentCategory } from '../../src/core/discovery/category';
 import { coverage, PASSING_MENTION, rankDocs } from '../../src/core/discovery/rank';
-import { terms } from '../../src/core/discovery/text';
+import { terms, words } from '../../src/core/discovery/text';
 import { CORPORA } from '../support/fixtures';
 
 const CORPUS = path.join(CORPORA, 'VoltAgent__awesome-claude-code-subagents__6a82f08');
@@ -64,6 +64,8 @@ describe('ranking pieces', () => {
     expect(terms('Please help me with the tests')).toEqual(['test']);
     // Forms of a filler verb are filler too: "makes" would stem back to "make".
     expect(terms('it makes the build slow and gets stuck')).toEqual(terms('build slow stuck'));
+    // A metric "down 40%" has declined: no outage.
+    expect(words('signups down 40% this week')).toEqual(['signups', 'decline', 'this', 'week']);
     expect(terms('C++ and C# on .NET with Node.js')).toEqual(['cpp', 'csharp', 'dotnet', 'nodej']);
   });
 

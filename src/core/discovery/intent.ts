@@ -12,7 +12,7 @@ import { term, words } from './text';
 interface IntentData {
   context: { weight: number; symptomObjectWeight: number; clauseMarkers: string[]; audience: string[]; objectPrepositions: string[]; determiners: string[]; objectEnds: string[] };
   roles: Record<string, string[]>;
-  intents: Record<string, { triggers: string[]; serves: string[]; allows?: string[]; demotes: string[] }>;
+  intents: Record<string, { triggers: string[]; serves: string[]; allows?: string[]; demotes: string[]; adds?: string }>;
   notTriggers: string[];
   symptomIntents: string[];
   boost: number;
@@ -103,6 +103,8 @@ export interface QueryIntent {
   served: Set<string>;
   allowed: Set<string>;
   demoted: Set<string>;
+  /** Words the intents add to the task, one concept per intent ("how do I decide what makes the cut" is prioritisation). */
+  adds: string[];
 }
 
 /**
@@ -128,7 +130,8 @@ export function queryIntent(query: string, context?: readonly number[]): QueryIn
     for (const r of [...spec.serves, ...(spec.allows ?? [])]) allowed.add(r);
     for (const r of spec.demotes) demoted.add(r);
   }
-  return { intents, platforms: lexicons().platforms.match(seq), served, allowed, demoted };
+  const adds = [...intents].flatMap((i) => (DATA.intents[i]!.adds ? [DATA.intents[i]!.adds] : []));
+  return { intents, platforms: lexicons().platforms.match(seq), served, allowed, demoted, adds };
 }
 
 /** Intents that describe a symptom rather than a piece of work. */

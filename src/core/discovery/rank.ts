@@ -6,7 +6,7 @@ import type MiniSearch from 'minisearch';
 import { fingerprint, groupNearDuplicates, type Fingerprint } from './near-duplicates';
 import { Vocabulary } from './spelling';
 import { agentProfile, contextWords, intentFactor, queryIntent, type AgentProfile } from './intent';
-import { queryConcepts, tableWord, term, words } from './text';
+import { queryConcepts, SYNONYM_WEIGHT, tableWord, term, terms, words } from './text';
 
 // Loaded on first use: the command hook bundles this file for the rare did-you-mean path, and
 // every hook process would otherwise compile MiniSearch at start (scripts/build.mjs lazyVendor).
@@ -90,6 +90,14 @@ export class AgentIndex<D extends RankDoc> {
     const intent = queryIntent(corrected, contextWords(query));
     const { weights: weighted, concepts, conceptWeights } = queryConcepts(corrected, (t) => this.vocabulary.has(t), contextWords(query, intent));
     if (weighted.size === 0 || this.docs.length === 0) return [];
+    // What the intent adds ("how do I decide" is prioritisation): one concept each, weighed like the table's additions.
+    for (const add of intent.adds) {
+      const added = terms(add).filter((t) => this.vocabulary.has(t));
+      if (added.length === 0) continue;
+      for (const t of added) weighted.set(t, Math.max(weighted.get(t) ?? 0, SYNONYM_WEIGHT));
+      concepts.push(new Set(added));
+      conceptWeights.push(1);
+    }
     const hits = this.search.search([...weighted.keys()].join(' '), {
       // The query is already terms: split on spaces, no second stemming.
       tokenize: (q) => q.split(' '),

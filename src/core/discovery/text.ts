@@ -34,6 +34,8 @@ export function words(text: string): string[] {
     .replace(/\b\d+(?:\.\d+)?\s?ms\b/g, ' latency ')
     // So is one in seconds ("1.2s", "takes 6 seconds").
     .replace(/\b\d+(?:\.\d+)?(?:s|\s?secs?|\s?seconds)\b/g, ' latency ')
+    // A metric "down 40%" has declined; nothing is down in the sense of an outage.
+    .replace(/\bdown\s+(?:by\s+)?~?\d+(?:\.\d+)?\s?%/g, ' decline ')
     .split(/[^a-z0-9]+/)
     .filter((w) => w.length > 0);
 }
