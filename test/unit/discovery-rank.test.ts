@@ -88,6 +88,23 @@ describe('ranking pieces', () => {
     expect(rankDocs(docs, 'ci/cd for the python monorepo', 2).map((r) => r.doc.name)).toEqual(['python-tooling', 'release-pipeline']);
   });
 
+  it('weighs a word only one agent uses above one several use, even when only its body mentions it', () => {
+    const docs = [
+      { name: 'sql-tuner', description: 'Tunes slow SQL.', body: '' },
+      { name: 'report-writer', description: 'Writes reports.', body: '' },
+      { name: 'graph-db', description: 'Graph databases and traversals.', body: 'Models graphs.\n\nWrites Cypher for traversals.' },
+    ];
+    const ratio = (collection: typeof docs) => {
+      const ranked = rankDocs(collection, 'cypher is slow', 5);
+      const score = (name: string) => ranked.find((r) => r.doc.name === name)!.score;
+      return score('graph-db') / score('sql-tuner');
+    };
+    // Once two agents use it, it is an ordinary word again.
+    const two = [...docs, { name: 'other-graph', description: 'Graphs.', body: 'Intro.\n\nCypher too.' }];
+    // BM25's own rarity weight accounts for about 1.5 of the change; the rest is RARE_TERM_FACTOR (2).
+    expect(ratio(docs) / ratio(two)).toBeGreaterThan(2.5);
+  });
+
   it('counts a word the name, description or first paragraph uses above one the rest of the body mentions in passing', () => {
     const matchInName = { auditor: ['name'], login: ['rest'] };
     const concepts = [new Set(['auditor']), new Set(['login'])];

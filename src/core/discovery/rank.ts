@@ -56,8 +56,14 @@ export class AgentIndex<D extends RankDoc> {
   private readonly prints: Fingerprint[];
   /** What each agent's name says about its kind of work and platform (./intent.ts). */
   private readonly profiles: AgentProfile[];
-  /** Every term in the index, to tell an abbreviation no agent uses from a real word. */
-  private readonly vocabulary = new Set<string>();
+  /**
+   * Every term in the index with the number of agents that use it: to tell an abbreviation no agent
+   * uses from a real word, and a word one agent uses from a common one.
+   */
+  private readonly vocabulary = new Map<string, number>();
+  /** While indexing: the agent being indexed, and the last agent each term was counted for. */
+  private indexing = -1;
+  private readonly lastCounted = new Map<string, number>();
   /** Every word as written, to correct a query's typos against (./spelling.ts). */
   private readonly spelling = new Vocabulary();
 
@@ -66,15 +72,24 @@ export class AgentIndex<D extends RankDoc> {
     this.search = new Search<IndexedFields>({
       fields: FIELDS,
       tokenize: words,
+      // MiniSearch reads a document's id before its fields: which agent the terms that follow are from.
+      extractField: (doc, field) => {
+        if (field === 'id') this.indexing = doc.id;
+        return doc[field as keyof IndexedFields] as string;
+      },
       processTerm: (w) => {
         this.spelling.add(w);
         const t = term(w);
-        if (t) this.vocabulary.add(t);
+        if (t && this.lastCounted.get(t) !== this.indexing) {
+          this.lastCounted.set(t, this.indexing);
+          this.vocabulary.set(t, (this.vocabulary.get(t) ?? 0) + 1);
+        }
         return t ?? null;
       },
       searchOptions: { boost: { ...FIELD_BOOSTS } },
     });
     this.search.addAll(docs.map((doc, id) => fieldsOf(doc, id)));
+    this.lastCounted.clear();
     this.spelling.prepare();
     this.prints = docs.map((doc) => fingerprint(doc));
     this.profiles = docs.map((doc) => agentProfile(doc.name));
@@ -102,7 +117,7 @@ export class AgentIndex<D extends RankDoc> {
       // The query is already terms: split on spaces, no second stemming.
       tokenize: (q) => q.split(' '),
       processTerm: (t) => t,
-      boostTerm: (t) => weighted.get(t) ?? 1,
+      boostTerm: (t) => (weighted.get(t) ?? 1) * this.specificity(t),
       prefix: (t) => t.length >= 4,
       // Typos are corrected before (correctSpelling): fuzzing every term only pulls in neighbours.
       fuzzy: false,
@@ -126,6 +141,16 @@ export class AgentIndex<D extends RankDoc> {
     }));
   }
 
+  /**
+   * What a query term weighs beyond its own weight: RARE_TERM_FACTOR for a word only one agent uses
+   * ("cypher", "genserver"), which names that agent's speciality more surely than a word many use;
+   * BM25 rates a word by how rare it is in each field, so a word rare overall but only in a body
+   * would otherwise count as little as any passing mention. Numbers and short stems are left alone.
+   */
+  private specificity(t: string): number {
+    return t.length >= RARE_TERM_MIN_LENGTH && this.vocabulary.get(t) === 1 && !/\d/.test(t) ? RARE_TERM_FACTOR : 1;
+  }
+
   /** The query with each word no agent file and no synonym key knows replaced by its nearest known spelling. */
   correctSpelling(query: string): string {
     let changed = false;
@@ -141,6 +166,10 @@ export class AgentIndex<D extends RankDoc> {
     return changed ? fixed.join(' ') : query;
   }
 }
+
+/** How much more a term only one agent uses weighs (see AgentIndex.specificity), and how long its stem must be. */
+export const RARE_TERM_FACTOR = 2;
+export const RARE_TERM_MIN_LENGTH = 5;
 
 /** A concept only the body past its first paragraph mentions (or the tools) counts this much. */
 export const PASSING_MENTION = 0.5;
