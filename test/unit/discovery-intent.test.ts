@@ -126,6 +126,10 @@ describe('intents, roles and platforms', () => {
     expect(stats.intents.has('measure')).toBe(true);
     expect(intentFactor(agentProfile('data-analyst'), stats)).toBeGreaterThan(1);
     expect(queryIntent('set up the build').adds).toEqual([]);
+    // Significance is asked wherever it stands, even at the end of an object phrase.
+    const q = 'is the lift from the new onboarding flow significant';
+    expect(contextOf(q)).toContain('significant');
+    expect(queryIntent(q, contextWords(q)).intents.has('measure')).toBe(true);
   });
 
   it('reads the intent from the task\'s own words, not from a context phrase: docs to search are data, not docs to write', () => {
