@@ -17,8 +17,9 @@ const STOPWORDS = new Set(
     'stuff thing things feel feels keep keeps going off out one like ' +
     // Round 3: what users add around the subject ("no tests", "the same rows", "every time", "don't").
     'no not two three same every again still since don doesn isn aren won wasn didn' +
-    // Round 5: inflections of filler verbs, which a stem would otherwise bring back ("makes" is "make").
-    ' makes made making gets getting got kept looks looking'
+    // Round 5: inflections of filler verbs, which a stem would otherwise bring back ("makes" is "make"),
+    // and "first" ("on first load", "build it first"), which names no specialist.
+    ' makes made making gets getting got kept looks looking first'
   ).split(' '),
 );
 
