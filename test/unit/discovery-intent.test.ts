@@ -26,8 +26,10 @@ const contextOf = (query: string) => {
 describe('intent data', () => {
   it('is well-formed: every role an intent names exists, every key reduces to words, weights are factors', () => {
     const roles = new Set(Object.keys(data.roles));
-    for (const [name, spec] of Object.entries(data.intents) as Array<[string, { triggers: string[]; serves: string[]; allows?: string[]; demotes: string[] }]>) {
+    for (const [name, spec] of Object.entries(data.intents) as Array<[string, { triggers: string[]; serves: string[]; allows?: string[]; demotes: string[]; adds?: string }]>) {
       for (const r of [...spec.serves, ...(spec.allows ?? []), ...spec.demotes]) expect(roles.has(r), `${name}: ${r}`).toBe(true);
+      // What an intent adds is words the ranking can search for.
+      if (spec.adds !== undefined) expect(terms(spec.adds).length, name).toBeGreaterThan(0);
       expect(spec.triggers.length, name).toBeGreaterThan(0);
       // An intent does not scale down the roles it serves.
       for (const r of spec.serves) expect(spec.demotes, `${name}: ${r}`).not.toContain(r);
@@ -69,6 +71,11 @@ describe('shallow parse', () => {
     expect(contextOf('api docs are stale since the v2 refactor, half the endpoints changed')).toEqual(['since', 'the', 'v2', 'refactor']);
   });
 
+  it('ends an object phrase at the verb that follows it: the symptom after it is the task', () => {
+    expect(contextOf('reads on our orders table keep timing out')).toEqual(['on', 'our', 'orders', 'table']);
+    expect(queryIntent('reads on our orders table keep timing out', contextWords('reads on our orders table keep timing out')).intents.has('fix')).toBe(true);
+  });
+
   it('reads who is affected as context, and a preposition without a determiner as part of the task', () => {
     expect(contextOf('customers get charged twice')).toEqual(['customers']);
     expect(contextOf('set up a read replica and failover for postgres')).toEqual([]);
@@ -107,6 +114,22 @@ describe('intents, roles and platforms', () => {
     // A phrase with another sense triggers nothing: an error budget is not an error, regression tests are not a regression.
     expect(queryIntent('error budget burned in a week').intents.size).toBe(0);
     expect(queryIntent('add regression tests').intents.has('fix')).toBe(false);
+  });
+
+  it('reads prioritising and significance as intents, and adds their words to the task', () => {
+    const pick = queryIntent('too many feature requests for one team, how do we decide what makes the cut');
+    expect(pick.intents).toEqual(new Set(['prioritize']));
+    expect(pick.adds.length).toBe(1);
+    expect(intentFactor(agentProfile('product-manager'), pick)).toBeGreaterThan(1);
+    expect(intentFactor(agentProfile('sales-engineer'), pick)).toBeLessThan(1);
+    const stats = queryIntent('signups went up 3% with the new button, is that statistically significant');
+    expect(stats.intents.has('measure')).toBe(true);
+    expect(intentFactor(agentProfile('data-analyst'), stats)).toBeGreaterThan(1);
+    expect(queryIntent('set up the build').adds).toEqual([]);
+    // Significance is asked wherever it stands, even at the end of an object phrase.
+    const q = 'is the lift from the new onboarding flow significant';
+    expect(contextOf(q)).toContain('significant');
+    expect(queryIntent(q, contextWords(q)).intents.has('measure')).toBe(true);
   });
 
   it('reads the intent from the task\'s own words, not from a context phrase: docs to search are data, not docs to write', () => {

@@ -12,6 +12,11 @@
  *   heldout3 (lst97 + halves of VoltAgent, 0xfurai and davepoon, 203 agents), written blind while
  *            round 3 was tuned: 14/20, 18/20 on its only fair run (bench/recall/heldout3-first-run.md); its
  *            misses were studied in round 4 (intent rather than nouns): 20/20, 20/20 since.
+ *   heldout4 (194 agents), written blind while round 4 was tuned: 14/20, 17/20 on its only fair run
+ *            (bench/recall/heldout4-first-run.md); its misses were studied in round 5 (prioritisation and
+ *            significance intents, words only one agent uses): 16/20, 18/20.
+ *   heldout5 (197 agents), written blind while round 5 was tuned: 11/20, 14/20 on its only fair run
+ *            (bench/recall/heldout5-first-run.md); not studied yet.
  * Issue 24 asks for 16/20 first and 19/20 in the top three on a set nobody has tuned on: any
  * heldout*.json not marked spent is held to that here (and by the bench).
  */
@@ -44,19 +49,35 @@ describe('recall', () => {
     expect(r.top1, misses(r)).toBeGreaterThanOrEqual(19);
   }, 120_000);
 
-  it('third held-out set (spent): at least 19/20 first and 20/20 in the top three', () => {
+  it('third held-out set (spent): 20/20 first', () => {
     const r = runSet(path.join(SETS, 'heldout3.json'), CORPORA);
     expect(r.agents).toBeGreaterThanOrEqual(200);
     expect(r.tasks).toBe(20);
     expect(r.top3, misses(r)).toBeGreaterThanOrEqual(20);
-    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(19);
+    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(20);
   }, 120_000);
 
-  it('tuning set: 184 of 187 in the top three, 170 first', () => {
+  it('fourth held-out set (spent): at least 16/20 first and 18/20 in the top three', () => {
+    const r = runSet(path.join(SETS, 'heldout4.json'), CORPORA);
+    expect(r.agents).toBeGreaterThanOrEqual(190);
+    expect(r.tasks).toBe(20);
+    expect(r.top3, misses(r)).toBeGreaterThanOrEqual(18);
+    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(16);
+  }, 120_000);
+
+  it('fifth held-out set (spent): at least 11/20 first and 14/20 in the top three (its first and only fair run)', () => {
+    const r = runSet(path.join(SETS, 'heldout5.json'), CORPORA);
+    expect(r.agents).toBeGreaterThanOrEqual(190);
+    expect(r.tasks).toBe(20);
+    expect(r.top3, misses(r)).toBeGreaterThanOrEqual(14);
+    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(11);
+  }, 120_000);
+
+  it('tuning set: 189 of 191 in the top three, 179 first', () => {
     const r = runSet(path.join(SETS, 'tuning.json'), CORPORA);
-    expect(r.tasks).toBe(187);
-    expect(r.top3, misses(r)).toBeGreaterThanOrEqual(184);
-    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(170);
+    expect(r.tasks).toBe(191);
+    expect(r.top3, misses(r)).toBeGreaterThanOrEqual(189);
+    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(179);
   }, 120_000);
 
   it('every held-out set not yet spent meets issue 24: 95% in the top three, 80% first', () => {

@@ -12,7 +12,7 @@ import { term, words } from './text';
 interface IntentData {
   context: { weight: number; symptomObjectWeight: number; clauseMarkers: string[]; audience: string[]; objectPrepositions: string[]; determiners: string[]; objectEnds: string[] };
   roles: Record<string, string[]>;
-  intents: Record<string, { triggers: string[]; serves: string[]; allows?: string[]; demotes: string[] }>;
+  intents: Record<string, { triggers: string[]; serves: string[]; allows?: string[]; demotes: string[]; adds?: string; anywhere?: boolean }>;
   notTriggers: string[];
   symptomIntents: string[];
   boost: number;
@@ -103,19 +103,22 @@ export interface QueryIntent {
   served: Set<string>;
   allowed: Set<string>;
   demoted: Set<string>;
+  /** Words the intents add to the task, one concept per intent ("how do I decide what makes the cut" is prioritisation). */
+  adds: string[];
 }
 
 /**
  * The task's intents and platforms, and what they make of each role (worked out once per query).
  * `context` (contextWords) keeps a trigger inside a context phrase from setting the intent: in
- * "retrieval over our docs" the docs are the data, not the work.
+ * "retrieval over our docs" the docs are the data, not the work; except for an intent marked
+ * `anywhere`, whose triggers ask a question wherever they stand ("is the lift from the test significant?").
  */
 export function queryIntent(query: string, context?: readonly number[]): QueryIntent {
   const seq = words(query).map(norm);
   const intents = new Set<string>();
   for (const m of lexicons().intents.matches(seq)) {
     if (m.label === NONE) continue;
-    let main = !context || context.length !== seq.length;
+    let main = !context || context.length !== seq.length || !!DATA.intents[m.label]!.anywhere;
     for (let k = m.at; k < m.at + m.length && !main; k++) if (context![k] === 1) main = true;
     if (main) intents.add(m.label);
   }
@@ -128,7 +131,8 @@ export function queryIntent(query: string, context?: readonly number[]): QueryIn
     for (const r of [...spec.serves, ...(spec.allows ?? [])]) allowed.add(r);
     for (const r of spec.demotes) demoted.add(r);
   }
-  return { intents, platforms: lexicons().platforms.match(seq), served, allowed, demoted };
+  const adds = [...intents].flatMap((i) => (DATA.intents[i]!.adds ? [DATA.intents[i]!.adds] : []));
+  return { intents, platforms: lexicons().platforms.match(seq), served, allowed, demoted, adds };
 }
 
 /** Intents that describe a symptom rather than a piece of work. */

@@ -16,7 +16,10 @@ const STOPWORDS = new Set(
     'modern world class robust etc e g ie eg also all any each other more most very new get make look over before after ' +
     'stuff thing things feel feels keep keeps going off out one like ' +
     // Round 3: what users add around the subject ("no tests", "the same rows", "every time", "don't").
-    'no not two three same every again still since don doesn isn aren won wasn didn'
+    'no not two three same every again still since don doesn isn aren won wasn didn' +
+    // Round 5: inflections of filler verbs, which a stem would otherwise bring back ("makes" is "make"),
+    // and "first" ("on first load", "build it first"), which names no specialist.
+    ' makes made making gets getting got kept looks looking first'
   ).split(' '),
 );
 
@@ -32,6 +35,8 @@ export function words(text: string): string[] {
     .replace(/\b\d+(?:\.\d+)?\s?ms\b/g, ' latency ')
     // So is one in seconds ("1.2s", "takes 6 seconds").
     .replace(/\b\d+(?:\.\d+)?(?:s|\s?secs?|\s?seconds)\b/g, ' latency ')
+    // A metric "down 40%" has declined; nothing is down in the sense of an outage.
+    .replace(/\bdown\s+(?:by\s+)?~?\d+(?:\.\d+)?\s?%/g, ' decline ')
     .split(/[^a-z0-9]+/)
     .filter((w) => w.length > 0);
 }
