@@ -11,9 +11,10 @@ import { callsPayload, transcriptCallsFact } from '../core/transcript-calls';
 import type { Ledger } from '../ledger/db';
 import type { EventPayloads } from '../ledger/event-kinds';
 import type { NewEvent } from '../ledger/events';
-import { record, type ProjectionContext } from '../ledger/project';
+import { recordInBatch, type ProjectionContext } from '../ledger/project';
 import { deferPricing, settleDeferred } from '../ledger/projections/usage';
 import type { TranscriptRead } from '../runtime/tokens/transcript';
+import { suspendUsageTriggers } from '../ledger/usage-triggers';
 import { readUsageAndCalls } from '../runtime/tokens/usage-and-calls';
 import type { SessionFiles } from './scan';
 
@@ -57,7 +58,8 @@ const BATCH_SESSIONS = 500;
 
 /**
  * Imports sessions in batches, one transaction each: an interrupted import keeps every batch it
- * committed and redoes the one it was in. Costs are settled once per batch, before its commit.
+ * committed and redoes the one it was in. Costs are settled once per batch, before its commit, and
+ * so are the budget buckets and the team outbox that triggers keep for other writers.
  */
 export function importSessions(db: Ledger, sessions: SessionFiles[], config: Config, totals: ImportTotals, onSession?: (files: SessionFiles) => void): void {
   for (let i = 0; i < sessions.length; ) {
@@ -65,12 +67,16 @@ export function importSessions(db: Ledger, sessions: SessionFiles[], config: Con
     for (let bytes = 0; end < sessions.length && end - i < BATCH_SESSIONS && (end === i || bytes + sessions[end]!.bytes <= BATCH_BYTES); end++) bytes += sessions[end]!.bytes;
     const batch = sessions.slice(i, end);
     db.transaction(() => {
+      // The per-row triggers on usage make way for set-based statements at the batch's end (see usage-triggers.ts).
+      const triggers = suspendUsageTriggers(db, batch.map((s) => s.sessionId));
       const ctx = deferPricing({ pricing: config.pricing });
       for (const files of batch) {
         importSession(db, files, config, totals, ctx);
         onSession?.(files);
       }
+      triggers?.beforeReprice(ctx.deferred!.learn.keys());
       settleDeferred(db, ctx);
+      triggers?.restore();
     }).immediate();
     i = end;
   }
@@ -88,7 +94,7 @@ function importSession(db: Ledger, files: SessionFiles, config: Config, totals: 
   const dispatchesBefore = countDispatches(db, sessionId);
   let added = 0;
   const add = (ev: ImportEvent) => {
-    if (!record(db, { ...ev, source: 'import', sessionId, project: project_ }, ctx)) return false;
+    if (!recordInBatch(db, { ...ev, source: 'import', sessionId, project: project_ }, ctx)) return false;
     added++;
     return true;
   };

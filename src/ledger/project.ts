@@ -78,6 +78,18 @@ export function record<K extends EventKind>(db: Ledger, event: NewEvent<K>, ctx:
   }).immediate();
 }
 
+/**
+ * record() for a writer that holds one transaction over many events (an import batch, whose
+ * events it never retries one by one): no savepoint per event. A savepoint copies every page the
+ * event touches into SQLite's sub-journal (a temp file past 64 KB); and an error here aborts the caller's whole
+ * transaction, as it would after the savepoint rolled back.
+ */
+export function recordInBatch<K extends EventKind>(db: Ledger, event: NewEvent<K>, ctx: ProjectionContext): StoredEvent<K> | undefined {
+  const stored = appendEvent(db, event);
+  if (stored) project(db, stored, ctx);
+  return stored as StoredEvent<K> | undefined;
+}
+
 // usage_buckets (budget window sums) is kept by triggers on usage (migration 10): emptied first, so
 // deleting usage rows after it has nothing left to subtract from.
 export const projectionTables = ['sessions', 'usage_buckets', 'usage', 'tool_calls', 'dispatches', 'agent_runs', 'circuits', 'budget_notices', 'budget_overrides', 'cost_states', 'learned_rates', 'spawn_overrides', 'rate_limit_windows', 'window_lifts'] as const;

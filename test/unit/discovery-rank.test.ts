@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCollection, oneLine } from '../../src/core/discovery/collection';
 import { agentCategory } from '../../src/core/discovery/category';
 import { coverage, PASSING_MENTION, rankDocs } from '../../src/core/discovery/rank';
-import { terms } from '../../src/core/discovery/text';
+import { terms, words } from '../../src/core/discovery/text';
 import { CORPORA } from '../support/fixtures';
 
 const CORPUS = path.join(CORPORA, 'VoltAgent__awesome-claude-code-subagents__6a82f08');
@@ -62,6 +62,10 @@ describe('ranking pieces', () => {
     expect(terms('designing')).toEqual(terms('design'));
     expect(terms('queries')).toEqual(terms('query'));
     expect(terms('Please help me with the tests')).toEqual(['test']);
+    // Forms of a filler verb are filler too: "makes" would stem back to "make".
+    expect(terms('it makes the build slow and gets stuck')).toEqual(terms('build slow stuck'));
+    // A metric "down 40%" has declined: no outage.
+    expect(words('signups down 40% this week')).toEqual(['signups', 'decline', 'this', 'week']);
     expect(terms('C++ and C# on .NET with Node.js')).toEqual(['cpp', 'csharp', 'dotnet', 'nodej']);
   });
 
@@ -82,6 +86,23 @@ describe('ranking pieces', () => {
       { name: 'python-tooling', description: 'Python monorepo tooling and continuous integration.', body: '' },
     ];
     expect(rankDocs(docs, 'ci/cd for the python monorepo', 2).map((r) => r.doc.name)).toEqual(['python-tooling', 'release-pipeline']);
+  });
+
+  it('weighs a word only one agent uses above one several use, even when only its body mentions it', () => {
+    const docs = [
+      { name: 'sql-tuner', description: 'Tunes slow SQL.', body: '' },
+      { name: 'report-writer', description: 'Writes reports.', body: '' },
+      { name: 'graph-db', description: 'Graph databases and traversals.', body: 'Models graphs.\n\nWrites Cypher for traversals.' },
+    ];
+    const ratio = (collection: typeof docs) => {
+      const ranked = rankDocs(collection, 'cypher is slow', 5);
+      const score = (name: string) => ranked.find((r) => r.doc.name === name)!.score;
+      return score('graph-db') / score('sql-tuner');
+    };
+    // Once two agents use it, it is an ordinary word again.
+    const two = [...docs, { name: 'other-graph', description: 'Graphs.', body: 'Intro.\n\nCypher too.' }];
+    // BM25's own rarity weight accounts for about 1.5 of the change; the rest is RARE_TERM_FACTOR (2).
+    expect(ratio(docs) / ratio(two)).toBeGreaterThan(2.5);
   });
 
   it('counts a word the name, description or first paragraph uses above one the rest of the body mentions in passing', () => {

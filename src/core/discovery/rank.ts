@@ -5,7 +5,8 @@
 import type MiniSearch from 'minisearch';
 import { fingerprint, groupNearDuplicates, type Fingerprint } from './near-duplicates';
 import { Vocabulary } from './spelling';
-import { queryConcepts, tableWord, term, words } from './text';
+import { agentProfile, contextWords, intentFactor, queryIntent, type AgentProfile } from './intent';
+import { queryConcepts, SYNONYM_WEIGHT, tableWord, term, terms, words } from './text';
 
 // Loaded on first use: the command hook bundles this file for the rare did-you-mean path, and
 // every hook process would otherwise compile MiniSearch at start (scripts/build.mjs lazyVendor).
@@ -53,8 +54,16 @@ interface IndexedFields {
 export class AgentIndex<D extends RankDoc> {
   private readonly search: MiniSearch<IndexedFields>;
   private readonly prints: Fingerprint[];
-  /** Every term in the index, to tell an abbreviation no agent uses from a real word. */
-  private readonly vocabulary = new Set<string>();
+  /** What each agent's name says about its kind of work and platform (./intent.ts). */
+  private readonly profiles: AgentProfile[];
+  /**
+   * Every term in the index with the number of agents that use it: to tell an abbreviation no agent
+   * uses from a real word, and a word one agent uses from a common one.
+   */
+  private readonly vocabulary = new Map<string, number>();
+  /** While indexing: the agent being indexed, and the last agent each term was counted for. */
+  private indexing = -1;
+  private readonly lastCounted = new Map<string, number>();
   /** Every word as written, to correct a query's typos against (./spelling.ts). */
   private readonly spelling = new Vocabulary();
 
@@ -63,28 +72,52 @@ export class AgentIndex<D extends RankDoc> {
     this.search = new Search<IndexedFields>({
       fields: FIELDS,
       tokenize: words,
+      // MiniSearch reads a document's id before its fields: which agent the terms that follow are from.
+      extractField: (doc, field) => {
+        if (field === 'id') this.indexing = doc.id;
+        return doc[field as keyof IndexedFields] as string;
+      },
       processTerm: (w) => {
         this.spelling.add(w);
         const t = term(w);
-        if (t) this.vocabulary.add(t);
+        if (t && this.lastCounted.get(t) !== this.indexing) {
+          this.lastCounted.set(t, this.indexing);
+          this.vocabulary.set(t, (this.vocabulary.get(t) ?? 0) + 1);
+        }
         return t ?? null;
       },
       searchOptions: { boost: { ...FIELD_BOOSTS } },
     });
     this.search.addAll(docs.map((doc, id) => fieldsOf(doc, id)));
+    this.lastCounted.clear();
     this.spelling.prepare();
     this.prints = docs.map((doc) => fingerprint(doc));
+    this.profiles = docs.map((doc) => agentProfile(doc.name));
   }
 
   rank(query: string, opts: RankOptions = {}): Ranked<D>[] {
     const limit = Math.max(1, opts.limit ?? 10);
-    const { weights: weighted, concepts } = queryConcepts(this.correctSpelling(query), (t) => this.vocabulary.has(t));
+    const corrected = this.correctSpelling(query);
+    // What the task asks for beyond its nouns (./intent.ts): its intents, and the parse that weighs
+    // its object and circumstances below its action. The parse needs the punctuation as typed;
+    // spelling corrections replace words one for one, so it lines up with the corrected words.
+    // The intent is read from the task's own words (outside context phrases), then weighs them.
+    const intent = queryIntent(corrected, contextWords(query));
+    const { weights: weighted, concepts, conceptWeights } = queryConcepts(corrected, (t) => this.vocabulary.has(t), contextWords(query, intent));
     if (weighted.size === 0 || this.docs.length === 0) return [];
+    // What the intent adds ("how do I decide" is prioritisation): one concept each, weighed like the table's additions.
+    for (const add of intent.adds) {
+      const added = terms(add).filter((t) => this.vocabulary.has(t));
+      if (added.length === 0) continue;
+      for (const t of added) weighted.set(t, Math.max(weighted.get(t) ?? 0, SYNONYM_WEIGHT));
+      concepts.push(new Set(added));
+      conceptWeights.push(1);
+    }
     const hits = this.search.search([...weighted.keys()].join(' '), {
       // The query is already terms: split on spaces, no second stemming.
       tokenize: (q) => q.split(' '),
       processTerm: (t) => t,
-      boostTerm: (t) => weighted.get(t) ?? 1,
+      boostTerm: (t) => (weighted.get(t) ?? 1) * this.specificity(t),
       prefix: (t) => t.length >= 4,
       // Typos are corrected before (correctSpelling): fuzzing every term only pulls in neighbours.
       fuzzy: false,
@@ -95,8 +128,10 @@ export class AgentIndex<D extends RankDoc> {
       // MiniSearch multiplies a document's summed term scores by the number of query terms it
       // matched; what it matched is counted here by concept instead (see coverage).
       const perTerm = h.score / Math.max(1, h.queryTerms.length);
-      const score = perTerm * coverage(concepts, h.queryTerms, h.match) * (opts.prior?.(this.docs[h.id as number]!.name) ?? 1);
-      return { id: h.id as number, score };
+      const id = h.id as number;
+      const score =
+        perTerm * coverage(concepts, h.queryTerms, h.match, conceptWeights) * intentFactor(this.profiles[id]!, intent) * (opts.prior?.(this.docs[id]!.name) ?? 1);
+      return { id, score };
     });
     scored.sort((a, b) => b.score - a.score || (this.docs[a.id]!.name < this.docs[b.id]!.name ? -1 : 1));
     return groupNearDuplicates(scored, (s) => this.prints[s.id]!, limit).map((g) => ({
@@ -106,11 +141,24 @@ export class AgentIndex<D extends RankDoc> {
     }));
   }
 
+  /**
+   * What a query term weighs beyond its own weight: RARE_TERM_FACTOR for a word only one agent uses
+   * ("cypher", "genserver"), which names that agent's speciality more surely than a word many use;
+   * BM25 rates a word by how rare it is in each field, so a word rare overall but only in a body
+   * would otherwise count as little as any passing mention. Numbers and short stems are left alone.
+   */
+  private specificity(t: string): number {
+    return t.length >= RARE_TERM_MIN_LENGTH && this.vocabulary.get(t) === 1 && !/\d/.test(t) ? RARE_TERM_FACTOR : 1;
+  }
+
   /** The query with each word no agent file and no synonym key knows replaced by its nearest known spelling. */
   correctSpelling(query: string): string {
     let changed = false;
     const fixed = words(query).map((w) => {
-      if (!term(w) || tableWord(w)) return w;
+      // A word whose stem the index knows is a form of a word the agents use ("killed", "makes"),
+      // not a typo: correcting it to the nearest surface word ("killers") changes its meaning.
+      const t = term(w);
+      if (!t || tableWord(w) || this.vocabulary.has(t)) return w;
       const near = this.spelling.nearest(w);
       if (near) changed = true;
       return near ?? w;
@@ -118,6 +166,10 @@ export class AgentIndex<D extends RankDoc> {
     return changed ? fixed.join(' ') : query;
   }
 }
+
+/** How much more a term only one agent uses weighs (see AgentIndex.specificity), and how long its stem must be. */
+export const RARE_TERM_FACTOR = 2;
+export const RARE_TERM_MIN_LENGTH = 5;
 
 /** A concept only the body past its first paragraph mentions (or the tools) counts this much. */
 export const PASSING_MENTION = 0.5;
@@ -130,10 +182,10 @@ const STRONG_FIELDS = new Set<string>(['name', 'description', 'intro', 'category
  * counts fully when one of its terms (or a word that term is a prefix of) is in the agent's name,
  * description or first paragraph, PASSING_MENTION when only the rest of the file mentions it.
  */
-export function coverage(concepts: Array<Set<string>>, matchedQueryTerms: readonly string[], match: Record<string, string[]>): number {
+export function coverage(concepts: Array<Set<string>>, matchedQueryTerms: readonly string[], match: Record<string, string[]>, weights?: readonly number[]): number {
   const matched = new Set(matchedQueryTerms);
   let covered = 0;
-  for (const c of concepts) {
+  for (const [i, c] of concepts.entries()) {
     let best = 0;
     for (const q of c) {
       if (!matched.has(q)) continue;
@@ -144,7 +196,7 @@ export function coverage(concepts: Array<Set<string>>, matchedQueryTerms: readon
         break;
       }
     }
-    covered += best;
+    covered += best * (weights?.[i] ?? 1);
   }
   // Every hit matched some query term; the floor only guards a term outside every concept.
   return Math.max(covered, PASSING_MENTION);

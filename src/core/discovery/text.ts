@@ -16,11 +16,14 @@ const STOPWORDS = new Set(
     'modern world class robust etc e g ie eg also all any each other more most very new get make look over before after ' +
     'stuff thing things feel feels keep keeps going off out one like ' +
     // Round 3: what users add around the subject ("no tests", "the same rows", "every time", "don't").
-    'no not two three same every again still since don doesn isn aren won wasn didn'
+    'no not two three same every again still since don doesn isn aren won wasn didn' +
+    // Round 5: inflections of filler verbs, which a stem would otherwise bring back ("makes" is "make"),
+    // and "first" ("on first load", "build it first"), which names no specialist.
+    ' makes made making gets getting got kept looks looking first'
   ).split(' '),
 );
 
-/** Plain lower-case words: `C++`, `C#`, `.NET` and `Node.js` keep their identity; `200ms` reads as latency. */
+/** Plain lower-case words: `C++`, `C#`, `.NET` and `Node.js` keep their identity; `200ms` and `1.2s` read as latency. */
 export function words(text: string): string[] {
   return text
     .toLowerCase()
@@ -30,6 +33,10 @@ export function words(text: string): string[] {
     .replace(/\b([a-z]+)\.(js|ts)\b/g, '$1$2')
     // A duration in milliseconds ("went from 200ms to 900ms") is a latency.
     .replace(/\b\d+(?:\.\d+)?\s?ms\b/g, ' latency ')
+    // So is one in seconds ("1.2s", "takes 6 seconds").
+    .replace(/\b\d+(?:\.\d+)?(?:s|\s?secs?|\s?seconds)\b/g, ' latency ')
+    // A metric "down 40%" has declined; nothing is down in the sense of an outage.
+    .replace(/\bdown\s+(?:by\s+)?~?\d+(?:\.\d+)?\s?%/g, ' decline ')
     .split(/[^a-z0-9]+/)
     .filter((w) => w.length > 0);
 }
@@ -171,10 +178,34 @@ export interface QueryConcepts {
    * agent that covers more of them over one that matches a single word strongly.
    */
   concepts: Array<Set<string>>;
+  /** How much each concept counts (parallel to concepts): 1, or less for one only a context phrase names (see `context`). */
+  conceptWeights: number[];
 }
 
-export function queryConcepts(query: string, known: (term: string) => boolean = () => true): QueryConcepts {
+/**
+ * `context`, when given, weighs each word of words(query) (contextWords in ./intent.ts: 1 for the
+ * task's action and method, less in a phrase that only says where or when, "on our support
+ * tickets"): a word, what the table adds for it and its concept are scaled by it, unless no word of
+ * weight 1 is one the index or the table knows (then the context is all the user said).
+ */
+export function queryConcepts(query: string, known: (term: string) => boolean = () => true, context?: readonly number[]): QueryConcepts {
   const weights = new Map<string, number>();
+  const all = words(query);
+  // The factor of each of the user's terms: its largest weight in the parse.
+  const factor = new Map<string, number>();
+  if (context && context.length === all.length) {
+    const main = all.some((w, i) => {
+      const t = term(w);
+      return context[i] === 1 && !!t && (known(t) || tableWord(w));
+    });
+    if (main) {
+      all.forEach((w, i) => {
+        const t = term(w);
+        if (t) factor.set(t, Math.max(factor.get(t) ?? 0, context[i]!));
+      });
+    }
+  }
+  const factorOf = (t: string | undefined) => (t ? (factor.get(t) ?? 1) : 1);
   // One concept per distinct term of the user's; a phrase, or a word an entry expands, merges in.
   const conceptOf = new Map<string, Set<string>>();
   const merge = (keys: string[], adds: string[]): void => {
@@ -190,10 +221,10 @@ export function queryConcepts(query: string, known: (term: string) => boolean = 
   };
   const matches = synonymMatches(query);
   const phraseWords = new Set(matches.filter((m) => m.from.length > 1).flatMap((m) => m.from.map((w) => term(w) ?? w)));
-  for (const w of words(query)) {
+  for (const w of all) {
     const t = term(w);
     if (!t) continue;
-    weights.set(t, Math.max(weights.get(t) ?? 0, phraseWords.has(t) ? PHRASE_WORD_WEIGHT : 1));
+    weights.set(t, Math.max(weights.get(t) ?? 0, (phraseWords.has(t) ? PHRASE_WORD_WEIGHT : 1) * factorOf(t)));
     if (!conceptOf.has(t)) conceptOf.set(t, new Set([t]));
   }
   for (const m of matches) {
@@ -201,7 +232,8 @@ export function queryConcepts(query: string, known: (term: string) => boolean = 
       const t = term(w);
       return !t || !known(t);
     });
-    const weight = m.exact || unknown || m.from.length > 1 ? 1 : SYNONYM_WEIGHT;
+    const inContext = Math.min(...m.from.map((w) => factorOf(term(w))));
+    const weight = (m.exact || unknown || m.from.length > 1 ? 1 : SYNONYM_WEIGHT) * inContext;
     const added: string[] = [];
     for (const w of m.adds) {
       const t = term(w);
@@ -213,5 +245,9 @@ export function queryConcepts(query: string, known: (term: string) => boolean = 
     // A key that is all filler ("it") still names a concept: its expansion.
     merge(keys.length > 0 ? keys : [`\u0000${m.from.join(' ')}`], added);
   }
-  return { weights, concepts: [...new Set(conceptOf.values())] };
+  // A concept counts as much as the weightiest of the user's words behind it (fully when any is outside a context phrase).
+  const weightOf = new Map<Set<string>, number>();
+  for (const [k, c] of conceptOf) weightOf.set(c, Math.max(weightOf.get(c) ?? 0, k.startsWith('\u0000') ? 1 : factorOf(k)));
+  const concepts = [...weightOf.keys()];
+  return { weights, concepts, conceptWeights: concepts.map((c) => weightOf.get(c)!) };
 }
