@@ -27,17 +27,7 @@ alive() {
 if [ -n "$CLAUDE_PID" ] && { read -r pid < "$home/resident/$CLAUDE_PID"; } 2>/dev/null && alive "$pid"; then
   exit 0
 fi
-# An AGENT_WARDEN_HOME that the project's own Claude Code settings may have set is Node's to judge
-# (src/runtime/paths.ts ignores it): then the Node hook takes the event rather than that home's inbox.
-home_set_by_project() {
-  [ -n "$AGENT_WARDEN_HOME" ] || return 1
-  for settings in "$CLAUDE_PROJECT_DIR/.claude/settings.json" "$CLAUDE_PROJECT_DIR/.claude/settings.local.json"; do
-    if [ -f "$settings" ]; then
-      case "$(cat "$settings" 2>/dev/null)" in *AGENT_WARDEN_HOME*) return 0 ;; esac
-    fi
-  done
-  return 1
-}
+[ -r "$1/hooks/project-home.sh" ] && . "$1/hooks/project-home.sh" # never a fatal `.`: dash exits 2, which blocks a call
 
 if [ "$2" = inbox ] && [ -n "$CLAUDE_PROJECT_DIR" ] && ! home_set_by_project; then
   case "$CLAUDE_PROJECT_DIR" in

@@ -36,17 +36,7 @@ setting_in_env() {
   }
 }
 
-# An AGENT_WARDEN_HOME that the project's own Claude Code settings may have set is Node's to judge
-# (src/runtime/paths.ts ignores it, and says so at SessionStart): the Node hook takes the event.
-home_set_by_project() {
-  [ -n "$AGENT_WARDEN_HOME" ] || return 1
-  for settings in "$CLAUDE_PROJECT_DIR/.claude/settings.json" "$CLAUDE_PROJECT_DIR/.claude/settings.local.json"; do
-    if [ -f "$settings" ]; then
-      case "$(cat "$settings" 2>/dev/null)" in *AGENT_WARDEN_HOME*) return 0 ;; esac
-    fi
-  done
-  return 1
-}
+[ -r "$root/hooks/project-home.sh" ] && . "$root/hooks/project-home.sh" # never a fatal `.`: dash would exit 2
 
 project="$CLAUDE_PROJECT_DIR"
 case "$project" in

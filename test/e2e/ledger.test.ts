@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { findTranscripts, makeHome, makePlugin, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
+import { findTranscripts, makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
 import { countTokens } from '../../src/runtime/tokens/count';
 import { cliJson, PLUGIN_DIR, REPO } from '../support/warden';
 import { scratch } from '../support/scratch';
+import { identity, probePlugin, transcriptTokens } from '../support/probe';
 
 const REVIEWER = {
   name: 'code-reviewer',
@@ -20,33 +21,6 @@ const REVIEWER = {
 };
 
 const { temp, mock } = scratch();
-
-
-/** Billed tokens of a transcript: every assistant message, each message id once. */
-function transcriptTokens(file: string): number {
-  const byId = new Map<string, number>();
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const rec = JSON.parse(line);
-    if (rec.type !== 'assistant' || !rec.message?.usage) continue;
-    const u = rec.message.usage;
-    byId.set(rec.message.id, u.input_tokens + u.output_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0));
-  }
-  return [...byId.values()].reduce((a, b) => a + b, 0);
-}
-
-/** A second plugin that appends every payload it gets to a file: Claude Code's own firing order. */
-function probePlugin(log: string): string {
-  const handler = [{ type: 'command', command: 'sh', args: ['-c', 'cat >> "$0"; echo >> "$0"', log], timeout: 10 }];
-  const events = ['SessionStart', 'UserPromptSubmit', 'SubagentStart', 'SubagentStop', 'Stop', 'SessionEnd'];
-  const hooks: Record<string, unknown> = Object.fromEntries(events.map((e) => [e, [{ hooks: handler }]]));
-  hooks.PreToolUse = [{ matcher: '*', hooks: handler }];
-  hooks.PostToolUse = [{ matcher: 'Agent|Task', hooks: handler }];
-  hooks.PostToolUseFailure = [{ matcher: '*', hooks: handler }];
-  return temp(makePlugin({ name: 'aw-probe', hooks }));
-}
-
-const identity = (e: any) => `${e.hook_event_name ?? e.kind}:${e.tool_use_id ?? e.agent_id ?? ''}`;
 
 describe('ledger with the real CLI', () => {
   it('records every hook event in firing order, and main_tokens equals the transcript sum', async () => {
@@ -64,7 +38,7 @@ describe('ledger with the real CLI', () => {
       modelUrl: model.url,
       home,
       cwd: temp(makeProject({ agents: [REVIEWER] })),
-      pluginDirs: [PLUGIN_DIR, probePlugin(log)],
+      pluginDirs: [PLUGIN_DIR, temp(probePlugin(log))],
       wardenHome,
     });
     expect(run.exitCode, run.stderr).toBe(0);

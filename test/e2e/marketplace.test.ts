@@ -15,6 +15,7 @@ import { execClaude, makeHome, makePlugin, makeProject, makeTempDir, runClaude, 
 import { bash, conversation, text } from '../support/conversation';
 import { startMockModel } from '../support/mock-model';
 import { REPO } from '../support/warden';
+import { identity, probePlugin } from '../support/probe';
 import { everyDispatchKind, expectEveryDispatch, REVIEWER } from '../support/dispatch-session';
 import { nodeBinary, pathWithNode } from '../support/node-versions';
 import { nodeSqliteAvailable } from '../../src/ledger/driver-node';
@@ -45,18 +46,6 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promis
   }
 }
 
-/** A probe plugin logs what Claude Code fired, to compare with what reaches the ledger. */
-function probePlugin(log: string): string {
-  const handler = [{ type: 'command', command: 'sh', args: ['-c', 'cat >> "$0"; echo >> "$0"', log], timeout: 10 }];
-  const events = ['SessionStart', 'UserPromptSubmit', 'SubagentStart', 'SubagentStop', 'Stop', 'SessionEnd'];
-  const hooks: Record<string, unknown> = Object.fromEntries(events.map((e) => [e, [{ hooks: handler }]]));
-  hooks.PreToolUse = [{ matcher: '*', hooks: handler }];
-  hooks.PostToolUse = [{ matcher: 'Agent|Task', hooks: handler }];
-  hooks.PostToolUseFailure = [{ matcher: '*', hooks: handler }];
-  return temp(makePlugin({ name: 'aw-probe', hooks }));
-}
-const identity = (e: any) => `${e.hook_event_name ?? e.kind}:${e.tool_use_id ?? e.agent_id ?? ''}`;
-
 describe('a marketplace install', () => {
   it('on Node 22 with no registry: the first session is recorded at once, every dispatch included, nothing fetched', { timeout: 420_000 }, async () => {
     const node22 = nodeBinary(22);
@@ -80,7 +69,7 @@ describe('a marketplace install', () => {
     const log = path.join(temp(makeTempDir('probe')), 'fired.jsonl');
     const model = await startMockModel(everyDispatchKind());
     try {
-      const run = await runClaude({ prompt: 'hello', modelUrl: model.url, home, cwd: temp(makeProject({ agents: [REVIEWER] })), pluginDirs: [probePlugin(log)], wardenHome, env, timeoutMs: 120_000 });
+      const run = await runClaude({ prompt: 'hello', modelUrl: model.url, home, cwd: temp(makeProject({ agents: [REVIEWER] })), pluginDirs: [temp(probePlugin(log))], wardenHome, env, timeoutMs: 120_000 });
       expect(run.exitCode, run.stderr).toBe(0);
       const sessionId = run.result!.session_id;
 

@@ -9,39 +9,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findTranscripts, makeHome, makePlugin, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
+import { findTranscripts, makeHome, makeProject, makeTempDir, runClaude } from '../support/claude-cli';
 import { bash, conversation, dispatch, text } from '../support/conversation';
 import type { Reply } from '../support/mock-model';
 import { scratch } from '../support/scratch';
+import { identity, probePlugin, transcriptTokens } from '../support/probe';
 import { cliJson, PLUGIN_DIR } from '../support/warden';
 
 const { temp, mock } = scratch();
-
-/** Billed tokens of a transcript: every assistant message, each message id once. */
-function transcriptTokens(file: string): number {
-  const byId = new Map<string, number>();
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const rec = JSON.parse(line);
-    if (rec.type !== 'assistant' || !rec.message?.usage) continue;
-    const u = rec.message.usage;
-    byId.set(rec.message.id, u.input_tokens + u.output_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0));
-  }
-  return [...byId.values()].reduce((a, b) => a + b, 0);
-}
-
-/** A second plugin that appends every payload it gets to a file: what Claude Code fired. */
-function probePlugin(log: string): string {
-  const handler = [{ type: 'command', command: 'sh', args: ['-c', 'cat >> "$0"; echo >> "$0"', log], timeout: 10 }];
-  const events = ['SessionStart', 'UserPromptSubmit', 'SubagentStart', 'SubagentStop', 'Stop', 'SessionEnd'];
-  const hooks: Record<string, unknown> = Object.fromEntries(events.map((e) => [e, [{ hooks: handler }]]));
-  hooks.PreToolUse = [{ matcher: '*', hooks: handler }];
-  hooks.PostToolUse = [{ matcher: 'Agent|Task', hooks: handler }];
-  hooks.PostToolUseFailure = [{ matcher: '*', hooks: handler }];
-  return temp(makePlugin({ name: 'aw-probe', hooks }));
-}
-
-const identity = (e: any) => `${e.hook_event_name ?? e.kind}:${e.tool_use_id ?? e.agent_id ?? ''}`;
 
 /** The Claude Code pid the resident server announced (its heartbeat file is named after it). */
 function claudePid(wardenHome: string): number | undefined {
@@ -75,7 +50,7 @@ describe('a session killed mid-way', () => {
         .subagent('KILLED_JOB', bash('echo SUB_ONE'), killCli)
         .script(),
     );
-    const run = await runClaude({ prompt: 'work', modelUrl: first.url, home, cwd, pluginDirs: [PLUGIN_DIR, probePlugin(log)], wardenHome });
+    const run = await runClaude({ prompt: 'work', modelUrl: first.url, home, cwd, pluginDirs: [PLUGIN_DIR, temp(probePlugin(log))], wardenHome });
     expect(killed, 'the CLI was found and killed').toBeGreaterThan(0);
     expect(run.signal).toBe('SIGKILL');
     const fired = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
