@@ -55,6 +55,20 @@ function waiting(dir: string): Waiting[] {
   return out.sort((a, b) => a.at - b.at || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** A waiting file's event: its payload, id, and the environment it is recorded with (its project). */
+function eventOf(w: Waiting, text: string, env: NodeJS.ProcessEnv): { payload: string; uid: string; env: NodeJS.ProcessEnv } {
+  const nl = text.indexOf('\n');
+  const project = nl >= 0 ? text.slice(0, nl) : '';
+  const payload = nl >= 0 ? text.slice(nl + 1) : text;
+  const eventEnv = { ...env };
+  if (project) eventEnv.CLAUDE_PROJECT_DIR = project;
+  else delete eventEnv.CLAUDE_PROJECT_DIR;
+  return { payload, uid: `inbox:${w.name.slice(0, -'.json'.length)}:${fastHash(payload)}`, env: eventEnv };
+}
+
+/** hooks/session-event.sh ends every file with a newline: a recent one without it may still be being written. */
+const stillWriting = (w: Waiting, text: string) => !text.endsWith('\n') && Date.now() - w.at < WRITING_MS;
+
 /** Records every waiting file into `db`; returns how many were taken in. */
 export function drainInbox(db: Ledger, opts: { env?: NodeJS.ProcessEnv; loadConfig?: (project: string) => ReturnType<typeof loadConfig>; ingest: Ingest }): number {
   const env = opts.env ?? process.env;
@@ -85,19 +99,12 @@ export function drainInbox(db: Ledger, opts: { env?: NodeJS.ProcessEnv; loadConf
       }
       continue;
     }
-    // hooks/session-event.sh ends every file with a newline: without it, it may still be writing.
-    if (!text.endsWith('\n') && Date.now() - w.at < WRITING_MS) continue;
-    const nl = text.indexOf('\n');
-    const project = nl >= 0 ? text.slice(0, nl) : '';
-    const payload = nl >= 0 ? text.slice(nl + 1) : text;
-    const uid = `inbox:${w.name.slice(0, -'.json'.length)}:${fastHash(payload)}`;
+    if (stillWriting(w, text)) continue;
+    const event = eventOf(w, text, env);
     try {
-      if (!seen.get(uid)) {
-        const eventEnv = { ...env };
-        if (project) eventEnv.CLAUDE_PROJECT_DIR = project;
-        else delete eventEnv.CLAUDE_PROJECT_DIR;
+      if (!seen.get(event.uid)) {
         // ingest never throws; a ledger that fails here spools the event, which is as safe.
-        opts.ingest(payload, { now: w.at, env: eventEnv, db, uid, drainInbox: false, loadConfig: opts.loadConfig });
+        opts.ingest(event.payload, { now: w.at, env: event.env, db, uid: event.uid, drainInbox: false, loadConfig: opts.loadConfig });
       }
       unlinkSync(w.file);
       done++;
@@ -132,14 +139,9 @@ export function spoolInbox(spool: (payload: string, o: { now: number; env: NodeJ
     } catch {
       continue; // gone, or left for a drain to set aside
     }
-    if (!text.endsWith('\n') && Date.now() - w.at < WRITING_MS) continue;
-    const nl = text.indexOf('\n');
-    const project = nl >= 0 ? text.slice(0, nl) : '';
-    const payload = nl >= 0 ? text.slice(nl + 1) : text;
-    const eventEnv = { ...env };
-    if (project) eventEnv.CLAUDE_PROJECT_DIR = project;
-    else delete eventEnv.CLAUDE_PROJECT_DIR;
-    if (!spool(payload, { now: w.at, env: eventEnv, uid: `inbox:${w.name.slice(0, -'.json'.length)}:${fastHash(payload)}` })) break;
+    if (stillWriting(w, text)) continue;
+    const event = eventOf(w, text, env);
+    if (!spool(event.payload, { now: w.at, env: event.env, uid: event.uid })) break;
     try {
       unlinkSync(w.file);
       done++;

@@ -21,8 +21,9 @@ export function wardenHome(env: NodeJS.ProcessEnv = process.env): string {
   let home = decided.get(key);
   if (home === undefined) {
     const fromProject = projectEnvVariables(project, HOME_VARIABLE).get(HOME_VARIABLE);
-    const yours = userSettingsHome(env);
-    home = fromProject?.value === set && yours !== set ? (yours ?? defaultHome(env)) : set;
+    // Your own settings are read only when the project's set this very value (not on every hook).
+    const yours = fromProject?.value === set ? userSettingsHome(env) : set;
+    home = yours === set ? set : (yours ?? defaultHome(env));
     decided.set(key, home);
     if (home !== set) ignoredHome = { value: set, file: fromProject!.file, used: home };
   }
