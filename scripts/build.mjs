@@ -38,6 +38,8 @@ const entries = {
   'statusline-facts': 'src/statusline/facts-entry.ts',
   // The public TypeScript API (package.json `exports`); its declarations go to dist/types/.
   api: 'src/api/index.ts',
+  // `import`'s reading thread (src/importer/prefetch.ts), started by the CLI beside it.
+  'import-reader': 'src/importer/reader-worker.ts',
 };
 
 /** Module specifier -> file name under dist/vendor/. */

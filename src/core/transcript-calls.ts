@@ -24,8 +24,11 @@ export function transcriptCallsFact(
   return callsPayload(readTranscriptCalls(transcriptPath, offset, MAIN_READ_BUDGET), offset, config, thread.agentId);
 }
 
-/** The `transcript_calls` payload of a read from `offset` (of a subagent's transcript when `agentId`); undefined when it read nothing. */
-export function callsPayload(read: CallsRead, offset: number, config: Config, agentId?: string): EventPayloads['transcript_calls'] | undefined {
+/**
+ * The `transcript_calls` payload of a read from `offset` (of a subagent's transcript when `agentId`);
+ * undefined when it read nothing. Only the privacy setting counts (the importer's reading thread gets no more).
+ */
+export function callsPayload(read: CallsRead, offset: number, config: Pick<Config, 'privacy'>, agentId?: string): EventPayloads['transcript_calls'] | undefined {
   if (read.offsetEnd === offset) return undefined;
   const text = (t: string) => (config.privacy === 'metadata' ? `[${t.length} chars]` : config.privacy === 'redacted' ? redactText(t) : t);
   const outcome = (r: { isError: boolean; text: string } | undefined) =>

@@ -33,26 +33,32 @@ export function agentTranscript(db: Ledger, ev: StoredEvent<'agent_transcript'>,
   const p = ev.payload;
   upsertRun(db, ev, p.agent_id);
   agentTranscriptUsage(db, ev, ctx);
+  // Positional, bytes bound where the SQL compares with it (named parameters cost a lookup each, per imported run).
+  const bytes = p.bytes ?? 0;
+  const first = p.first_ts ?? ev.receivedAt;
   db.prepare(
-    `UPDATE agent_runs SET files_written = CASE WHEN @bytes >= transcript_bytes THEN @files ELSE files_written END,
-       tool_use_count = CASE WHEN @bytes >= transcript_bytes THEN @tools ELSE tool_use_count END, model = coalesce(@model, model),
-       started_at = min(coalesce(started_at, @first), @first), ended_at = max(coalesce(ended_at, 0), @last),
-       transcript_path = coalesce(transcript_path, @path), agent_type = coalesce(agent_type, @type),
-       transcript_bytes = max(transcript_bytes, @bytes), stopped = max(stopped, @finished)
-     WHERE session_id = @session AND agent_id = @agent`,
-  ).run({
-    finished: p.finished ? 1 : 0,
-    files: JSON.stringify(p.files_written ?? []),
-    tools: p.tool_uses ?? null,
-    model: p.model ?? null,
-    first: p.first_ts ?? ev.receivedAt,
-    last: p.last_ts ?? 0,
-    path: p.transcript_path ?? null,
-    type: p.agent_type ?? null,
-    bytes: p.bytes ?? 0,
-    session: ev.sessionId,
-    agent: p.agent_id,
-  });
+    `UPDATE agent_runs SET files_written = CASE WHEN ? >= transcript_bytes THEN ? ELSE files_written END,
+       tool_use_count = CASE WHEN ? >= transcript_bytes THEN ? ELSE tool_use_count END, model = coalesce(?, model),
+       started_at = min(coalesce(started_at, ?), ?), ended_at = max(coalesce(ended_at, 0), ?),
+       transcript_path = coalesce(transcript_path, ?), agent_type = coalesce(agent_type, ?),
+       transcript_bytes = max(transcript_bytes, ?), stopped = max(stopped, ?)
+     WHERE session_id = ? AND agent_id = ?`,
+  ).run(
+    bytes,
+    JSON.stringify(p.files_written ?? []),
+    bytes,
+    p.tool_uses ?? null,
+    p.model ?? null,
+    first,
+    first,
+    p.last_ts ?? 0,
+    p.transcript_path ?? null,
+    p.agent_type ?? null,
+    bytes,
+    p.finished ? 1 : 0,
+    ev.sessionId,
+    p.agent_id,
+  );
   recomputeRunTotals(db, ev.sessionId!, p.agent_id);
   if (p.tool_use_id) link(db, ev.sessionId!, p.tool_use_id, p.agent_id, p.parent_agent_id);
   refreshRunDispatch(db, ev.sessionId!, p.agent_id);

@@ -171,27 +171,31 @@ export function transcriptCalls(db: Ledger, ev: StoredEvent<'transcript_calls'>)
     const d = c.dispatch;
     const type = requestedAgentType(d);
     ensureDispatch(db, ev, c.tool_use_id);
+    const ts = c.ts ?? ev.receivedAt;
+    // Positional (each dispatch of an import passes here): named parameters cost a lookup each.
     db.prepare(
-      `UPDATE dispatches SET requested_type = coalesce(requested_type, @type), agent_type = coalesce(agent_type, @type),
-         description = coalesce(description, @description), prompt = coalesce(prompt, @prompt), model = coalesce(model, @model),
-         background = coalesce(background, @background), started_at = min(coalesce(started_at, @ts), @ts),
-         failed = max(failed, @failed), denied = max(denied, @denied), error = coalesce(error, @error),
-         parent_agent_id = coalesce(parent_agent_id, @parent)
-       WHERE session_id = @session AND tool_use_id = @id`,
-    ).run({
-      parent: typeof ev.payload.agent_id === 'string' ? ev.payload.agent_id : null,
+      `UPDATE dispatches SET requested_type = coalesce(requested_type, ?), agent_type = coalesce(agent_type, ?),
+         description = coalesce(description, ?), prompt = coalesce(prompt, ?), model = coalesce(model, ?),
+         background = coalesce(background, ?), started_at = min(coalesce(started_at, ?), ?),
+         failed = max(failed, ?), denied = max(denied, ?), error = coalesce(error, ?),
+         parent_agent_id = coalesce(parent_agent_id, ?)
+       WHERE session_id = ? AND tool_use_id = ?`,
+    ).run(
       type,
-      description: d.description ?? null,
-      prompt: d.prompt ?? null,
-      model: d.model ?? null,
-      background: d.run_in_background === undefined ? null : d.run_in_background ? 1 : 0,
-      ts: c.ts ?? ev.receivedAt,
-      failed: c.status === 'failed' ? 1 : 0,
-      denied: c.status === 'denied' ? 1 : 0,
-      error: c.error ?? null,
-      session: ev.sessionId,
-      id: c.tool_use_id,
-    });
+      type,
+      d.description ?? null,
+      d.prompt ?? null,
+      d.model ?? null,
+      d.run_in_background === undefined ? null : d.run_in_background ? 1 : 0,
+      ts,
+      ts,
+      c.status === 'failed' ? 1 : 0,
+      c.status === 'denied' ? 1 : 0,
+      c.error ?? null,
+      typeof ev.payload.agent_id === 'string' ? ev.payload.agent_id : null,
+      ev.sessionId,
+      c.tool_use_id,
+    );
     refreshStatus(db, ev.sessionId!, c.tool_use_id);
   }
 }

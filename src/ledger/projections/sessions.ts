@@ -7,20 +7,22 @@ export function touchSession(db: Ledger, ev: StoredEvent): void {
   const isHook = typeof p.hook_event_name === 'string';
   db.prepare(
     `INSERT INTO sessions (session_id, project, cwd, transcript_path, started_at, last_event_at, events)
-     VALUES (@id, @project, @cwd, @transcript, @at, @at, @count)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (session_id) DO UPDATE SET
        project = coalesce(sessions.project, excluded.project), cwd = coalesce(sessions.cwd, excluded.cwd),
        transcript_path = coalesce(sessions.transcript_path, excluded.transcript_path),
        started_at = min(sessions.started_at, excluded.started_at), last_event_at = max(sessions.last_event_at, excluded.last_event_at),
        events = sessions.events + excluded.events`,
-  ).run({
-    id: ev.sessionId,
-    project: ev.project ?? null,
-    cwd: isHook ? (p.cwd ?? null) : null,
-    transcript: isHook ? (p.transcript_path ?? null) : null,
-    at: ev.receivedAt,
-    count: isHook || ev.kind === 'malformed' ? 1 : 0,
-  });
+  ).run(
+    // Positional (every event of every writer passes here): id, project, cwd, transcript, started, last event, count.
+    ev.sessionId,
+    ev.project ?? null,
+    isHook ? (p.cwd ?? null) : null,
+    isHook ? (p.transcript_path ?? null) : null,
+    ev.receivedAt,
+    ev.receivedAt,
+    isHook || ev.kind === 'malformed' ? 1 : 0,
+  );
 }
 
 export function sessionEnd(db: Ledger, ev: StoredEvent<'SessionEnd'>): void {

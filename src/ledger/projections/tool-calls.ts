@@ -76,16 +76,18 @@ const MERGED_STATUS = `CASE WHEN tool_calls.status IN ('failed', 'denied', 'fail
 
 /** transcript_calls: the main thread's calls as its transcript has them; fills in what hooks missed. */
 export function transcriptCalls(db: Ledger, ev: StoredEvent<'transcript_calls'>): void {
+  // Positional, as every call of an imported transcript passes here (named parameters are looked up one by one).
   const upsert = db.prepare(
     `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, summary, seq, started_at, status, error)
-     VALUES (@session, @id, @project, @agent, @tool, @key, @summary, @seq, @ts, @status, @error)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
        tool_name = coalesce(tool_calls.tool_name, excluded.tool_name), call_key = coalesce(tool_calls.call_key, excluded.call_key),
        summary = coalesce(tool_calls.summary, excluded.summary), started_at = coalesce(tool_calls.started_at, excluded.started_at),
        error = coalesce(tool_calls.error, excluded.error), status = ${MERGED_STATUS}`,
   );
+  const agent = typeof ev.payload.agent_id === 'string' ? ev.payload.agent_id : '';
   for (const c of ev.payload.calls ?? []) {
-    upsert.run({ session: ev.sessionId, agent: typeof ev.payload.agent_id === 'string' ? ev.payload.agent_id : '', id: c.tool_use_id, project: ev.project ?? null, tool: c.tool_name, key: c.call_key ?? null, summary: c.summary ?? null, seq: ev.seq, ts: c.ts ?? ev.receivedAt, status: c.status, error: c.error ?? null });
+    upsert.run(ev.sessionId, c.tool_use_id, ev.project ?? null, agent, c.tool_name, c.call_key ?? null, c.summary ?? null, ev.seq, c.ts ?? ev.receivedAt, c.status, c.error ?? null);
   }
   const late = db.prepare(
     `UPDATE tool_calls SET error = coalesce(error, @error), status = CASE WHEN status IN ('failed', 'denied', 'failed_reset') THEN status

@@ -74,42 +74,59 @@ function pricer(db: Ledger, ctx: ProjectionContext): (model: string | undefined)
   };
 }
 
+// Positional: binding nineteen named parameters looked each name up on an object for every
+// message, most of the statement's cost in JS on an import's tens of thousands of rows (measured).
+// So the counts and rates are bound again where the SQL uses them again.
+const UPSERT_USAGE = `INSERT INTO usage (session_id, agent_id, message_id, project, agent_type, ts, model, input_tokens, output_tokens,
+     cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, cost_usd, price_source)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (? * ? + ? * ? + ? * ? + ? * ? + ? * ?) / 1e6, ?)
+   ON CONFLICT (session_id, agent_id, message_id) DO UPDATE SET
+     agent_type = coalesce(excluded.agent_type, usage.agent_type),
+     input_tokens = max(usage.input_tokens, excluded.input_tokens), output_tokens = max(usage.output_tokens, excluded.output_tokens),
+     cache_write_5m_tokens = max(usage.cache_write_5m_tokens, excluded.cache_write_5m_tokens),
+     cache_write_1h_tokens = max(usage.cache_write_1h_tokens, excluded.cache_write_1h_tokens),
+     cache_read_tokens = max(usage.cache_read_tokens, excluded.cache_read_tokens),
+     total_tokens = max(usage.total_tokens, excluded.total_tokens),
+     cost_usd = (max(usage.input_tokens, excluded.input_tokens) * ? + max(usage.output_tokens, excluded.output_tokens) * ?
+       + max(usage.cache_write_5m_tokens, excluded.cache_write_5m_tokens) * ? + max(usage.cache_write_1h_tokens, excluded.cache_write_1h_tokens) * ?
+       + max(usage.cache_read_tokens, excluded.cache_read_tokens) * ?) / 1e6,
+     price_source = excluded.price_source`;
+
 function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: string | null, m: MessageUsage, price: Priced): void {
   // One statement per message: a new row is priced from its counts, a merged one (which may have
   // grown) from its merged counts, with the same expression either way.
-  cached(db, 
-    `INSERT INTO usage (session_id, agent_id, message_id, project, agent_type, ts, model, input_tokens, output_tokens,
-       cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, total_tokens, cost_usd, price_source)
-     VALUES (@session, @agent, @id, @project, @type, @ts, @model, @input, @output, @w5, @w1, @read, @total,
-       (@input * @ri + @output * @ro + @w5 * @rw5 + @w1 * @rw1 + @read * @rr) / 1e6, @source)
-     ON CONFLICT (session_id, agent_id, message_id) DO UPDATE SET
-       agent_type = coalesce(excluded.agent_type, usage.agent_type),
-       input_tokens = max(usage.input_tokens, excluded.input_tokens), output_tokens = max(usage.output_tokens, excluded.output_tokens),
-       cache_write_5m_tokens = max(usage.cache_write_5m_tokens, excluded.cache_write_5m_tokens),
-       cache_write_1h_tokens = max(usage.cache_write_1h_tokens, excluded.cache_write_1h_tokens),
-       cache_read_tokens = max(usage.cache_read_tokens, excluded.cache_read_tokens),
-       total_tokens = max(usage.total_tokens, excluded.total_tokens),
-       cost_usd = (max(usage.input_tokens, excluded.input_tokens) * @ri + max(usage.output_tokens, excluded.output_tokens) * @ro
-         + max(usage.cache_write_5m_tokens, excluded.cache_write_5m_tokens) * @rw5 + max(usage.cache_write_1h_tokens, excluded.cache_write_1h_tokens) * @rw1
-         + max(usage.cache_read_tokens, excluded.cache_read_tokens) * @rr) / 1e6,
-       price_source = excluded.price_source`,
-  ).run({
-    session: ev.sessionId,
-    agent: agentId,
-    id: m.id,
-    project: ev.project ?? null,
-    type: agentType,
-    ts: m.ts ?? ev.receivedAt,
-    model: m.model ?? null,
-    input: m.input,
-    output: m.output,
-    w5: m.cacheWrite5m,
-    w1: m.cacheWrite1h,
-    read: m.cacheRead,
-    total: totalOf(m),
-    ...ratesArgs(price.rates),
-    source: price.source,
-  });
+  const r = price.rates;
+  cached(db, UPSERT_USAGE).run(
+    ev.sessionId,
+    agentId,
+    m.id,
+    ev.project ?? null,
+    agentType,
+    m.ts ?? ev.receivedAt,
+    m.model ?? null,
+    m.input,
+    m.output,
+    m.cacheWrite5m,
+    m.cacheWrite1h,
+    m.cacheRead,
+    totalOf(m),
+    m.input,
+    r.input,
+    m.output,
+    r.output,
+    m.cacheWrite5m,
+    r.cache_write_5m,
+    m.cacheWrite1h,
+    r.cache_write_1h,
+    m.cacheRead,
+    r.cache_read,
+    price.source,
+    r.input,
+    r.output,
+    r.cache_write_5m,
+    r.cache_write_1h,
+    r.cache_read,
+  );
 }
 
 const COST_SQL = `(input_tokens * @ri + output_tokens * @ro + cache_write_5m_tokens * @rw5 + cache_write_1h_tokens * @rw1 + cache_read_tokens * @rr) / 1e6`;
