@@ -63,16 +63,48 @@ const BATCH_SESSIONS = 500;
  * so are the budget buckets and the team outbox that triggers keep for other writers.
  */
 export function importSessions(db: Ledger, sessions: SessionFiles[], config: Config, totals: ImportTotals, onSession?: (files: SessionFiles) => void): void {
-  // The reading thread reads what the ledger says is still to read, while this one writes (./prefetch.ts).
+  // The reading thread reads what the ledger says is still to read, while this one writes, and
+  // checkpoints what this one committed (./prefetch.ts).
   const plans = readPlans(db, sessions);
-  const prefetch = startPrefetch(plans.map((p) => p.plan), config.privacy);
+  const ledger = ledgerFile(db);
+  const prefetch = startPrefetch(plans.map((p) => p.plan), config.privacy, { ledger });
   // Each session's place among the plans (by the object: two project folders may hold the same session id).
   const planOf = new Map(plans.map((p, i) => [p.files, i]));
+  const autoCheckpoint = prefetch && ledger ? (db.pragma('wal_autocheckpoint', { simple: true }) as number) : undefined;
+  if (autoCheckpoint !== undefined) db.pragma('wal_autocheckpoint = 0');
+  let done = false;
   try {
-    importBatches(db, sessions, config, totals, (files) => (prefetch && planOf.has(files) ? prefetch.take(planOf.get(files)!) : undefined), onSession);
+    importBatches(
+      db,
+      sessions,
+      config,
+      totals,
+      (files) => (prefetch && planOf.has(files) ? prefetch.take(planOf.get(files)!) : undefined),
+      // After each commit, the checkpoint the auto-checkpoint would have made: by the thread, or here.
+      () => {
+        if (autoCheckpoint !== undefined && !prefetch!.checkpoint()) db.pragma('wal_checkpoint(PASSIVE)');
+      },
+      onSession,
+    );
+    done = true;
   } finally {
     prefetch?.stop();
+    if (autoCheckpoint !== undefined) {
+      try {
+        db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+        // What the thread had not checkpointed yet (its connection is closed now).
+        if (done) db.pragma('wal_checkpoint(PASSIVE)');
+      } catch (err) {
+        if (done) throw err; // else the import's own error is the one to report
+      }
+    }
   }
+}
+
+/** The ledger's file, for a second connection to it; undefined for one in memory. */
+function ledgerFile(db: Ledger): string | undefined {
+  const rows = db.pragma('database_list') as { name: string; file: string }[];
+  return rows.find((r) => r.name === 'main')?.file || undefined;
 }
 
 function importBatches(
@@ -81,6 +113,7 @@ function importBatches(
   config: Config,
   totals: ImportTotals,
   prefetched: (files: SessionFiles) => SessionReads | undefined,
+  committed: () => void,
   onSession?: (files: SessionFiles) => void,
 ): void {
   for (let i = 0; i < sessions.length; ) {
@@ -101,6 +134,7 @@ function importBatches(
       settleDeferred(db, ctx);
       triggers?.restore();
     }).immediate();
+    committed();
     i = end;
   }
 }

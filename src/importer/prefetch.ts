@@ -4,6 +4,12 @@
 // the other half, so on two cores this takes a third or more off the wall time (measured on
 // `npm run bench:import`).
 //
+// The thread also checkpoints the ledger's WAL after each batch the main thread commits, on a
+// connection of its own: the copy of each batch's pages into the database file (and its fsyncs)
+// was about a sixth of the main thread's writing, and a checkpoint runs beside a writer. The main
+// connection's auto-checkpoint is off meanwhile; it checkpoints itself when the thread cannot, and
+// once at the end, after the thread closed its connection (measured on `npm run bench:import`).
+//
 // The main thread stays synchronous: it takes each session's reads with receiveMessageOnPort,
 // sleeping on a shared counter until the thread posts them. Each session is claimed by one side,
 // in order: one the thread has not started when the main thread gets to it (while the thread
@@ -16,11 +22,28 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { PrivacyMode } from '../runtime/privacy/redact';
-import { BEAT, CLAIM, FAILED, POSTED, type ReadsMessage, SLOTS, TAKEN } from './reader-protocol';
+import {
+  BEAT,
+  CHECKPOINT_ASKED,
+  CHECKPOINT_FAILED,
+  CLAIM,
+  CLOSED,
+  CONNECTION,
+  FAILED,
+  POSTED,
+  type ReadsMessage,
+  SLOTS,
+  STOP,
+  TAKEN,
+  WAKE,
+} from './reader-protocol';
 import type { ReadPlan, SessionReads } from './session-reads';
 
 /** A thread that read no file for this long is given up on; the rest is read on the spot. */
 const STALL_MS = 10_000;
+
+/** How long stop() waits for a checkpoint under way to end and the thread's connection to close. */
+const CLOSE_WAIT_MS = 10_000;
 
 /** The worker's bundle, beside this one in dist/ (absent when the sources run as they are, e.g. under vitest). */
 const WORKER_FILE = join(__dirname, 'import-reader.cjs');
@@ -28,6 +51,9 @@ const WORKER_FILE = join(__dirname, 'import-reader.cjs');
 export interface Prefetch {
   /** The reads of plans[i], or undefined: read that session on the spot. Plans are taken in order. */
   take(i: number): SessionReads | undefined;
+  /** Asks the thread to checkpoint the ledger (after a commit); false when it cannot: checkpoint here. */
+  checkpoint(): boolean;
+  /** Ends the thread, after it closed its ledger connection (bounded wait). */
   stop(): void;
 }
 
@@ -36,6 +62,8 @@ export interface PrefetchOptions {
   workerFile?: string;
   /** Whether take() reads a session itself when the thread has not started it (default); false waits for the thread. */
   claim?: boolean;
+  /** The ledger's file, for the thread's checkpoints (none without it). */
+  ledger?: string;
 }
 
 /** Starts the reading thread on the plans; undefined (read everything on the spot) where it cannot help or start. */
@@ -46,7 +74,7 @@ export function startPrefetch(plans: ReadPlan[], privacy: PrivacyMode, opts: Pre
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    worker = new Worker(file, { workerData: { plans, privacy, state, port: port2 }, transferList: [port2], stdout: true, stderr: true });
+    worker = new Worker(file, { workerData: { plans, privacy, state, port: port2, ledger: opts.ledger }, transferList: [port2], stdout: true, stderr: true });
   } catch {
     port1.close();
     return undefined;
@@ -56,9 +84,21 @@ export function startPrefetch(plans: ReadPlan[], privacy: PrivacyMode, opts: Pre
   worker.on('error', () => Atomics.store(state, FAILED, 1));
   let next = 0;
   let dead = false;
+  const wake = () => {
+    Atomics.add(state, WAKE, 1);
+    Atomics.notify(state, WAKE);
+  };
   const stop = () => {
     if (dead) return;
     dead = true;
+    Atomics.store(state, STOP, 1);
+    wake();
+    // A thread that opened a connection closes it first: the main connection must close last (the
+    // last to close checkpoints what is left and removes the WAL). One that did not may no more.
+    if (Atomics.compareExchange(state, CONNECTION, 0, 2) === 1) {
+      const until = Date.now() + CLOSE_WAIT_MS;
+      while (!Atomics.load(state, CLOSED) && Date.now() < until) Atomics.wait(state, CLOSED, 0, 50);
+    }
     port1.close();
     void worker.terminate().catch(() => {});
   };
@@ -69,7 +109,7 @@ export function startPrefetch(plans: ReadPlan[], privacy: PrivacyMode, opts: Pre
       if (opts.claim !== false && Atomics.compareExchange(state, CLAIM, i, i + 1) === i) {
         next = i + 1;
         Atomics.store(state, TAKEN, next);
-        Atomics.notify(state, TAKEN);
+        wake();
         return undefined;
       }
       let beat = Atomics.load(state, BEAT);
@@ -81,7 +121,7 @@ export function startPrefetch(plans: ReadPlan[], privacy: PrivacyMode, opts: Pre
           const msg = got.message as ReadsMessage;
           next = msg.i + 1;
           Atomics.store(state, TAKEN, next);
-          Atomics.notify(state, TAKEN);
+          wake();
           if (msg.i < i) continue; // a session the importer did not ask for (none is skipped today)
           return msg.i === i ? msg.reads : undefined;
         }
@@ -94,6 +134,12 @@ export function startPrefetch(plans: ReadPlan[], privacy: PrivacyMode, opts: Pre
       }
       stop();
       return undefined;
+    },
+    checkpoint() {
+      if (dead || !opts.ledger || Atomics.load(state, CHECKPOINT_FAILED) || Atomics.load(state, FAILED) || Atomics.load(state, CLOSED)) return false;
+      Atomics.add(state, CHECKPOINT_ASKED, 1);
+      wake();
+      return true;
     },
     stop,
   };

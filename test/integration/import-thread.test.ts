@@ -48,7 +48,7 @@ function history(count: number): string {
 }
 
 describe("import's reading thread", () => {
-  it('hands over, session by session, the very reads the importer makes itself', () => {
+  it('hands over, session by session, the very reads the importer makes itself, and checkpoints the ledger when asked', async () => {
     const sessions = scanProjects(history(6));
     expect(sessions).toHaveLength(6);
     // Every session from the start, and one from the middle of its main transcript (a session read before).
@@ -59,10 +59,25 @@ describe("import's reading thread", () => {
       bytes: s.bytes,
     }));
     expect(plans.some((p) => p.agents.length > 0)).toBe(true);
+    // A ledger whose WAL holds pages the database file has not got yet (no auto-checkpoint).
+    const home = makeTempDir('import-thread-ledger');
+    temps.push(home);
+    const file = path.join(home.path, 'ledger.db');
+    const db = openLedger({ path: file });
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE filler (x BLOB)');
+    const fill = db.prepare('INSERT INTO filler VALUES (randomblob(1000))');
+    db.transaction(() => {
+      for (let n = 0; n < 2000; n++) fill.run();
+    })();
+    const size = fs.statSync(file).size;
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(2000 * 1000);
+
     // The importer reads a session itself when the thread has not started it; here it always waits for the thread.
-    const prefetch = startPrefetch(plans, 'redacted', { workerFile: path.join(DIST, 'import-reader.cjs'), claim: false });
+    const prefetch = startPrefetch(plans, 'redacted', { workerFile: path.join(DIST, 'import-reader.cjs'), claim: false, ledger: file });
     expect(prefetch, 'the thread starts (two cores or more)').toBeDefined();
     try {
+      expect(prefetch!.checkpoint()).toBe(true);
       expect(prefetch!.take(plans.length)).toBeUndefined();
       for (const [i, plan] of plans.entries()) {
         const reads = prefetch!.take(i);
@@ -72,9 +87,15 @@ describe("import's reading thread", () => {
         expect(reads!.main.at(-1)!.usage.offsetEnd).toBe(plan.main.bytes);
         expect([...reads!.agents.keys()].sort()).toEqual(plan.agents.map((a) => a.agentId).sort());
       }
+      // The pages reach the database file through the thread's own connection.
+      for (let waited = 0; fs.statSync(file).size <= size && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.statSync(file).size).toBeGreaterThan(size + 2000 * 1000);
     } finally {
       prefetch!.stop();
     }
+    // Its connection closed first: the main one is the last and takes the WAL with it.
+    db.close();
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
   });
 
   it('leaves the same ledger as a build without it, and a second run adds nothing', () => {
@@ -91,6 +112,8 @@ describe("import's reading thread", () => {
     temps.push(threaded, alone);
     const first = cliJson(['import', '--projects-dir', projects], threaded.path);
     expect(first).toMatchObject({ sessions_seen: 40, sessions_imported: 40, dispatches_added: 80 });
+    // Checkpointed, and the connections closed in order: no WAL left behind.
+    expect(fs.existsSync(path.join(threaded.path, 'ledger.db-wal'))).toBe(false);
     const ran = spawnSync(process.execPath, [path.join(bare.path, 'dist', 'cli.cjs'), 'import', '--projects-dir', projects, '--json'], { cwd: REPO, env: wardenEnv(alone.path), encoding: 'utf8', timeout: 60_000 });
     expect(ran.stderr).toBe('');
     expect(JSON.parse(ran.stdout)).toEqual({ ...first, mb_per_s: expect.anything() });
