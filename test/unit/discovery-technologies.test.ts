@@ -59,6 +59,12 @@ describe('technology fingerprints', () => {
     expect(adds('my mailbox is full')).toEqual([]);
   });
 
+  it('takes no meaning away from the synonym table: "dbt models" adds dbt and keeps what "dbt" means there', () => {
+    expect(adds('dbt models are a mess')).toEqual(expect.arrayContaining(['dbt', 'warehouse', 'etl']));
+    // A synonym phrase still decides over a technology word inside it: "sql injection" is no SQL task.
+    expect(adds('an sql injection in the search box')).not.toContain('database');
+  });
+
   it('weighs the technology like the user\'s own word, and the words of a jargon phrase little', () => {
     const weights = queryTerms("'database is locked' on every write");
     expect(weights.get(stemOf('sqlite'))).toBe(TECHNOLOGY_WEIGHT);

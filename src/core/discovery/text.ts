@@ -199,14 +199,17 @@ export function synonymMatches(query: string): SynonymMatch[] {
   });
   const phraseMatches: SynonymMatch[] = [...found].map((p) => ({ from: p.words, adds: p.adds, exact: p.exact, technology: p.technology }));
   // A shorter phrase inside a longer matched one yields to it too ("regression test" in "visual regression test").
-  const longest = phraseMatches.filter(
-    (m) => !phraseMatches.some((o) => o.from.length > m.from.length && ` ${o.from.join(' ')} `.includes(` ${m.from.join(' ')} `)),
-  );
-  const inPhrase = new Set(longest.flatMap((m) => m.from));
+  // A technology phrase only decides among the technology table's own entries: it adds a stack's
+  // name to what the user said and takes no meaning away ("dbt models" keeps all "dbt" means).
+  const covers = (o: SynonymMatch, m: SynonymMatch) =>
+    (!o.technology || !!m.technology) && o.from.length > m.from.length && ` ${o.from.join(' ')} `.includes(` ${m.from.join(' ')} `);
+  const longest = phraseMatches.filter((m) => !phraseMatches.some((o) => covers(o, m)));
+  const inPhrase = new Set(longest.filter((m) => !m.technology).flatMap((m) => m.from));
+  const inTechPhrase = new Set(longest.flatMap((m) => m.from));
   const matches: SynonymMatch[] = [];
   for (const w of ws) {
     const entry = single.get(w);
-    if (entry && !inPhrase.has(w)) matches.push({ from: [w], adds: entry.adds, exact: entry.exact, technology: entry.technology });
+    if (entry && !(entry.technology ? inTechPhrase : inPhrase).has(w)) matches.push({ from: [w], adds: entry.adds, exact: entry.exact, technology: entry.technology });
   }
   return [...matches, ...longest];
 }
