@@ -16,7 +16,10 @@
  *            (bench/recall/heldout4-first-run.md); its misses were studied in round 5 (prioritisation and
  *            significance intents, words only one agent uses): 16/20, 18/20.
  *   heldout5 (197 agents), written blind while round 5 was tuned: 11/20, 14/20 on its only fair run
- *            (bench/recall/heldout5-first-run.md); not studied yet.
+ *            (bench/recall/heldout5-first-run.md); 17/20, 17/20 after round 6 (technology fingerprints,
+ *            whose table kept canonical jargon some of its tasks use).
+ *   heldout6 (195 agents), written blind while round 6 was tuned: 16/20, 18/20 on its only fair run
+ *            (bench/recall/heldout6-first-run.md); not studied yet.
  * Issue 24 asks for 16/20 first and 19/20 in the top three on a set nobody has tuned on: any
  * heldout*.json not marked spent is held to that here (and by the bench).
  */
@@ -38,8 +41,9 @@ describe('recall', () => {
     { set: 'heldout', agents: 195, top1: 19, top3: 20 },
     { set: 'heldout2', agents: 205, top1: 19, top3: 20 },
     { set: 'heldout3', agents: 200, top1: 20, top3: 20 },
-    { set: 'heldout4', agents: 190, top1: 16, top3: 18 },
-    { set: 'heldout5', agents: 190, top1: 11, top3: 14 },
+    { set: 'heldout4', agents: 190, top1: 17, top3: 20 },
+    { set: 'heldout5', agents: 190, top1: 17, top3: 17 },
+    { set: 'heldout6', agents: 190, top1: 16, top3: 18 },
   ];
   it.each(floors)('$set (spent): at least $top1/20 first and $top3/20 in the top three', ({ set, agents, top1, top3 }) => {
     const r = runSet(path.join(SETS, `${set}.json`), CORPORA);
