@@ -19,7 +19,9 @@
  *            (bench/recall/heldout5-first-run.md); 17/20, 17/20 after round 6 (technology fingerprints,
  *            whose table kept canonical jargon some of its tasks use).
  *   heldout6 (195 agents), written blind while round 6 was tuned: 16/20, 18/20 on its only fair run
- *            (bench/recall/heldout6-first-run.md); not studied yet.
+ *            (bench/recall/heldout6-first-run.md); its misses (all role tasks: an outage in progress, a wrong result
+ *            without errors, my diff to review; and PyTorch jargon) were studied in round 7 (request intents,
+ *            what a task says is absent, time words that close a clause): 20/20, 20/20.
  * Issue 24 asks for 16/20 first and 19/20 in the top three on a set nobody has tuned on: any
  * heldout*.json not marked spent is held to that here (and by the bench).
  */
@@ -43,7 +45,7 @@ describe('recall', () => {
     { set: 'heldout3', agents: 200, top1: 20, top3: 20 },
     { set: 'heldout4', agents: 190, top1: 17, top3: 20 },
     { set: 'heldout5', agents: 190, top1: 17, top3: 17 },
-    { set: 'heldout6', agents: 190, top1: 16, top3: 18 },
+    { set: 'heldout6', agents: 190, top1: 20, top3: 20 },
   ];
   it.each(floors)('$set (spent): at least $top1/20 first and $top3/20 in the top three', ({ set, agents, top1, top3 }) => {
     const r = runSet(path.join(SETS, `${set}.json`), CORPORA);
@@ -54,11 +56,11 @@ describe('recall', () => {
     expect(r.top1, misses(r)).toBeGreaterThanOrEqual(top1);
   }, 120_000);
 
-  it('tuning set: 189 of 191 in the top three, 179 first', () => {
+  it('tuning set: 189 of 191 in the top three, 180 first', () => {
     const r = runSet(path.join(SETS, 'tuning.json'), CORPORA);
     expect(r.tasks).toBe(191);
     expect(r.top3, misses(r)).toBeGreaterThanOrEqual(189);
-    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(179);
+    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(180);
   }, 120_000);
 
   it('every held-out set not yet spent meets issue 24: 95% in the top three, 80% first', () => {

@@ -41,6 +41,8 @@ describe('technology fingerprints', () => {
     ['reads time out with too many tombstones', 'cassandra'],
     ['our api accepts tokens with alg none', 'jwt'],
     ['the retrieved chunks have nothing to do with the question', 'retrieval'],
+    // A type or switch only one framework has (round 7: "autocast + GradScaler" is PyTorch's mixed precision).
+    ['the loss goes nan once autocast and GradScaler are on', 'pytorch'],
   ])('"%s" adds "%s"', (typed, meant) => {
     expect(adds(typed)).toContain(meant);
   });
