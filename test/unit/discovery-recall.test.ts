@@ -19,9 +19,9 @@
  *            (bench/recall/heldout5-first-run.md); 17/20, 17/20 after round 6 (technology fingerprints,
  *            whose table kept canonical jargon some of its tasks use).
  *   heldout6 (195 agents), written blind while round 6 was tuned: 16/20, 18/20 on its only fair run
- *            (bench/recall/heldout6-first-run.md); its misses (all role tasks: an outage in progress, a wrong result
- *            without errors, my diff to review; and PyTorch jargon) were studied in round 7 (request intents,
- *            what a task says is absent, time words that close a clause): 20/20, 20/20.
+ *            (bench/recall/heldout6-first-run.md); its misses were studied in round 7 (request intents): 20/20, 20/20.
+ *   heldout7 (202 agents), written blind while round 7 was tuned: 18/20, 19/20 on its only fair run
+ *            (bench/recall/heldout7-first-run.md), issue 24's target; not studied yet.
  * Issue 24 asks for 16/20 first and 19/20 in the top three on a set nobody has tuned on: any
  * heldout*.json not marked spent is held to that here (and by the bench).
  */
@@ -46,6 +46,7 @@ describe('recall', () => {
     { set: 'heldout4', agents: 190, top1: 17, top3: 20 },
     { set: 'heldout5', agents: 190, top1: 17, top3: 17 },
     { set: 'heldout6', agents: 190, top1: 20, top3: 20 },
+    { set: 'heldout7', agents: 195, top1: 18, top3: 19 },
   ];
   it.each(floors)('$set (spent): at least $top1/20 first and $top3/20 in the top three', ({ set, agents, top1, top3 }) => {
     const r = runSet(path.join(SETS, `${set}.json`), CORPORA);
