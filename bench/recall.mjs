@@ -9,7 +9,7 @@
 //   npm run bench:recall                      every set, then the timing
 //   npm run bench:recall -- heldout3          one set (or several: tuning heldout2); `timing` for the timing
 //   npm run bench:recall -- --verbose         every task, not only the misses
-//   npm run bench:recall -- --freeze-table    records the synonym table's keys as written blind
+//   npm run bench:recall -- --freeze-table    records the synonym table's keys (and technology jargon) as written blind
 //                                             (bench/recall/blind-table-keys.json); run it before writing a new held-out set
 import { buildSync } from 'esbuild';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ if (args.includes('--freeze-table')) {
   }
   const file = join(SETS, 'blind-table-keys.json');
   const about =
-    'The synonym table\'s keys (src/core/discovery/synonyms.json) as they were before the newest held-out set was written: a key an unseen held-out task uses must be here or in a tuning task (test/unit/discovery-synonyms.test.ts). Written by `npm run bench:recall -- --freeze-table`, which refuses while any held-out set is not yet spent.';
+    'The synonym table\'s keys (src/core/discovery/synonyms.json) and technology jargon (technologies.json) as they were before the newest held-out set was written: a key an unseen held-out task uses must be here or in a tuning task (test/unit/discovery-synonyms.test.ts). Written by `npm run bench:recall -- --freeze-table`, which refuses while any held-out set is not yet spent.';
   writeFileSync(file, `${JSON.stringify({ about, keys: tableKeys() }, null, 2)}\n`);
   process.stdout.write(`froze ${tableKeys().length} keys in ${file}\n`);
   process.exit(0);

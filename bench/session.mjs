@@ -6,11 +6,11 @@
 // is the cost of one more tool call and the intercept the fixed cost of a session. agent-warden's
 // own share is its cost minus the floor's; its fixed share is given as a ratio to `node -e ""`
 // measured in the same run, as is the command hook path (the fallback when the server is down).
-//   node bench/session.mjs [--runs N] [--short N] [--long N]      (run `npm run build` first)
+//   node bench/session.mjs [--runs N] [--short N] [--long N] [--split]   (run `npm run build` first)
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -63,6 +63,28 @@ mkdirSync(join(floorPlugin, 'hooks'));
 writeFileSync(join(floorPlugin, 'hooks', 'hooks.json'), JSON.stringify({ hooks: floorHooks }, null, 2));
 
 const variants = { none: [], floor: [floorPlugin], warden: [REPO] };
+
+// --split: where agent-warden's own per-call share goes. `spawn` is the floor plugin plus a command
+// hook on every PreToolUse that does nothing (`true`): what Claude Code pays to start any process per
+// call. `resident` is agent-warden without its command fallback on PreToolUse: the server's own work.
+const split = process.argv.includes('--split');
+const extraDirs = [];
+if (split) {
+  const spawnPlugin = mkdtempSync(join(tmpdir(), 'aw-bench-spawn-'));
+  cpSync(floorPlugin, spawnPlugin, { recursive: true });
+  const spawnHooks = JSON.parse(JSON.stringify(floorHooks));
+  for (const g of spawnHooks.PreToolUse) g.hooks.push({ type: 'command', command: 'true', timeout: 10 });
+  writeFileSync(join(spawnPlugin, 'hooks', 'hooks.json'), JSON.stringify({ hooks: spawnHooks }, null, 2));
+  const residentPlugin = mkdtempSync(join(tmpdir(), 'aw-bench-resident-'));
+  for (const part of ['.claude-plugin', '.mcp.json', 'agents', 'commands', 'skills', 'dist', 'hooks', 'package.json']) cpSync(join(REPO, part), join(residentPlugin, part), { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(residentPlugin, 'node_modules'));
+  const residentHooks = JSON.parse(JSON.stringify(wardenHooks));
+  for (const g of residentHooks.PreToolUse) g.hooks = g.hooks.filter((h) => h.type === 'mcp_tool');
+  writeFileSync(join(residentPlugin, 'hooks', 'hooks.json'), JSON.stringify({ hooks: residentHooks }, null, 2));
+  variants.spawn = [spawnPlugin];
+  variants.resident = [residentPlugin];
+  extraDirs.push(spawnPlugin, residentPlugin);
+}
 const session = (calls) => conversation().main(...Array.from({ length: calls }, (_, i) => bash(`echo call-${i}`)), text('done')).script();
 const models = { [SHORT]: await startMockModel(session(SHORT)), [LONG]: await startMockModel(session(LONG)) };
 const home = makeHome();
@@ -75,7 +97,7 @@ async function once(variant, calls) {
   try {
     const run = await runClaude({ prompt: 'bench', modelUrl: models[calls].url, home: home.path, cwd: project.path, pluginDirs: variants[variant], wardenHome: wardenHome.path, timeoutMs: 600_000 });
     if (run.exitCode !== 0 || run.result?.result !== 'done') problems.push(`${variant}/${calls}: exit ${run.exitCode} ${run.stderr.slice(0, 200)}`);
-    if (variant === 'warden') {
+    if (variant === 'warden' || variant === 'resident') {
       // Nothing skipped for speed: every tool call is in the ledger.
       const db = new Database(join(wardenHome.path, 'ledger.db'), { readonly: true });
       const recorded = db.prepare(`SELECT count(DISTINCT tool_use_id) AS n FROM events WHERE kind = 'PreToolUse' AND session_id = ?`).get(run.result?.session_id).n;
@@ -147,6 +169,12 @@ try {
   line('floor plugin (no-op mcp_tool)', floor);
   line('agent-warden', warden);
   line("agent-warden's own share", own);
+  if (split) {
+    const spawn = fit('spawn');
+    const resident = fit('resident');
+    line('  of which: a no-op command hook', { perCall: spawn.perCall - floor.perCall, fixed: spawn.fixed - floor.fixed });
+    line('  of which: the server alone', { perCall: resident.perCall - floor.perCall, fixed: resident.fixed - floor.fixed });
+  }
   console.log(`node -e "": median ${node.toFixed(1)} ms; command hook (PreToolUse, plain tool): median ${median(commandHook).toFixed(1)} ms`);
   const verdict = (ok) => (ok ? 'met' : 'NOT met');
   console.log(`goal: own share <= ${GOAL_PER_CALL_MS} ms per tool call: ${verdict(own.perCall <= GOAL_PER_CALL_MS)} (${own.perCall.toFixed(2)} ms)`);
@@ -159,5 +187,6 @@ try {
   home.cleanup();
   project.cleanup();
   rmSync(floorPlugin, { recursive: true, force: true });
+  for (const dir of extraDirs) rmSync(dir, { recursive: true, force: true });
   rmSync(hookHome, { recursive: true, force: true });
 }

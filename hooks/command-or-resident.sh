@@ -9,6 +9,11 @@
 # hooks/session-event.sh), which the next hook records first, the server's included (it delivers
 # the same event as well whenever it was connected: the natural id keeps one). A session's first
 # prompt comes before the server has announced itself, so this saves a Node start per session.
+#
+# With `async` (PreToolUse of every tool but Agent, which Claude Code runs without waiting): the
+# Node hook records the call and, if it would have been denied, says so on stderr with exit 2
+# (asyncRewake tells the model). A call cannot be stopped this way; a dispatch can (its fallback
+# is not async), and a plain tool call waits for no process while the server is up (issue 20).
 home="${AGENT_WARDEN_HOME:-$HOME/.claude/agent-warden}"
 
 # A killed server stays a zombie until Claude Code reaps it, and `kill -0` still succeeds on a
@@ -49,4 +54,5 @@ if [ "$2" = inbox ] && [ -n "$CLAUDE_PROJECT_DIR" ] && ! home_set_by_project; th
       ;;
   esac
 fi
+[ "$2" = async ] && exec env -u NODE_EXTRA_CA_CERTS node "$1/dist/hook.cjs" --async
 exec env -u NODE_EXTRA_CA_CERTS node "$1/dist/hook.cjs"

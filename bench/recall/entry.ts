@@ -6,10 +6,12 @@ import path from 'node:path';
 import { projectIndex } from '../../src/core/discovery/project-index';
 export { readSet, runSet, setNames } from './sets';
 import table from '../../src/core/discovery/synonyms.json';
+import technologies from '../../src/core/discovery/technologies.json';
 
-/** Every key of the synonym table. */
+/** Every key of the synonym table, and every jargon key of the technology fingerprints (technologies.json). */
 export function tableKeys(): string[] {
-  return Object.keys({ ...table.abbreviations, ...table.related }).sort();
+  const jargon = technologies.technologies.flatMap((t) => t.jargon);
+  return [...new Set([...Object.keys({ ...table.abbreviations, ...table.related }), ...jargon])].sort();
 }
 
 const QUERIES = [

@@ -6,7 +6,8 @@
 // hook (resident or command), the detached drain that a session end starts, and the CLI before a
 // report. The file's time is the time received; its name (with a hash of its text) is the event's
 // id, so two processes draining at once record it once. A file is removed only once recorded.
-import { lstatSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { lstatSync, renameSync, unlinkSync } from 'node:fs';
+import { waitingNames } from '../runtime/waiting-files';
 import { join } from 'node:path';
 import type { HookOutput } from '../core/handle-event';
 import type { Ledger } from '../ledger/db';
@@ -35,15 +36,8 @@ interface Waiting {
 }
 
 function waiting(dir: string): Waiting[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return []; // no inbox yet: the common case
-  }
   const out: Waiting[] = [];
-  for (const name of names) {
-    if (name.startsWith('.') || !name.endsWith('.json')) continue;
+  for (const name of waitingNames(dir, (n) => !n.startsWith('.') && n.endsWith('.json'))) {
     const file = join(dir, name);
     try {
       const st = lstatSync(file);

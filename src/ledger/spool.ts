@@ -5,11 +5,12 @@
 // When the home itself cannot take a file (read-only, disk full), a private fallback directory
 // under the system temp dir does; replays read both.
 import { fastHash, newUid } from '../runtime/ids';
-import { lstatSync, mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { spoolDir, wardenHome } from '../runtime/paths';
 import { readRegularFile, refuseSymlink } from '../runtime/safe-file';
+import { waitingNames } from '../runtime/waiting-files';
 
 export interface SpooledEvent {
   uid: string;
@@ -22,9 +23,16 @@ export interface SpooledEvent {
 }
 
 /** One per home and user, so tests and people with several homes never mix their spools. */
+const fallbackDirs = new Map<string, string>();
 export function fallbackSpoolDir(home = wardenHome()): string {
-  const tag = fastHash(home).slice(0, 12);
-  return join(tmpdir(), `agent-warden-${process.getuid?.() ?? 'user'}-${tag}`, 'spool');
+  let dir = fallbackDirs.get(home);
+  if (dir === undefined) {
+    const tag = fastHash(home).slice(0, 12);
+    dir = join(tmpdir(), `agent-warden-${process.getuid?.() ?? 'user'}-${tag}`, 'spool');
+    if (fallbackDirs.size > 16) fallbackDirs.clear();
+    fallbackDirs.set(home, dir);
+  }
+  return dir;
 }
 
 /** Writes the event to the home's spool, else to the fallback; throws when neither can take it. */
@@ -82,13 +90,7 @@ export function quarantinedFiles(): string[] {
 }
 
 function listJson(dir: string, ext: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith(ext) && !f.startsWith('.'))
-      .map((f) => join(dir, f));
-  } catch {
-    return [];
-  }
+  return waitingNames(dir, (f) => f.endsWith(ext) && !f.startsWith('.')).map((f) => join(dir, f));
 }
 
 // Hook payloads are capped at 8 MB (see parseHookInput); a spooled one is that plus a little.

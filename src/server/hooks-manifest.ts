@@ -4,7 +4,8 @@
 // Which path each event takes (issue 20):
 // - Events while the resident server is connected (tool events, prompts, stops): an `mcp_tool` hook answered by the server from memory, no process per event. Each
 //   is paired with the command fallback (hooks/command-or-resident.sh): a `sh` that exits at once
-//   while the server has announced itself, and runs the Node hook otherwise. Claude Code 2.1.328
+//   while the server has announced itself, and runs the Node hook otherwise. On plain tool calls
+//   (PreToolUse of anything but Agent) that fallback is `async`: Claude Code does not wait for it. Claude Code 2.1.328
 //   skips an mcp_tool hook whose server is not connected without a word (checked with the real
 //   CLI), so without this fallback a crashed server would silently stop recording and enforcing.
 // - SessionStart and SessionEnd: a shell script (hooks/session-event.sh). In 2.1.328 the plugin's
@@ -40,10 +41,19 @@ const sessionEvent = (kind: 'start' | 'end', timeout: number): Handler => ({
 // `answers: false` for events whose answer is always empty: while the server has not announced
 // itself, their fallback leaves the payload in the inbox instead of starting Node (the next hook,
 // the server's included, records it; see hooks/command-or-resident.sh).
-const resident = (answers = true): Handler[] => [
-  { type: 'mcp_tool', server: RESIDENT_SERVER, tool: 'hook', timeout: 10, input: hookInputTemplate() },
-  { type: 'command', command: 'sh', args: ['${CLAUDE_PLUGIN_ROOT}/hooks/command-or-resident.sh', '${CLAUDE_PLUGIN_ROOT}', ...(answers ? [] : ['inbox'])], timeout: 10 },
-];
+const residentHook: Handler = { type: 'mcp_tool', server: RESIDENT_SERVER, tool: 'hook', timeout: 10, input: hookInputTemplate() };
+const fallback = (mode?: 'inbox' | 'async'): Handler => ({
+  type: 'command',
+  command: 'sh',
+  args: ['${CLAUDE_PLUGIN_ROOT}/hooks/command-or-resident.sh', '${CLAUDE_PLUGIN_ROOT}', ...(mode ? [mode] : [])],
+  timeout: 10,
+  ...(mode === 'async' ? { async: true, asyncRewake: true } : {}),
+});
+const resident = (answers = true): Handler[] => [residentHook, fallback(answers ? undefined : 'inbox')];
+
+// Every tool but Agent (and its old name Task). Claude Code tests a regex matcher against the
+// tool's legacy names too, so the lookahead must leave out both.
+const PLAIN_TOOLS = '^(?!(Agent|Task)$)';
 
 export function hooksManifest(): { description: string; hooks: Record<string, Group[]> } {
   return {
@@ -52,7 +62,14 @@ export function hooksManifest(): { description: string; hooks: Record<string, Gr
     hooks: {
       SessionStart: [{ hooks: [sessionEvent('start', 30)] }],
       UserPromptSubmit: [{ hooks: resident(false) }],
-      PreToolUse: [{ matcher: '*', hooks: resident() }],
+      // A plain tool call waits only for the server: its fallback runs without Claude Code waiting
+      // (it still records the call and tells the model of a limit it passed while the server was
+      // down). A dispatch, where budgets and caps mostly bite, keeps a fallback that can deny.
+      PreToolUse: [
+        { matcher: '*', hooks: [residentHook] },
+        { matcher: 'Agent|Task', hooks: [fallback()] },
+        { matcher: PLAIN_TOOLS, hooks: [fallback('async')] },
+      ],
       PostToolUse: [{ matcher: 'Agent|Task', hooks: resident(false) }],
       PostToolUseFailure: [{ matcher: '*', hooks: resident(false) }],
       // Subagent start and stop keep the Node command hook: answered at once from memory, SubagentStop

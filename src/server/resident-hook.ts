@@ -12,10 +12,15 @@ import { fillExactPromptTokens } from '../core/prompt-token-backfill';
 import { rebuildPayload, type HookArguments } from './hook-input';
 import type { ToolResult } from './discovery-tools';
 
+const CHECKPOINT_QUIET_MS = 1000;
+const CHECKPOINT_EVERY = 500;
+
 export class ResidentHooks {
   private db: Ledger | undefined;
   private served = false;
   private backfillTimer: NodeJS.Timeout | undefined;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private sinceCheckpoint = 0;
 
   /** `onFirstServed` runs once, after the first event this server has recorded. */
   constructor(private readonly onFirstServed: () => void = () => {}) {}
@@ -31,6 +36,7 @@ export class ResidentHooks {
       trace(`resident hook: internal error: ${errorText(err)} (please report it)`);
     }
     if (args.hook_event_name === 'PreToolUse' && isAgentTool(args.tool_name)) this.scheduleBackfill();
+    this.scheduleCheckpoint();
     // A handle that went bad (file replaced, I/O error) is reopened on the next event.
     if (db && !db.open) this.db = undefined;
     if (!this.served) {
@@ -56,7 +62,31 @@ export class ResidentHooks {
     this.backfillTimer.unref();
   }
 
+  /**
+   * The server's handle does not checkpoint the WAL as part of a commit (see ledger()): copying
+   * pages back into the database every thousand or so pages landed on whichever tool call was
+   * unlucky. It checkpoints once the session has been quiet for a moment, or inline past a bound.
+   */
+  private scheduleCheckpoint(): void {
+    if (++this.sinceCheckpoint >= CHECKPOINT_EVERY) return this.checkpoint();
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => this.checkpoint(), CHECKPOINT_QUIET_MS);
+    this.checkpointTimer.unref();
+  }
+
+  private checkpoint(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    this.sinceCheckpoint = 0;
+    try {
+      if (this.db?.open) this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      trace(`resident: WAL checkpoint skipped (${errorText(err)})`, { stderr: false });
+    }
+  }
+
   close(): void {
+    this.checkpoint();
     if (this.backfillTimer) clearTimeout(this.backfillTimer);
     this.db?.close();
     this.db = undefined;
@@ -67,6 +97,7 @@ export class ResidentHooks {
     if (this.db?.open) return this.db;
     try {
       this.db = openLedger();
+      this.db.pragma('wal_autocheckpoint = 0'); // this handle only; see scheduleCheckpoint
     } catch (err) {
       // Without a handle, ingest opens (or spools) per event, exactly as the command hook does.
       trace(`resident hook: ledger not open (${errorText(err)})`);

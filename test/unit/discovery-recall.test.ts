@@ -16,7 +16,12 @@
  *            (bench/recall/heldout4-first-run.md); its misses were studied in round 5 (prioritisation and
  *            significance intents, words only one agent uses): 16/20, 18/20.
  *   heldout5 (197 agents), written blind while round 5 was tuned: 11/20, 14/20 on its only fair run
- *            (bench/recall/heldout5-first-run.md); not studied yet.
+ *            (bench/recall/heldout5-first-run.md); 17/20, 17/20 after round 6 (technology fingerprints,
+ *            whose table kept canonical jargon some of its tasks use).
+ *   heldout6 (195 agents), written blind while round 6 was tuned: 16/20, 18/20 on its only fair run
+ *            (bench/recall/heldout6-first-run.md); its misses were studied in round 7 (request intents): 20/20, 20/20.
+ *   heldout7 (202 agents), written blind while round 7 was tuned: 18/20, 19/20 on its only fair run
+ *            (bench/recall/heldout7-first-run.md), issue 24's target; not studied yet.
  * Issue 24 asks for 16/20 first and 19/20 in the top three on a set nobody has tuned on: any
  * heldout*.json not marked spent is held to that here (and by the bench).
  */
@@ -38,8 +43,10 @@ describe('recall', () => {
     { set: 'heldout', agents: 195, top1: 19, top3: 20 },
     { set: 'heldout2', agents: 205, top1: 19, top3: 20 },
     { set: 'heldout3', agents: 200, top1: 20, top3: 20 },
-    { set: 'heldout4', agents: 190, top1: 16, top3: 18 },
-    { set: 'heldout5', agents: 190, top1: 11, top3: 14 },
+    { set: 'heldout4', agents: 190, top1: 17, top3: 20 },
+    { set: 'heldout5', agents: 190, top1: 17, top3: 17 },
+    { set: 'heldout6', agents: 190, top1: 20, top3: 20 },
+    { set: 'heldout7', agents: 195, top1: 18, top3: 19 },
   ];
   it.each(floors)('$set (spent): at least $top1/20 first and $top3/20 in the top three', ({ set, agents, top1, top3 }) => {
     const r = runSet(path.join(SETS, `${set}.json`), CORPORA);
@@ -50,11 +57,11 @@ describe('recall', () => {
     expect(r.top1, misses(r)).toBeGreaterThanOrEqual(top1);
   }, 120_000);
 
-  it('tuning set: 189 of 191 in the top three, 179 first', () => {
+  it('tuning set: 189 of 191 in the top three, 180 first', () => {
     const r = runSet(path.join(SETS, 'tuning.json'), CORPORA);
     expect(r.tasks).toBe(191);
     expect(r.top3, misses(r)).toBeGreaterThanOrEqual(189);
-    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(179);
+    expect(r.top1, misses(r)).toBeGreaterThanOrEqual(180);
   }, 120_000);
 
   it('every held-out set not yet spent meets issue 24: 95% in the top three, 80% first', () => {

@@ -120,6 +120,10 @@ describe('synonym table', () => {
     expect(adds('tune this sql')).toContain('database');
     expect(adds('an sql injection in the search box')).not.toContain('database');
     expect(adds('an sql injection in the search box')).toContain('security');
+    // "down": a service that is down is an outage; narrowing a bug down is debugging.
+    expect(adds('the api is down')).toContain('incident');
+    expect(adds('where do i start narrowing this down')).not.toContain('incident');
+    expect(adds('where do i start narrowing this down')).toContain('debugging');
     // "pipeline": a CI pipeline is a build matter, a data pipeline a data one.
     expect(adds('the ci pipeline is slow')).toContain('continuous');
     expect(adds('the data pipeline drops rows')).toContain('etl');

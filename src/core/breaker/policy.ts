@@ -1,6 +1,7 @@
 // The breaker at PreToolUse: refuses a call (or a dispatch of an agent type) that keeps failing
 // with nothing succeeding in between, offers one trial after the cooldown, and warns the model
 // when a session's failures pile up. State lives in the ledger, so it holds across hook processes.
+import { prepared } from '../../ledger/prepared';
 import type { Config } from '../../runtime/config/schema';
 import type { CircuitChange, Notice, PolicyContext, PreToolCall, PreToolPolicy, Verdict } from '../policy/interface';
 import type { Ledger } from '../../ledger/db';
@@ -73,7 +74,7 @@ function agentCircuit(ctx: PolicyContext, call: PreToolCall): CircuitDecision {
 
 /** The label the ledger already holds for this call (redacted per the privacy setting). */
 function summaryOf(db: Ledger, call: PreToolCall): string {
-  const row = db.prepare('SELECT summary FROM tool_calls WHERE session_id = ? AND tool_use_id = ?').get(call.sessionId, call.toolUseId) as { summary: string | null } | undefined;
+  const row = prepared(db, 'SELECT summary FROM tool_calls WHERE session_id = ? AND tool_use_id = ?').get(call.sessionId, call.toolUseId) as { summary: string | null } | undefined;
   return row?.summary ?? call.toolName;
 }
 
@@ -83,8 +84,7 @@ function errorRate(db: Ledger, config: Config, sessionId: string, now: number): 
   const windowStart = now - minutes * 60_000;
   const failures = recentFailures(db, sessionId, windowStart, exempt_tools);
   if (failures <= limit) return undefined;
-  const warned = db
-    .prepare('SELECT 1 FROM budget_notices WHERE budget_key = ? AND session_id = ? AND window_start > ?')
+  const warned = prepared(db, 'SELECT 1 FROM budget_notices WHERE budget_key = ? AND session_id = ? AND window_start > ?')
     .get(ERROR_RATE_NOTICE, sessionId, windowStart);
   if (warned) return undefined;
   return { context: errorRateWarning(failures, minutes), notice: { budget_key: ERROR_RATE_NOTICE, window_start: now, threshold: limit } };

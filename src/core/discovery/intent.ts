@@ -10,9 +10,20 @@ import data from './intent.json';
 import { term, words } from './text';
 
 interface IntentData {
-  context: { weight: number; symptomObjectWeight: number; clauseMarkers: string[]; audience: string[]; objectPrepositions: string[]; determiners: string[]; objectEnds: string[] };
+  context: {
+    weight: number;
+    symptomObjectWeight: number;
+    absentWeight: number;
+    clauseMarkers: string[];
+    clauseEnds: string[];
+    absent: string[];
+    audience: string[];
+    objectPrepositions: string[];
+    determiners: string[];
+    objectEnds: string[];
+  };
   roles: Record<string, string[]>;
-  intents: Record<string, { triggers: string[]; serves: string[]; allows?: string[]; demotes: string[]; adds?: string; anywhere?: boolean }>;
+  intents: Record<string, { triggers: string[]; serves: string[]; allows?: string[]; demotes: string[]; adds?: string; anywhere?: boolean; supersedes?: string[]; boost?: number }>;
   notTriggers: string[];
   symptomIntents: string[];
   boost: number;
@@ -67,12 +78,19 @@ export class Lexicon {
 
 const NONE = '';
 let compiled:
-  | { roles: Lexicon; intents: Lexicon; platforms: Lexicon; context: Record<'markers' | 'preps' | 'dets' | 'ends' | 'audience', Set<string>> }
+  | {
+      roles: Lexicon;
+      intents: Lexicon;
+      platforms: Lexicon;
+      absent: Lexicon;
+      context: Record<'markers' | 'clauseEnds' | 'preps' | 'dets' | 'ends' | 'audience', Set<string>>;
+    }
   | undefined;
 const lexicons = () =>
   (compiled ??= {
     context: {
       markers: new Set(DATA.context.clauseMarkers),
+      clauseEnds: new Set(DATA.context.clauseEnds),
       preps: new Set(DATA.context.objectPrepositions),
       dets: new Set(DATA.context.determiners),
       ends: new Set(DATA.context.objectEnds),
@@ -82,6 +100,7 @@ const lexicons = () =>
     // A phrase in notTriggers matches first (longest first) and stands for no intent.
     intents: new Lexicon({ ...Object.fromEntries(Object.entries(DATA.intents).map(([k, v]) => [k, v.triggers])), [NONE]: DATA.notTriggers }),
     platforms: new Lexicon(DATA.platforms),
+    absent: new Lexicon({ absent: DATA.context.absent }),
   });
 
 /** What an agent's name says about it: the kinds of work it does and the platforms it is for. */
@@ -99,8 +118,8 @@ export function agentProfile(name: string): AgentProfile {
 export interface QueryIntent {
   intents: Set<string>;
   platforms: Set<string>;
-  /** Roles the intents boost, roles they let be (served or allowed), roles they scale down. */
-  served: Set<string>;
+  /** Roles the intents boost (with how much: an intent's own `boost`, or the table's), roles they let be (served or allowed), roles they scale down. */
+  served: Map<string, number>;
   allowed: Set<string>;
   demoted: Set<string>;
   /** Words the intents add to the task, one concept per intent ("how do I decide what makes the cut" is prioritisation). */
@@ -122,12 +141,16 @@ export function queryIntent(query: string, context?: readonly number[]): QueryIn
     for (let k = m.at; k < m.at + m.length && !main; k++) if (context![k] === 1) main = true;
     if (main) intents.add(m.label);
   }
-  const served = new Set<string>();
+  const served = new Map<string, number>();
   const allowed = new Set<string>();
   const demoted = new Set<string>();
+  // An intent that supersedes another decides what is asked when both are there (an outage in
+  // progress has symptoms, but wants incident response first): the other's roles are let be, not boosted.
+  const superseded = new Set([...intents].flatMap((i) => DATA.intents[i]!.supersedes ?? []));
   for (const i of intents) {
     const spec = DATA.intents[i]!;
-    for (const r of spec.serves) served.add(r);
+    const boost = spec.boost ?? DATA.boost;
+    if (!superseded.has(i)) for (const r of spec.serves) served.set(r, Math.max(served.get(r) ?? 0, boost));
     for (const r of [...spec.serves, ...(spec.allows ?? [])]) allowed.add(r);
     for (const r of spec.demotes) demoted.add(r);
   }
@@ -141,13 +164,13 @@ const SYMPTOMS = DATA.symptomIntents;
 /** The factor an agent's score is multiplied by for a task's intent (1 when nothing applies). */
 export function intentFactor(agent: AgentProfile, task: QueryIntent): number {
   let factor = 1;
-  let served = false;
+  let boost = 0;
   let demoted = false;
   for (const r of agent.roles) {
-    if (task.served.has(r)) served = true;
+    boost = Math.max(boost, task.served.get(r) ?? 0);
     if (task.demoted.has(r) && !task.allowed.has(r)) demoted = true;
   }
-  if (served) factor *= 1 + DATA.boost;
+  factor *= 1 + boost;
   if (demoted) factor *= DATA.demote;
   if (task.platforms.size > 0 && agent.platforms.size > 0) {
     let shared = false;
@@ -160,28 +183,42 @@ export function intentFactor(agent: AgentProfile, task: QueryIntent): number {
 /**
  * The shallow parse: a weight for each word of `words(query)`, 1 for the task's action and method,
  * less for a word that only says where or when. A clause opened by a marker ("after", "since")
- * runs to the next punctuation; an object phrase (a preposition then a determiner: "on our", "for
+ * runs to the next punctuation, or ends at a word that closes a time ("since last week", "after ~3
+ * epochs": what follows is the task again); an object phrase (a preposition then a determiner: "on our", "for
  * the", "of my") runs to the punctuation or to a word that starts the method again ("to", "with",
  * "via"); who is affected ("customers", "users") is context wherever it stands. In a symptom (an
  * intent in `symptomIntents`: "timeouts on the redis cluster") the place it shows often names the
- * specialist, so an object phrase there weighs `symptomObjectWeight`, between the two.
+ * specialist, so an object phrase there weighs `symptomObjectWeight`, between the two. What the
+ * task says is absent ("no errors in the logs", with the object phrase that follows) weighs
+ * `absentWeight` and sets no intent: an error-log specialist is not the one for it.
  */
 export function contextWords(query: string, task?: QueryIntent): number[] {
   const c = DATA.context;
   const objectWeight = task && SYMPTOMS.some((i) => task.intents.has(i)) ? c.symptomObjectWeight : c.weight;
-  const { markers, preps, dets, ends, audience } = lexicons().context;
+  const { markers, clauseEnds, preps, dets, ends, audience } = lexicons().context;
   const out: number[] = [];
   const all = words(query);
   // Punctuation ends a phrase; split the text into clauses first, then into words as words() does.
   for (const clause of query.split(/[,;:!?()[\]]|\.(?=\s|$)|\s[-–—]\s/)) {
     const ws = words(clause);
+    const absent = new Set<number>();
+    for (const m of lexicons().absent.matches(ws.map(norm))) {
+      let end = m.at + m.length;
+      // The place it is absent from is absent with it ("no errors in the logs").
+      if (preps.has(ws[end] ?? '') && dets.has(ws[end + 1] ?? '')) while (end < ws.length && !ends.has(ws[end]!)) end++;
+      for (let k = m.at; k < end; k++) absent.add(k);
+    }
     let state: 'main' | 'clause' | 'object' = 'main';
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!;
+      let closes = false;
       if (state !== 'clause' && markers.has(w)) state = 'clause';
+      else if (state === 'clause' && clauseEnds.has(w) && ws[i + 1] !== 's') closes = true; // not "tuesday's deploy"
       else if (state === 'main' && preps.has(w) && dets.has(ws[i + 1] ?? '')) state = 'object';
       else if (state === 'object' && ends.has(w)) state = 'main';
-      out.push(state === 'clause' || audience.has(w) ? c.weight : state === 'object' ? objectWeight : 1);
+      const weight = state === 'clause' || audience.has(w) ? c.weight : state === 'object' ? objectWeight : 1;
+      out.push(absent.has(i) ? Math.min(weight, c.absentWeight) : weight);
+      if (closes) state = 'main';
     }
   }
   // Splitting first must not change the words (it cannot for ordinary text); if it did, no context.

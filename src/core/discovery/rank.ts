@@ -6,7 +6,7 @@ import type MiniSearch from 'minisearch';
 import { fingerprint, groupNearDuplicates, type Fingerprint } from './near-duplicates';
 import { Vocabulary } from './spelling';
 import { agentProfile, contextWords, intentFactor, queryIntent, type AgentProfile } from './intent';
-import { queryConcepts, SYNONYM_WEIGHT, tableWord, term, terms, words } from './text';
+import { phraseWords, queryConcepts, SYNONYM_WEIGHT, tableWord, term, terms, words } from './text';
 
 // Loaded on first use: the command hook bundles this file for the rare did-you-mean path, and
 // every hook process would otherwise compile MiniSearch at start (scripts/build.mjs lazyVendor).
@@ -154,11 +154,12 @@ export class AgentIndex<D extends RankDoc> {
   /** The query with each word no agent file and no synonym key knows replaced by its nearest known spelling. */
   correctSpelling(query: string): string {
     let changed = false;
+    const inPhrase = phraseWords(query);
     const fixed = words(query).map((w) => {
       // A word whose stem the index knows is a form of a word the agents use ("killed", "makes"),
       // not a typo: correcting it to the nearest surface word ("killers") changes its meaning.
       const t = term(w);
-      if (!t || tableWord(w) || this.vocabulary.has(t)) return w;
+      if (!t || tableWord(w) || inPhrase.has(w) || this.vocabulary.has(t)) return w;
       const near = this.spelling.nearest(w);
       if (near) changed = true;
       return near ?? w;

@@ -1,8 +1,10 @@
 // Turning agent files and task descriptions into search terms, the same way on both sides:
 // lower-case words, filler dropped, Porter stems (the `stemmer` package), and for queries the
-// curated synonym and abbreviation table (./synonyms.json) on top.
+// curated synonym and abbreviation table (./synonyms.json) and the technology fingerprints
+// (./technologies.json: a technology's jargon brings its name) on top.
 import { stemmer } from 'stemmer';
 import table from './synonyms.json';
+import technologies from './technologies.json';
 import stemExceptions from './stem-exceptions.json';
 
 // Words that say nothing about which specialist fits a task. Role words (expert, specialist,
@@ -65,9 +67,19 @@ export const SYNONYM_WEIGHT = 0.7;
 /** Weight of the user's own words inside a matched phrase ("first" in "tests first"). */
 export const PHRASE_WORD_WEIGHT = 0.3;
 
+/**
+ * Weight of a technology's name brought by its jargon (./technologies.json), relative to what a
+ * `related` synonym would bring: jargon says which stack a task is on, not what the task is.
+ */
+export const TECHNOLOGY_WEIGHT = 1;
+
 interface SynonymFile {
   abbreviations: Record<string, string>;
   related: Record<string, string>;
+}
+
+interface TechnologyFile {
+  technologies: Array<{ name: string; adds: string; jargon: string[] }>;
 }
 
 interface Entry {
@@ -75,22 +87,38 @@ interface Entry {
   adds: string[];
   /** An abbreviation: the expansion means exactly what the user typed. */
   exact: boolean;
+  /** From ./technologies.json: the technology's name for a word or phrase of its jargon. */
+  technology?: boolean;
 }
 
 interface SynonymTable {
   single: Map<string, Entry>;
-  phrases: Entry[];
+  /** Phrases by their first word: a query is matched against the few that start with each of its words. */
+  phrases: Map<string, Entry[]>;
   /** Every word of every key. */
   keyWords: Set<string>;
+  /**
+   * Words that are not typos wherever they stand: single-word keys and the words of the synonym
+   * table's phrases. A word of a technology phrase ("asp.net core") only where the phrase is matched
+   * (see phraseWords): alone it may be a typo of a word the agents use.
+   */
+  known: Set<string>;
 }
 
 let compiled: SynonymTable | undefined;
+/** A key that words() would return as it is: lower-case words and digits, one space apart. */
+const PLAIN = /^[a-z][a-z0-9]*( [a-z][a-z0-9]*)*$/;
 
 function synonymTable(): SynonymTable {
   if (compiled) return compiled;
   const file = table as SynonymFile;
   const single = new Map<string, Entry>();
-  const phrases: Entry[] = [];
+  const phrases = new Map<string, Entry[]>();
+  const addPhrase = (entry: Entry): void => {
+    const bucket = phrases.get(entry.words[0]!);
+    if (bucket) bucket.push(entry);
+    else phrases.set(entry.words[0]!, [entry]);
+  };
   for (const [section, exact] of [
     [file.related, false],
     [file.abbreviations, true],
@@ -99,11 +127,26 @@ function synonymTable(): SynonymTable {
       const entry = { words: words(key), adds: words(value), exact };
       if (entry.words.length === 0 || entry.adds.length === 0) continue;
       if (entry.words.length === 1 && !/[^a-z0-9]/.test(key)) single.set(entry.words[0]!, entry);
-      else phrases.push(entry);
+      else addPhrase(entry);
     }
   }
-  const keyWords = new Set([...single.keys(), ...phrases.flatMap((p) => p.words)]);
-  compiled = { single, phrases, keyWords };
+  const known = new Set([...single.keys(), ...[...phrases.values()].flat().flatMap((p) => p.words)]);
+  // A technology's jargon the synonym table already has keeps its meaning there.
+  const taken = new Set([...single.keys(), ...[...phrases.values()].flat().map((p) => p.words.join(' '))]);
+  for (const tech of (technologies as TechnologyFile).technologies) {
+    const adds = words(tech.adds);
+    for (const key of tech.jargon) {
+      // Most jargon is plain words already; words() (regular expressions) only for the rest.
+      const entry = { words: PLAIN.test(key) ? key.split(' ') : words(key), adds, exact: false, technology: true };
+      if (entry.words.length === 0 || taken.has(entry.words.join(' '))) continue;
+      taken.add(entry.words.join(' '));
+      if (entry.words.length === 1 && !/[^a-z0-9]/.test(key)) single.set(entry.words[0]!, entry);
+      else addPhrase(entry);
+    }
+  }
+  const keyWords = new Set([...single.keys(), ...[...phrases.values()].flat().flatMap((p) => p.words)]);
+  for (const w of single.keys()) known.add(w);
+  compiled = { single, phrases, keyWords, known };
   return compiled;
 }
 
@@ -118,7 +161,12 @@ export function nameSynonym(word: string): string[] | undefined {
 
 /** Whether a word is (part of) a key of the synonym table: such a word is not a typo. */
 export function tableWord(word: string): boolean {
-  return synonymTable().keyWords.has(word);
+  return synonymTable().known.has(word);
+}
+
+/** The words of a query that are part of a phrase the table matches in it ("asp.net core"): not typos there. */
+export function phraseWords(query: string): Set<string> {
+  return new Set(synonymMatches(query).flatMap((m) => (m.from.length > 1 ? m.from : [])));
 }
 
 export interface SynonymMatch {
@@ -127,6 +175,8 @@ export interface SynonymMatch {
   /** The words the table adds for them, before stemming. */
   adds: string[];
   exact: boolean;
+  /** A technology's name for its jargon (./technologies.json), not a synonym. */
+  technology?: boolean;
 }
 
 /**
@@ -143,18 +193,23 @@ export function synonymMatches(query: string): SynonymMatch[] {
     const singular = [w.slice(0, -1), w.slice(0, -2)].find((s) => s.length >= 2 && keyWords.has(s));
     return singular ?? w;
   });
-  const joined = ` ${ws.join(' ')} `;
-  const phraseMatches: SynonymMatch[] = [];
-  for (const p of phrases) if (joined.includes(` ${p.words.join(' ')} `)) phraseMatches.push({ from: p.words, adds: p.adds, exact: p.exact });
+  const found = new Set<Entry>();
+  ws.forEach((w, i) => {
+    for (const p of phrases.get(w) ?? []) if (p.words.every((pw, k) => ws[i + k] === pw)) found.add(p);
+  });
+  const phraseMatches: SynonymMatch[] = [...found].map((p) => ({ from: p.words, adds: p.adds, exact: p.exact, technology: p.technology }));
   // A shorter phrase inside a longer matched one yields to it too ("regression test" in "visual regression test").
-  const longest = phraseMatches.filter(
-    (m) => !phraseMatches.some((o) => o.from.length > m.from.length && ` ${o.from.join(' ')} `.includes(` ${m.from.join(' ')} `)),
-  );
-  const inPhrase = new Set(longest.flatMap((m) => m.from));
+  // A technology phrase only decides among the technology table's own entries: it adds a stack's
+  // name to what the user said and takes no meaning away ("dbt models" keeps all "dbt" means).
+  const covers = (o: SynonymMatch, m: SynonymMatch) =>
+    (!o.technology || !!m.technology) && o.from.length > m.from.length && ` ${o.from.join(' ')} `.includes(` ${m.from.join(' ')} `);
+  const longest = phraseMatches.filter((m) => !phraseMatches.some((o) => covers(o, m)));
+  const inPhrase = new Set(longest.filter((m) => !m.technology).flatMap((m) => m.from));
+  const inTechPhrase = new Set(longest.flatMap((m) => m.from));
   const matches: SynonymMatch[] = [];
   for (const w of ws) {
     const entry = single.get(w);
-    if (entry && !inPhrase.has(w)) matches.push({ from: [w], adds: entry.adds, exact: entry.exact });
+    if (entry && !(entry.technology ? inTechPhrase : inPhrase).has(w)) matches.push({ from: [w], adds: entry.adds, exact: entry.exact, technology: entry.technology });
   }
   return [...matches, ...longest];
 }
@@ -233,7 +288,7 @@ export function queryConcepts(query: string, known: (term: string) => boolean = 
       return !t || !known(t);
     });
     const inContext = Math.min(...m.from.map((w) => factorOf(term(w))));
-    const weight = (m.exact || unknown || m.from.length > 1 ? 1 : SYNONYM_WEIGHT) * inContext;
+    const weight = (m.technology ? TECHNOLOGY_WEIGHT : m.exact || unknown || m.from.length > 1 ? 1 : SYNONYM_WEIGHT) * inContext;
     const added: string[] = [];
     for (const w of m.adds) {
       const t = term(w);

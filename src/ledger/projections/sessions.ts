@@ -1,11 +1,13 @@
 // Projection of the sessions table: first/last sight of a session, its end, its transcript offset.
+import { prepared } from '../prepared';
 import type { Ledger } from '../db';
 import type { StoredEvent } from '../events';
 
 export function touchSession(db: Ledger, ev: StoredEvent): void {
   const p: Record<string, unknown> = ev.payload ?? {};
   const isHook = typeof p.hook_event_name === 'string';
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO sessions (session_id, project, cwd, transcript_path, started_at, last_event_at, events)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (session_id) DO UPDATE SET
@@ -26,7 +28,7 @@ export function touchSession(db: Ledger, ev: StoredEvent): void {
 }
 
 export function sessionEnd(db: Ledger, ev: StoredEvent<'SessionEnd'>): void {
-  db.prepare('UPDATE sessions SET ended_at = max(coalesce(ended_at, 0), ?), end_reason = ? WHERE session_id = ?').run(
+  prepared(db, 'UPDATE sessions SET ended_at = max(coalesce(ended_at, 0), ?), end_reason = ? WHERE session_id = ?').run(
     ev.receivedAt,
     ev.payload.reason ?? null,
     ev.sessionId,
@@ -36,7 +38,8 @@ export function sessionEnd(db: Ledger, ev: StoredEvent<'SessionEnd'>): void {
 /** session_imported: a session read from Claude Code's history rather than seen by hooks. */
 export function sessionImported(db: Ledger, ev: StoredEvent<'session_imported'>): void {
   const p = ev.payload;
-  db.prepare(
+  prepared(
+    db,
     `UPDATE sessions SET imported = 1, cwd = coalesce(cwd, ?), transcript_path = coalesce(transcript_path, ?),
        ended_at = max(coalesce(ended_at, 0), ?), last_event_at = max(coalesce(last_event_at, 0), ?)
      WHERE session_id = ?`,
@@ -46,11 +49,11 @@ export function sessionImported(db: Ledger, ev: StoredEvent<'session_imported'>)
 /** transcript_usage: how far the main transcript has been read. */
 export function transcriptOffset(db: Ledger, ev: StoredEvent<'transcript_usage'>): void {
   const p = ev.payload;
-  db.prepare('UPDATE sessions SET transcript_offset = max(transcript_offset, ?) WHERE session_id = ?').run(p.offset_end ?? 0, ev.sessionId);
+  prepared(db, 'UPDATE sessions SET transcript_offset = max(transcript_offset, ?) WHERE session_id = ?').run(p.offset_end ?? 0, ev.sessionId);
 }
 
 /** transcript_calls: how far the main transcript has been read for tool calls. */
 export function callsOffset(db: Ledger, ev: StoredEvent<'transcript_calls'>): void {
   if (ev.payload.agent_id) return; // a subagent's calls: its own transcript, not the session's offset
-  db.prepare('UPDATE sessions SET calls_offset = max(calls_offset, ?) WHERE session_id = ?').run(ev.payload.offset_end ?? 0, ev.sessionId);
+  prepared(db, 'UPDATE sessions SET calls_offset = max(calls_offset, ?) WHERE session_id = ?').run(ev.payload.offset_end ?? 0, ev.sessionId);
 }

@@ -1,11 +1,13 @@
 // Projection of the tool_calls table: each call's start, end, failure, denial and reset status.
+import { prepared } from '../prepared';
 import type { Ledger } from '../db';
 import type { StoredEvent } from '../events';
 
 export function preToolUse(db: Ledger, ev: StoredEvent<'PreToolUse'>): void {
   const p = ev.payload;
   const thread = p.agent_id ?? '';
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, summary, seq, started_at, status)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'started')
      ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
@@ -14,14 +16,16 @@ export function preToolUse(db: Ledger, ev: StoredEvent<'PreToolUse'>): void {
   ).run(ev.sessionId, p.tool_use_id, ev.project, thread, p.tool_name, p._warden?.call_key ?? null, p._warden?.summary ?? null, ev.seq, ev.receivedAt);
   // A thread moves on only after its earlier calls returned: the ones still open succeeded
   // (failures arrive as PostToolUseFailure, which wins whenever it lands).
-  db.prepare(
+  prepared(
+    db,
     `UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = ? AND seq < ? AND status = 'started'`,
   ).run(ev.sessionId, thread, ev.seq);
 }
 
 export function postToolUse(db: Ledger, ev: StoredEvent<'PostToolUse'>): void {
   const p = ev.payload;
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, ended_at, status, duration_ms)
      VALUES (?, ?, ?, ?, ?, ?, 'succeeded', ?)
      ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
@@ -32,7 +36,8 @@ export function postToolUse(db: Ledger, ev: StoredEvent<'PostToolUse'>): void {
 
 export function postToolUseFailure(db: Ledger, ev: StoredEvent<'PostToolUseFailure'>): void {
   const p = ev.payload;
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, ended_at, status, error, duration_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'failed', ?, ?)
      ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
@@ -43,18 +48,18 @@ export function postToolUseFailure(db: Ledger, ev: StoredEvent<'PostToolUseFailu
 /** SubagentStop: the subagent's calls still open succeeded. */
 export function subagentStop(db: Ledger, ev: StoredEvent<'SubagentStop'>): void {
   const p = ev.payload;
-  db.prepare(`UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = ? AND status = 'started'`).run(ev.sessionId, p.agent_id);
+  prepared(db, `UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = ? AND status = 'started'`).run(ev.sessionId, p.agent_id);
 }
 
 export function stop(db: Ledger, ev: StoredEvent<'Stop'>): void {
-  db.prepare(`UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = '' AND status = 'started'`).run(ev.sessionId);
+  prepared(db, `UPDATE tool_calls SET status = 'succeeded' WHERE session_id = ? AND agent_id = '' AND status = 'started'`).run(ev.sessionId);
 }
 
 /** decision: a denied call. */
 export function decision(db: Ledger, ev: StoredEvent<'decision'>): void {
   const p = ev.payload;
   if (p.deny) {
-    db.prepare(`UPDATE tool_calls SET status = 'denied', error = ? WHERE session_id = ? AND tool_use_id = ?`).run(p.reason ?? null, ev.sessionId, p.tool_use_id);
+    prepared(db, `UPDATE tool_calls SET status = 'denied', error = ? WHERE session_id = ? AND tool_use_id = ?`).run(p.reason ?? null, ev.sessionId, p.tool_use_id);
   }
 }
 
@@ -64,8 +69,8 @@ export function breakerReset(db: Ledger, ev: StoredEvent<'breaker_reset'>): void
   // A reset also forgets the failure streaks the breaker counts from.
   const where = p.session_id ? 'session_id = ? AND ' : '';
   const args = p.session_id ? [p.session_id] : [];
-  if (p.all) db.prepare(`UPDATE tool_calls SET status = 'failed_reset' WHERE ${where}status = 'failed'`).run(...args);
-  else db.prepare(`UPDATE tool_calls SET status = 'failed_reset' WHERE ${where}status = 'failed' AND call_key = ?`).run(...args, String(p.key).replace(/^call:[^:]*:/, ''));
+  if (p.all) prepared(db, `UPDATE tool_calls SET status = 'failed_reset' WHERE ${where}status = 'failed'`).run(...args);
+  else prepared(db, `UPDATE tool_calls SET status = 'failed_reset' WHERE ${where}status = 'failed' AND call_key = ?`).run(...args, String(p.key).replace(/^call:[^:]*:/, ''));
 }
 
 // Outcomes only ever move forward: a failure or denial stands, a success ends a started call.
@@ -77,7 +82,8 @@ const MERGED_STATUS = `CASE WHEN tool_calls.status IN ('failed', 'denied', 'fail
 /** transcript_calls: the main thread's calls as its transcript has them; fills in what hooks missed. */
 export function transcriptCalls(db: Ledger, ev: StoredEvent<'transcript_calls'>): void {
   // Positional, as every call of an imported transcript passes here (named parameters are looked up one by one).
-  const upsert = db.prepare(
+  const upsert = prepared(
+    db,
     `INSERT INTO tool_calls (session_id, tool_use_id, project, agent_id, tool_name, call_key, summary, seq, started_at, status, error)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (session_id, tool_use_id) DO UPDATE SET
@@ -89,7 +95,8 @@ export function transcriptCalls(db: Ledger, ev: StoredEvent<'transcript_calls'>)
   for (const c of ev.payload.calls ?? []) {
     upsert.run(ev.sessionId, c.tool_use_id, ev.project ?? null, agent, c.tool_name, c.call_key ?? null, c.summary ?? null, ev.seq, c.ts ?? ev.receivedAt, c.status, c.error ?? null);
   }
-  const late = db.prepare(
+  const late = prepared(
+    db,
     `UPDATE tool_calls SET error = coalesce(error, @error), status = CASE WHEN status IN ('failed', 'denied', 'failed_reset') THEN status
        WHEN @status IN ('failed', 'denied', 'succeeded') THEN @status ELSE status END
      WHERE session_id = @session AND tool_use_id = @id`,

@@ -1,3 +1,4 @@
+import { prepared } from '../prepared';
 // Projection of the usage table: one row per assistant message, merged to its largest token counts,
 // each priced and marked with how (`price_source`). Prices are not frozen into the log: learning a
 // rate from a cost-state, or a new price table or `pricing` config, reprices the rows in place, so
@@ -96,7 +97,7 @@ function upsertUsage(db: Ledger, ev: StoredEvent, agentId: string, agentType: st
   // One statement per message: a new row is priced from its counts, a merged one (which may have
   // grown) from its merged counts, with the same expression either way.
   const r = price.rates;
-  cached(db, UPSERT_USAGE).run(
+  prepared(db, UPSERT_USAGE).run(
     ev.sessionId,
     agentId,
     m.id,
@@ -134,7 +135,7 @@ const ratesArgs = (r: Rates) => ({ ri: r.input, ro: r.output, rw5: r.cache_write
 
 export function learnedRates(db: Ledger, model: string | undefined): Rates | undefined {
   if (!model) return undefined;
-  return cached(db, 'SELECT input, output, cache_write_5m, cache_write_1h, cache_read FROM learned_rates WHERE model = ?').get(model) as Rates | undefined;
+  return prepared(db, 'SELECT input, output, cache_write_5m, cache_write_1h, cache_read FROM learned_rates WHERE model = ?').get(model) as Rates | undefined;
 }
 
 /** Records Claude Code's cost per model for the session, learns rates for models without an exact price, reprices. */
@@ -195,9 +196,9 @@ function refreshRunCosts(db: Ledger, model: string | null, sessionId?: string): 
        (SELECT sum(cost_usd), coalesce(sum(CASE WHEN cost_usd IS NULL THEN total_tokens ELSE 0 END), 0)
         FROM usage u WHERE u.session_id = agent_runs.session_id AND u.agent_id = agent_runs.agent_id)`;
   if (sessionId !== undefined) {
-    cached(db, `${set} WHERE session_id = @session AND agent_id IN (SELECT agent_id FROM usage WHERE model IS @model AND session_id = @session AND agent_id != '')`).run({ model, session: sessionId });
+    prepared(db, `${set} WHERE session_id = @session AND agent_id IN (SELECT agent_id FROM usage WHERE model IS @model AND session_id = @session AND agent_id != '')`).run({ model, session: sessionId });
   } else {
-    cached(db, `${set} WHERE (session_id, agent_id) IN (SELECT session_id, agent_id FROM usage WHERE model IS @model AND agent_id != '')`).run({ model });
+    prepared(db, `${set} WHERE (session_id, agent_id) IN (SELECT session_id, agent_id FROM usage WHERE model IS @model AND agent_id != '')`).run({ model });
   }
 }
 
@@ -274,13 +275,3 @@ export function repriceIfChanged(db: Ledger, ctx: ProjectionContext): boolean {
   return true;
 }
 
-// Prepared once per handle: a transcript read can bring tens of thousands of messages, and
-// compiling a statement for each one cost seconds per hook (issue 15, large transcripts).
-const statements = new WeakMap<Ledger, Map<string, ReturnType<Ledger['prepare']>>>();
-function cached(db: Ledger, sql: string): ReturnType<Ledger['prepare']> {
-  let byText = statements.get(db);
-  if (!byText) statements.set(db, (byText = new Map()));
-  let stmt = byText.get(sql);
-  if (!stmt) byText.set(sql, (stmt = db.prepare(sql)));
-  return stmt;
-}

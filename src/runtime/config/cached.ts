@@ -11,9 +11,10 @@ import { loadConfig, type LoadedConfig } from './load';
 const cache = new Map<string, { signature: string; loaded: LoadedConfig }>();
 
 function fileSignature(file: string): string {
+  // throwIfNoEntry: most of these files do not exist, and a thrown error per file per call cost more than the stat.
   try {
-    const s = statSync(file);
-    return `${file}:${s.ino}:${s.size}:${s.mtimeMs}`;
+    const s = statSync(file, { throwIfNoEntry: false });
+    return s ? `${file}:${s.ino}:${s.size}:${s.mtimeMs}` : `${file}:-`;
   } catch {
     return `${file}:-`;
   }
