@@ -6,11 +6,15 @@
 // is the cost of one more tool call and the intercept the fixed cost of a session. agent-warden's
 // own share is its cost minus the floor's; its fixed share is given as a ratio to `node -e ""`
 // measured in the same run, as is the command hook path (the fallback when the server is down).
-//   node bench/session.mjs [--runs N] [--short N] [--long N] [--split]   (run `npm run build` first)
+// On a small machine session times vary by seconds, more than the slope is worth; `--cycles` adds a
+// steadier measure of the same thing: LONG-call sessions run with Claude Code's --debug-file, timed
+// from one tool call's dispatch to the next in Claude Code's own log, with each plugin server's CPU
+// per call read from /proc.
+//   node bench/session.mjs [--runs N] [--short N] [--long N] [--split] [--cycles]   (run `npm run build` first)
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -64,16 +68,20 @@ writeFileSync(join(floorPlugin, 'hooks', 'hooks.json'), JSON.stringify({ hooks: 
 
 const variants = { none: [], floor: [floorPlugin], warden: [REPO] };
 
-// --split: where agent-warden's own per-call share goes. `spawn` is the floor plugin plus a command
-// hook on every PreToolUse that does nothing (`true`): what Claude Code pays to start any process per
+// --split: where agent-warden's own per-call share goes. `spawn` is the floor plugin plus agent-warden's
+// PreToolUse command hooks made to do nothing (`true`): what Claude Code pays to start a process per
 // call. `resident` is agent-warden without its command fallback on PreToolUse: the server's own work.
 const split = process.argv.includes('--split');
 const extraDirs = [];
 if (split) {
   const spawnPlugin = mkdtempSync(join(tmpdir(), 'aw-bench-spawn-'));
   cpSync(floorPlugin, spawnPlugin, { recursive: true });
+  // agent-warden's PreToolUse command hooks as they are (matchers, async flags), each running `true`.
   const spawnHooks = JSON.parse(JSON.stringify(floorHooks));
-  for (const g of spawnHooks.PreToolUse) g.hooks.push({ type: 'command', command: 'true', timeout: 10 });
+  for (const g of wardenHooks.PreToolUse) {
+    const commands = g.hooks.filter((h) => h.type === 'command').map((h) => ({ ...h, command: 'true', args: undefined }));
+    if (commands.length) spawnHooks.PreToolUse.push({ ...g, hooks: commands });
+  }
   writeFileSync(join(spawnPlugin, 'hooks', 'hooks.json'), JSON.stringify({ hooks: spawnHooks }, null, 2));
   const residentPlugin = mkdtempSync(join(tmpdir(), 'aw-bench-resident-'));
   for (const part of ['.claude-plugin', '.mcp.json', 'agents', 'commands', 'skills', 'dist', 'hooks', 'package.json']) cpSync(join(REPO, part), join(residentPlugin, part), { recursive: true });
@@ -85,6 +93,8 @@ if (split) {
   variants.resident = [residentPlugin];
   extraDirs.push(spawnPlugin, residentPlugin);
 }
+const cycles = process.argv.includes('--cycles');
+let cycleModel; // the mock model of --cycles, started when it runs
 const session = (calls) => conversation().main(...Array.from({ length: calls }, (_, i) => bash(`echo call-${i}`)), text('done')).script();
 const models = { [SHORT]: await startMockModel(session(SHORT)), [LONG]: await startMockModel(session(LONG)) };
 const home = makeHome();
@@ -180,13 +190,99 @@ try {
   console.log(`goal: own share <= ${GOAL_PER_CALL_MS} ms per tool call: ${verdict(own.perCall <= GOAL_PER_CALL_MS)} (${own.perCall.toFixed(2)} ms)`);
   console.log(`goal: own fixed share <= ${GOAL_FIXED_RATIO}x node -e "": ${verdict(own.fixed / node <= GOAL_FIXED_RATIO)} (ratio ${(own.fixed / node).toFixed(2)}x)`);
   console.log(`goal: command hook path <= ${GOAL_COMMAND_RATIO}x node -e "": ${verdict(commandRatio <= GOAL_COMMAND_RATIO)} (ratio ${commandRatio.toFixed(2)}x)`);
+  if (cycles) await reportCycles();
   console.log(problems.length ? `PROBLEMS:\n${problems.join('\n')}` : 'ledger: every tool call recorded in every agent-warden session');
   if (problems.length) process.exitCode = 1;
 } finally {
+  await cycleModel?.close();
   for (const m of Object.values(models)) await m.close();
   home.cleanup();
   project.cleanup();
   rmSync(floorPlugin, { recursive: true, force: true });
   for (const dir of extraDirs) rmSync(dir, { recursive: true, force: true });
   rmSync(hookHome, { recursive: true, force: true });
+}
+
+// --cycles: per tool call, from Claude Code's own debug log (one dispatch to the next, and the
+// PreToolUse hook phase: from its mcp_tool call to the dispatch), and the plugin server's CPU per
+// call from /proc, read at the 4th call and at the last. Sessions of LONG calls, alternated, RUNS each.
+async function reportCycles() {
+  const probe = { dir: undefined, at: [] };
+  const sample = (reply) => () => (probe.at.push(serverCpuMs(probe.dir)), reply);
+  const steps = Array.from({ length: LONG }, (_, i) => bash(`echo call-${i}`));
+  cycleModel = await startMockModel(conversation().main(...steps.slice(0, 3), sample(steps[3]), ...steps.slice(4), sample(text('done'))).script());
+  const names = Object.keys(variants).filter((v) => v !== 'none');
+  const seen = Object.fromEntries(names.map((v) => [v, { cycle: [], phase: [], cpu: [] }]));
+  const logDir = mkdtempSync(join(tmpdir(), 'aw-bench-debug-'));
+  try {
+    for (let r = 0; r < RUNS; r++) {
+      for (const v of r % 2 ? [...names].reverse() : names) {
+        const file = join(logDir, `${v}-${r}.log`);
+        const wardenHome = makeHome();
+        Object.assign(probe, { dir: variants[v][0], at: [] });
+        try {
+          const run = await runClaude({ prompt: 'bench', modelUrl: cycleModel.url, home: home.path, cwd: project.path, pluginDirs: variants[v], wardenHome: wardenHome.path, timeoutMs: 600_000, extraArgs: ['--debug-file', file] });
+          if (run.exitCode !== 0 || run.result?.result !== 'done') problems.push(`--cycles ${v}: exit ${run.exitCode} ${run.stderr.slice(0, 200)}`);
+        } finally {
+          wardenHome.cleanup();
+        }
+        const { cycle, phase } = debugLogTimes(readFileSync(file, 'utf8'));
+        seen[v].cycle.push(...cycle);
+        seen[v].phase.push(...phase);
+        const [a, b] = probe.at;
+        if (a !== undefined && b !== undefined) seen[v].cpu.push((b - a) / (LONG - 4));
+      }
+      process.stderr.write(`--cycles run ${r + 1}/${RUNS}\n`);
+    }
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
+  const m = (xs) => (xs.length ? median(xs) : NaN);
+  const labels = { floor: 'floor plugin (no-op mcp_tool)', warden: 'agent-warden', spawn: '  floor + a no-op command hook', resident: '  agent-warden, no command hook' };
+  console.log(`Claude Code's debug log, ${RUNS} alternated sessions of ${LONG} tool calls each (median per call; server CPU from /proc):`);
+  for (const v of names) {
+    const cpu = seen[v].cpu.length ? `; its server's CPU ${m(seen[v].cpu).toFixed(2)} ms` : '';
+    console.log(`  ${labels[v].padEnd(34)} ${m(seen[v].cycle).toFixed(1).padStart(6)} ms from one call to the next (PreToolUse hooks ${m(seen[v].phase).toFixed(1)} ms)${cpu}`);
+  }
+  const own = m(seen.warden.cycle) - m(seen.floor.cycle);
+  const cpu = seen.warden.cpu.length && seen.floor.cpu.length ? `, server CPU +${(m(seen.warden.cpu) - m(seen.floor.cpu)).toFixed(2)} ms` : '';
+  console.log(`  ${"agent-warden's own share".padEnd(34)} ${own.toFixed(1).padStart(6)} ms per tool call (PreToolUse hooks +${(m(seen.warden.phase) - m(seen.floor.phase)).toFixed(1)} ms${cpu})`);
+}
+
+/** Times between consecutive tool dispatches (after the first three) and each call's PreToolUse hook phase. */
+function debugLogTimes(log) {
+  const cycle = [];
+  const phase = [];
+  let last;
+  let hooksFrom;
+  let n = 0;
+  for (const line of log.split('\n')) {
+    const t = Date.parse(line.slice(0, 24));
+    if (line.includes('Hooks: mcp_tool calling')) hooksFrom ??= t;
+    else if (line.includes('tool_dispatch_start')) {
+      if (++n > 3 && last !== undefined) cycle.push(t - last);
+      if (n > 3 && hooksFrom !== undefined) phase.push(t - hooksFrom);
+      last = t;
+      hooksFrom = undefined;
+    }
+  }
+  return { cycle, phase };
+}
+
+/** CPU time (ms) of the MCP server started from `dir`, from /proc; undefined where there is none. */
+function serverCpuMs(dir) {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  const scripts = new Set([join(dir, 'server.cjs'), join(dir, 'dist', 'server.cjs')]);
+  let total;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((a) => scripts.has(a))) continue;
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total = (total ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks, USER_HZ 100
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }

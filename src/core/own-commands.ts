@@ -33,8 +33,16 @@ export function isOwnShellCommand(command: string): boolean {
 
 const unquote = (w: string) => w.replace(/^(['"])(.*)\1$/, '$2');
 
+// Four policies ask about the same call object: the answer is worked out once per call.
+const judged = new WeakMap<object, boolean>();
+function isOwnCall(call: PreToolCall): boolean {
+  let own = judged.get(call);
+  if (own === undefined) judged.set(call, (own = isOwnCommand(call)));
+  return own;
+}
+
 /** Wraps a policy so that agent-warden's own commands pass it untouched. */
 export const exemptOwnCommands =
   (policy: PreToolPolicy): PreToolPolicy =>
   (ctx, call) =>
-    isOwnCommand(call) ? undefined : policy(ctx, call);
+    isOwnCall(call) ? undefined : policy(ctx, call);

@@ -21,6 +21,7 @@ export class ResidentHooks {
   private backfillTimer: NodeJS.Timeout | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private sinceCheckpoint = 0;
+  private lastEventAt = 0;
 
   /** `onFirstServed` runs once, after the first event this server has recorded. */
   constructor(private readonly onFirstServed: () => void = () => {}) {}
@@ -69,8 +70,18 @@ export class ResidentHooks {
    */
   private scheduleCheckpoint(): void {
     if (++this.sinceCheckpoint >= CHECKPOINT_EVERY) return this.checkpoint();
-    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-    this.checkpointTimer = setTimeout(() => this.checkpoint(), CHECKPOINT_QUIET_MS);
+    // One timer per quiet spell, not one per event: it waits again for whatever quiet is still owed.
+    this.lastEventAt = Date.now();
+    if (!this.checkpointTimer) this.armCheckpoint(CHECKPOINT_QUIET_MS);
+  }
+
+  private armCheckpoint(ms: number): void {
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined;
+      const owed = this.lastEventAt + CHECKPOINT_QUIET_MS - Date.now();
+      if (owed > 0) this.armCheckpoint(owed);
+      else this.checkpoint();
+    }, ms);
     this.checkpointTimer.unref();
   }
 
