@@ -21,7 +21,7 @@ afterEach(async () => {
 
 /**
  * Tool calls of `session` found in the database file alone (the WAL left out), or -1 when the copy
- * caught a checkpoint halfway (the next poll copies again).
+ * cannot be read: no schema in the file yet, or a checkpoint caught halfway (the next poll copies again).
  */
 function callsInDatabaseFile(home: string, session: string): number {
   const dir = fs.mkdtempSync(path.join(home, 'copy-'));
