@@ -152,7 +152,65 @@ function statuslineVersusFloor() {
   results.push({ what: 'status line (warm) vs node -e ""', value: m ? line : `failed: ${line}`, target: m ? `ratio ${m[1]}x (goal <= 1.5x)` : 'goal <= 1.5x', ok: m ? Number(m[1]) <= 1.5 : false, hard: false });
 }
 
-for (const step of [hookVersusFloor, residentVersusCommand, statuslineVersusFloor, ledgerQueries, curatorPlanning]) {
+// What the resident server does per tool call (ingest: parse, record, decide), in process, early in
+// one thread and after thousands of calls in it: a call must not cost more as the session grows.
+function longThread() {
+  const calls = quick ? 3000 : 10_000;
+  const dir = mkdtempSync(join(tmpdir(), 'aw-bench-thread-'));
+  const out = join(dir, 'thread.cjs');
+  buildSync({
+    stdin: {
+      contents: `
+        import { ingestHookInput } from '../src/hooks/ingest';
+        import { openLedger } from '../src/ledger/db';
+        import { cachedConfig } from '../src/runtime/config/cached';
+        export function perCall(calls: number, project: string): number[] {
+          const db = openLedger();
+          const times: number[] = [];
+          for (let i = 0; i < calls; i++) {
+            const text = JSON.stringify({ hook_event_name: 'PreToolUse', session_id: 'bench-thread', transcript_path: project + '/none.jsonl', cwd: project, permission_mode: 'default', tool_name: 'Bash', tool_input: { command: 'ls src/' + (i % 7) }, tool_use_id: 'toolu_' + i });
+            const t = performance.now();
+            ingestHookInput(text, { source: 'mcp', db, loadConfig: cachedConfig });
+            times.push(performance.now() - t);
+          }
+          db.close();
+          return times;
+        }`,
+      resolveDir: join(REPO, 'bench'),
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'error',
+  });
+  const saved = { home: process.env.AGENT_WARDEN_HOME, project: process.env.CLAUDE_PROJECT_DIR };
+  process.env.AGENT_WARDEN_NATIVE ??= join(REPO, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  process.env.AGENT_WARDEN_HOME = join(dir, 'home');
+  process.env.CLAUDE_PROJECT_DIR = dir;
+  try {
+    const times = createRequire(import.meta.url)(out).perCall(calls, dir);
+    const early = quantile(times.slice(100, 300), 0.5);
+    const late = quantile(times.slice(-200), 0.5);
+    results.push({
+      what: `resident PreToolUse in process, call ${calls.toLocaleString('en-US')} of a thread vs call 200`,
+      value: `median ${late.toFixed(3)} ms vs ${early.toFixed(3)} ms (${(late / early).toFixed(2)}x)`,
+      target: 'goal <= 1.5x',
+      ok: late / early <= 1.5,
+      hard: false,
+    });
+  } finally {
+    for (const [key, value] of [['AGENT_WARDEN_HOME', saved.home], ['CLAUDE_PROJECT_DIR', saved.project]]) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+for (const step of [hookVersusFloor, residentVersusCommand, statuslineVersusFloor, longThread, ledgerQueries, curatorPlanning]) {
   process.stderr.write(`bench: ${step.name}…\n`);
   try {
     step();

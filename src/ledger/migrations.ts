@@ -362,6 +362,11 @@ ${bucketSql('day', 86_400_000)}
       );
     `,
   },
+  {
+    version: 13,
+    why: "Every PreToolUse marks its thread's earlier calls still open as succeeded (and Stop and SubagentStop the rest); through tool_calls_thread that reads every earlier call of the thread, so a call cost grew with the session (0.06 ms at 1,000 calls, 0.74 ms at 10,000). Only open calls are in this index: the same update reads one or two rows at any length (issue 20).",
+    sql: `CREATE INDEX tool_calls_open ON tool_calls(session_id, agent_id, seq) WHERE status = 'started';`,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
