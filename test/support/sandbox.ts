@@ -47,7 +47,51 @@ export interface Transcripts {
 export function makeTempDir(label: string): TempDir {
   // realpath: the CLI derives the transcript folder from the resolved cwd.
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `aw-e2e-${label}-`)));
-  return { path: dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 }) };
+  return { path: dir, cleanup: () => removeWhenSettled(dir) };
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Removes `dir` once agent-warden's own short-lived processes that use it are gone (bounded): a
+ * session's end is recorded by a detached drain after the CLI exits, which may start a detached
+ * token count (issue 20). Removing the folder under them makes them write it again, so the removal
+ * would keep failing with ENOTEMPTY. If it still fails, the error names whoever uses the folder.
+ */
+function removeWhenSettled(dir: string): void {
+  for (const until = Date.now() + 30_000; processesUsing(dir, { ownOnly: true }).length && Date.now() < until; ) Atomics.wait(pause, 0, 0, 100);
+  try {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 });
+  } catch (err) {
+    const users = processesUsing(dir, { ownOnly: false });
+    throw new Error(`${(err as Error).message}; processes using it: ${users.length ? users.join('; ') : 'none left'}`);
+  }
+}
+
+/** Processes (pid and command line) with `dir` or a path inside it in their environment or as their cwd; Linux /proc only. */
+function processesUsing(dir: string, opts: { ownOnly: boolean }): string[] {
+  if (!fs.existsSync('/proc/self/environ')) return [];
+  const inside = (v: string) => v === dir || v.startsWith(`${dir}/`);
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || pid === String(process.pid)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      // agent-warden's hooks and detached CLI work; a long-lived `core watch` is its test's to stop.
+      if (opts.ownOnly && (!cmd.some((a) => /dist\/(hook|cli)\.cjs$/.test(a)) || cmd.includes('watch'))) continue;
+      const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      let cwd = '';
+      try {
+        cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        // not ours to read
+      }
+      if (cmd.length && (inside(cwd) || env.some((e) => inside(e.slice(e.indexOf('=') + 1))))) found.push(`${pid} ${cmd.join(' ')}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 export function makeHome(): TempDir {
