@@ -102,10 +102,10 @@ const project = makeProject();
 const times = Object.fromEntries(Object.keys(variants).map((v) => [v, { [SHORT]: [], [LONG]: [] }]));
 const problems = [];
 
-async function once(variant, calls) {
+async function once(variant, calls, { model = models[calls], extraArgs = [] } = {}) {
   const wardenHome = makeHome();
   try {
-    const run = await runClaude({ prompt: 'bench', modelUrl: models[calls].url, home: home.path, cwd: project.path, pluginDirs: variants[variant], wardenHome: wardenHome.path, timeoutMs: 600_000 });
+    const run = await runClaude({ prompt: 'bench', modelUrl: model.url, home: home.path, cwd: project.path, pluginDirs: variants[variant], wardenHome: wardenHome.path, timeoutMs: 600_000, extraArgs });
     if (run.exitCode !== 0 || run.result?.result !== 'done') problems.push(`${variant}/${calls}: exit ${run.exitCode} ${run.stderr.slice(0, 200)}`);
     if (variant === 'warden' || variant === 'resident') {
       // Nothing skipped for speed: every tool call is in the ledger.
@@ -218,14 +218,8 @@ async function reportCycles() {
     for (let r = 0; r < RUNS; r++) {
       for (const v of r % 2 ? [...names].reverse() : names) {
         const file = join(logDir, `${v}-${r}.log`);
-        const wardenHome = makeHome();
         Object.assign(probe, { dir: variants[v][0], at: [] });
-        try {
-          const run = await runClaude({ prompt: 'bench', modelUrl: cycleModel.url, home: home.path, cwd: project.path, pluginDirs: variants[v], wardenHome: wardenHome.path, timeoutMs: 600_000, extraArgs: ['--debug-file', file] });
-          if (run.exitCode !== 0 || run.result?.result !== 'done') problems.push(`--cycles ${v}: exit ${run.exitCode} ${run.stderr.slice(0, 200)}`);
-        } finally {
-          wardenHome.cleanup();
-        }
+        await once(v, LONG, { model: cycleModel, extraArgs: ['--debug-file', file] });
         const { cycle, phase } = debugLogTimes(readFileSync(file, 'utf8'));
         seen[v].cycle.push(...cycle);
         seen[v].phase.push(...phase);
